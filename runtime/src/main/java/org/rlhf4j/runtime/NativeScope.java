@@ -1,0 +1,45 @@
+package org.rlhf4j.runtime;
+
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * One native-memory scope, normally one per training or generation step. Every libtorch
+ * object created on this thread while the scope is open is freed when it closes, except
+ * those passed to {@link #keep}. This is the only class in rlhf4j that touches JavaCPP's
+ * {@code PointerScope}; algorithm code never sees it.
+ *
+ * <p>JavaCPP's scope stack is per thread: open, use and close a scope on one thread.
+ */
+public final class NativeScope implements AutoCloseable {
+  private final PointerScope scope;
+
+  private NativeScope() { this.scope = new PointerScope(); }
+
+  public static NativeScope open() { return new NativeScope(); }
+
+  /** Keeps {@code p} alive past this scope (it is then owned by the Java object, freed by GC or explicitly). */
+  public <P extends Pointer> P keep(P p) {
+    scope.detach(p);
+    // If an enclosing scope exists, the kept object belongs to it.
+    PointerScope outer = PointerScope.getInnerScope();
+    if (outer != null && outer != scope) outer.attach(p);
+    return p;
+  }
+
+  @Override public void close() { scope.close(); }
+
+  /** Runs {@code body} inside a fresh scope and returns its result, which is kept. */
+  public static <P extends Pointer> P call(java.util.function.Supplier<P> body) {
+    try (NativeScope s = open()) {
+      return s.keep(body.get());
+    }
+  }
+
+  /** Runs {@code body} in a fresh scope for its side effects; everything it allocated is freed. */
+  public static void run(Runnable body) {
+    try (NativeScope s = open()) {
+      body.run();
+    }
+  }
+}
