@@ -31,7 +31,7 @@ public enum DType {
   public boolean isFloatingPoint() { return this == F32 || this == BF16 || this == F16 || this == F64; }
 
   public static DType of(ScalarType t) {
-    for (DType d : values()) if (d.scalarType == t) return d;
+    for (DType d : values()) if (d.scalarType.value == t.value) return d;
     throw new IllegalArgumentException("unsupported libtorch dtype " + t);
   }
 
