@@ -20,11 +20,24 @@ public final class NativeScope implements AutoCloseable {
 
   /** Keeps {@code p} alive past this scope (it is then owned by the Java object, freed by GC or explicitly). */
   public <P extends Pointer> P keep(P p) {
+    // A scope holds one reference; detaching releases it, so take one of our own first.
+    p.retainReference();
     scope.detach(p);
-    // If an enclosing scope exists, the kept object belongs to it.
-    PointerScope outer = PointerScope.getInnerScope();
-    if (outer != null && outer != scope) outer.attach(p);
+    PointerScope outer = enclosing();
+    if (outer != null) { // the enclosing scope becomes the owner
+      outer.attach(p);
+      p.releaseReference();
+    }
     return p;
+  }
+
+  /** The scope this one is nested in (the next one out on this thread's stack), or null. */
+  private PointerScope enclosing() {
+    java.util.Iterator<PointerScope> it = PointerScope.getScopeIterator();
+    while (it != null && it.hasNext()) {
+      if (it.next() == scope) return it.hasNext() ? it.next() : null;
+    }
+    return null;
   }
 
   @Override public void close() { scope.close(); }

@@ -1,0 +1,12 @@
+package org.rlhf4j.models;
+
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What every attention layer needs for one forward call.
+ *
+ * @param positions position ids (B, T), HF convention for left padding
+ * @param mask      boolean (B, 1, T, S) of allowed key positions, or null for plain causal attention
+ * @param cache     the KV cache to read and extend, or null
+ */
+public record AttentionContext(Tensor positions, Tensor mask, KvCache cache) {}

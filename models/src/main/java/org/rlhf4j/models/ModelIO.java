@@ -1,0 +1,62 @@
+package org.rlhf4j.models;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.Safetensors;
+
+/** Reads and writes causal LMs in Hugging Face folder layout. */
+final class ModelIO {
+  private ModelIO() {}
+
+  static CausalLM load(Path dir, Device device, DType dtype) {
+    ModelConfig cfg = ModelConfig.read(dir);
+    Map<String, Tensor> raw = Safetensors.loadDir(dir);
+    Map<String, Tensor> named = cfg.architecture() == ModelConfig.Architecture.GPT2 ? gpt2Names(raw) : raw;
+    Map<String, Tensor> converted = new LinkedHashMap<>();
+    for (var e : named.entrySet()) {
+      Tensor t = e.getValue().to(dtype.scalarType());
+      converted.put(e.getKey(), device.isCuda() ? t.to(device.torch(), dtype.scalarType()) : t);
+    }
+    String source = Files.isRegularFile(dir.resolve(Safetensors.SINGLE)) ? dir.resolve(Safetensors.SINGLE).toString() : dir.toString();
+    return new CausalLM(cfg, converted, source, device);
+  }
+
+  /** Hub GPT-2 files have no "transformer." prefix and carry attn.bias / attn.masked_bias buffers. */
+  private static Map<String, Tensor> gpt2Names(Map<String, Tensor> raw) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (var e : raw.entrySet()) {
+      String k = e.getKey();
+      if (k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias")) continue;
+      if (!k.startsWith("transformer.") && !k.startsWith("lm_head.")) k = "transformer." + k;
+      out.put(k, e.getValue());
+    }
+    return out;
+  }
+
+  static void save(CausalLM model, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Map<String, String> meta = Map.of("format", "pt");
+      Safetensors.saveDir(dir, model.parameters(), meta, 2L << 30);
+      String dtype = switch (model.dtype()) {
+        case BF16 -> "bfloat16";
+        case F16 -> "float16";
+        default -> "float32";
+      };
+      Path tmp = dir.resolve("config.json.tmp");
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), model.config().toJson(dtype));
+      Files.move(tmp, dir.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.rlhf4j.models.gpt2;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.models.AttentionContext;
+import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.Weights;
+import org.rlhf4j.models.nn.Conv1D;
+import org.rlhf4j.runtime.Tensors;
+
+/** GPT-2 multi-head self-attention with a fused q/k/v projection. */
+final class Gpt2Attention {
+  private final Conv1D qkv, proj;
+  private final int heads, headDim, layer;
+
+  Gpt2Attention(ModelConfig c, Weights w, String p, int layer) {
+    int h = c.hiddenSize();
+    this.qkv = new Conv1D(w.take(p + "c_attn.weight", h, 3L * h), w.take(p + "c_attn.bias", 3L * h));
+    this.proj = new Conv1D(w.take(p + "c_proj.weight", h, h), w.take(p + "c_proj.bias", h));
+    this.heads = c.numHeads();
+    this.headDim = c.headDim();
+    this.layer = layer;
+  }
+
+  Tensor forward(Tensor x, AttentionContext ctx) {
+    long b = x.size(0), t = x.size(1), c = x.size(2);
+    Tensor fused = qkv.forward(x);                                                  // (B, T, 3C)
+    Tensor q = fused.narrow(2, 0, c).view(b, t, heads, headDim).transpose(1, 2);    // (B, H, T, D)
+    Tensor k = fused.narrow(2, c, c).view(b, t, heads, headDim).transpose(1, 2);    // (B, H, T, D)
+    Tensor v = fused.narrow(2, 2 * c, c).view(b, t, heads, headDim).transpose(1, 2); // (B, H, T, D)
+    if (ctx.cache() != null) {
+      Tensor[] kv = ctx.cache().append(layer, k, v);                                // (B, H, S, D) each
+      k = kv[0].to(q.scalar_type());
+      v = kv[1].to(q.scalar_type());
+    }
+    Tensor y = torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null,
+        new DoubleOptional(), false);                                               // (B, H, T, D)
+    return proj.forward(y.transpose(1, 2).reshape(b, t, c));                        // (B, T, C)
+  }
+}

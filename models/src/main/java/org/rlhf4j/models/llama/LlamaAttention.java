@@ -1,0 +1,47 @@
+package org.rlhf4j.models.llama;
+
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.models.AttentionContext;
+import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.Weights;
+import org.rlhf4j.models.nn.Linear;
+import org.rlhf4j.runtime.Tensors;
+
+/** Grouped-query self-attention with rotary positions (Llama, Qwen2 with q/k/v biases). */
+final class LlamaAttention {
+  private final Linear q, k, v, o;
+  private final int heads, kvHeads, headDim, layer;
+
+  LlamaAttention(ModelConfig c, Weights w, String p, int layer) {
+    int h = c.hiddenSize(), qd = c.numHeads() * c.headDim(), kvd = c.numKvHeads() * c.headDim();
+    this.q = new Linear(w.take(p + "q_proj.weight", qd, h), c.qkvBias() ? w.take(p + "q_proj.bias", qd) : null);
+    this.k = new Linear(w.take(p + "k_proj.weight", kvd, h), c.qkvBias() ? w.take(p + "k_proj.bias", kvd) : null);
+    this.v = new Linear(w.take(p + "v_proj.weight", kvd, h), c.qkvBias() ? w.take(p + "v_proj.bias", kvd) : null);
+    this.o = new Linear(w.take(p + "o_proj.weight", h, qd), null);
+    this.heads = c.numHeads();
+    this.kvHeads = c.numKvHeads();
+    this.headDim = c.headDim();
+    this.layer = layer;
+  }
+
+  Tensor forward(Tensor x, Tensor cos, Tensor sin, AttentionContext ctx) {
+    long b = x.size(0), t = x.size(1);
+    Tensor qh = q.forward(x).view(b, t, heads, headDim).transpose(1, 2);     // (B, H, T, D)
+    Tensor kh = k.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);   // (B, Hkv, T, D)
+    Tensor vh = v.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);   // (B, Hkv, T, D)
+    qh = Rope.apply(qh, cos, sin);
+    kh = Rope.apply(kh, cos, sin);
+    if (ctx.cache() != null) {
+      Tensor[] kv = ctx.cache().append(layer, kh, vh);                       // (B, Hkv, S, D) each
+      kh = kv[0];
+      vh = kv[1];
+    }
+    boolean causal = ctx.mask() == null;
+    Tensor y = torch.scaled_dot_product_attention(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()),
+        Tensors.opt(ctx.mask()), 0.0, causal, new DoubleOptional(), kvHeads != heads); // (B, H, T, D)
+    y = y.transpose(1, 2).reshape(b, t, (long) heads * headDim);              // (B, T, H*D)
+    return o.forward(y);                                                      // (B, T, C)
+  }
+}

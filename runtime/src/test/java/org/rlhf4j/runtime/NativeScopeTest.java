@@ -1,0 +1,33 @@
+package org.rlhf4j.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class NativeScopeTest {
+  @Test
+  void closingAScopeFreesItsTensorsButNotKeptOnes() {
+    Tensor kept, dropped;
+    try (NativeScope s = NativeScope.open()) {
+      kept = s.keep(torch.ones(3));
+      dropped = torch.ones(3);
+    }
+    assertThat(dropped.isNull()).isTrue();
+    assertThat(kept.isNull()).isFalse();
+    assertThat(kept.sum().item_float()).isEqualTo(3f);
+  }
+
+  @Test
+  void keptTensorMovesToTheEnclosingScope() {
+    Tensor kept;
+    try (NativeScope outer = NativeScope.open()) {
+      try (NativeScope inner = NativeScope.open()) {
+        kept = inner.keep(torch.ones(2));
+      }
+      assertThat(kept.isNull()).isFalse();
+    }
+    assertThat(kept.isNull()).isTrue();
+  }
+}
