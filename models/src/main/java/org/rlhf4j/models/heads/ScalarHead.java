@@ -64,12 +64,18 @@ public final class ScalarHead implements HasParameters {
     return torch.linear(hidden.to(weight.scalar_type()), weight, Tensors.opt(bias)).squeeze(-1); // (B, T)
   }
 
-  /** Scores the last real token of each row: hidden (B, T, C), mask (B, T) of 0/1 with right padding or none. */
+  /** Scores the last real token of each row: hidden (B, T, C), mask (B, T) of 0/1 (left or right padding). */
   public Tensor lastToken(Tensor hidden, Tensor mask) {
     Tensor all = forward(hidden);                                                          // (B, T)
-    Tensor idx = mask.to(torch.ScalarType.Long).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
-        .sub(new Scalar(1)).clamp_min(new Scalar(0)).unsqueeze(1);                         // (B, 1)
-    return all.gather(1, idx).squeeze(1);                                                  // (B)
+    return all.gather(1, lastIndex(mask)).squeeze(1);                                      // (B)
+  }
+
+  /** Index of the last real token per row: (B, 1). */
+  public static Tensor lastIndex(Tensor mask) {
+    long t = mask.size(1);
+    Tensor pos = torch.arange(new Scalar(1), new Scalar(t + 1), Tensors.options(DType.I64, Device.CPU)).to(mask.device(), torch.ScalarType.Long); // (T)
+    Tensor weighted = mask.to(torch.ScalarType.Long).mul(pos);                             // (B, T)
+    return torch.argmax(weighted, new org.bytedeco.pytorch.LongOptional(1), true);         // (B, 1)
   }
 
   public Kind kind() { return kind; }
