@@ -1,0 +1,74 @@
+package org.rlhf4j.evaluation.doctor;
+
+/**
+ * Locates where a curve turned: fits a continuous two-piece linear model
+ * {@code y = a + s1 * min(x - b, 0) + s2 * max(x - b, 0)} (x = step) by least squares for every candidate
+ * breakpoint b among the observations in a range and answers the best one.
+ */
+final class Breakpoint {
+  private Breakpoint() {}
+
+  /** Index in [{@code firstCandidate}, {@code to}) of the best breakpoint, fitting observations [from, to). */
+  static int fit(Series s, int from, int firstCandidate, int to) {
+    int best = firstCandidate;
+    double bestSse = Double.POSITIVE_INFINITY;
+    for (int b = firstCandidate; b < to; b++) {
+      double sse = sse(s, from, to, s.step(b));
+      if (sse < bestSse) {
+        bestSse = sse;
+        best = b;
+      }
+    }
+    return best;
+  }
+
+  /** Residual sum of squares of the hinge fit with breakpoint at step {@code b} (normal equations, 3x3). */
+  private static double sse(Series s, int from, int to, double b) {
+    double[][] a = new double[3][3];
+    double[] r = new double[3];
+    for (int i = from; i < to; i++) {
+      double[] f = features(s.step(i), b);
+      for (int j = 0; j < 3; j++) {
+        r[j] += f[j] * s.value(i);
+        for (int k = 0; k < 3; k++) a[j][k] += f[j] * f[k];
+      }
+    }
+    double[] beta = solve(a, r);
+    if (beta == null) return Double.POSITIVE_INFINITY;
+    double sse = 0;
+    for (int i = from; i < to; i++) {
+      double[] f = features(s.step(i), b);
+      double e = s.value(i) - (beta[0] * f[0] + beta[1] * f[1] + beta[2] * f[2]);
+      sse += e * e;
+    }
+    return sse;
+  }
+
+  private static double[] features(double x, double b) {
+    return new double[] {1, Math.min(x - b, 0), Math.max(x - b, 0)};
+  }
+
+  /** Gaussian elimination with partial pivoting; null when singular. */
+  private static double[] solve(double[][] a, double[] r) {
+    int n = r.length;
+    for (int c = 0; c < n; c++) {
+      int p = c;
+      for (int i = c + 1; i < n; i++) if (Math.abs(a[i][c]) > Math.abs(a[p][c])) p = i;
+      if (Math.abs(a[p][c]) < 1e-12) return null;
+      double[] tr = a[c]; a[c] = a[p]; a[p] = tr;
+      double t = r[c]; r[c] = r[p]; r[p] = t;
+      for (int i = c + 1; i < n; i++) {
+        double m = a[i][c] / a[c][c];
+        for (int k = c; k < n; k++) a[i][k] -= m * a[c][k];
+        r[i] -= m * r[c];
+      }
+    }
+    double[] x = new double[n];
+    for (int i = n - 1; i >= 0; i--) {
+      double acc = r[i];
+      for (int k = i + 1; k < n; k++) acc -= a[i][k] * x[k];
+      x[i] = acc / a[i][i];
+    }
+    return x;
+  }
+}

@@ -1,0 +1,25 @@
+package org.rlhf4j.evaluation.doctor;
+
+import java.util.Objects;
+
+/**
+ * One diagnosis of a run.
+ *
+ * @param kind        which pathology
+ * @param step        the training step at which it started: for trend flags the centre of the window where the
+ *                    smoothed curve first crossed the limit (the peak of the gold curve for reward hacking), for a
+ *                    non-finite value the step that logged it
+ * @param explanation plain-English account with the numbers that triggered it and what to try
+ */
+public record Flag(FlagKind kind, long step, String explanation) {
+  public Flag {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(explanation, "explanation");
+    if (explanation.isBlank()) throw new IllegalArgumentException("explanation must not be blank");
+  }
+
+  @Override
+  public String toString() {
+    return kind + " @ step " + step + ": " + explanation;
+  }
+}
