@@ -37,5 +37,39 @@
  * {@code LogProbs.sequenceMean}); Hinge (SLiC): relu(1 - beta h). loss = batch mean. Implicit
  * rewards beta*(pi - ref); accuracy = mean[chosen reward > rejected reward] (strict); margin =
  * mean(chosen - rejected reward).
+ *
+ * <h2>PPO ({@link org.rlhf4j.training.loss.KlEstimator}, {@link org.rlhf4j.training.loss.PpoRewards},
+ * {@link org.rlhf4j.training.loss.Gae}, {@link org.rlhf4j.training.loss.PpoLoss},
+ * {@link org.rlhf4j.training.loss.KlController})</h2>
+ * All per-token arrays are (B, T) over response tokens, right-padded, mask 0 on padding.
+ * <ul>
+ *   <li>KL per token (samples from p = rollout policy, q = reference): k1 = log p - log q;
+ *       k2 = 0.5 (log p - log q)^2; k3 = (r - 1) - log r with r = q/p; 0 on padding.</li>
+ *   <li>Rewards: -klCoef * kl at each response token, plus the score added at the last real
+ *       token (index sum(mask)-1; TRL puts it one later, its padding_mask_p1 quirk).</li>
+ *   <li>GAE: delta_t = r_t + gamma V_{t+1} - V_t (V = 0 past the last real token),
+ *       A_t = delta_t + gamma lam A_{t+1}, returns = A + V; 0 on padding.</li>
+ *   <li>Whitening ({@link org.rlhf4j.training.loss.Masked#whiten}): (A - mean)/sqrt(var + 1e-8)
+ *       over the real tokens of the whole batch, var UNBIASED (N-1) as TRL's masked_whiten (a
+ *       biased option exists); then 0 on padding.</li>
+ *   <li>Policy: ratio = exp(new - old); loss = masked_mean(max(-A ratio, -A clamp(ratio, 1-eps,
+ *       1+eps))); clipfrac = masked_mean[clipped > unclipped] (strict); approxKl =
+ *       0.5 masked_mean((new - old)^2) (over real tokens); approxKlK3 = masked_mean((r-1) - log r).</li>
+ *   <li>Value: v_clip = clamp(v, v_old - c, v_old + c); loss = 0.5 masked_mean(max((v - R)^2,
+ *       (v_clip - R)^2)); clipfrac = masked_mean[(v_clip - R)^2 > (v - R)^2]. Total =
+ *       policy + vfCoef * value.</li>
+ *   <li>KL controllers: Fixed(value); Adaptive(value, target, horizon) (Ziegler et al.):
+ *       e = clip(kl/target - 1, -0.2, 0.2), value *= 1 + e * nSteps / horizon.</li>
+ * </ul>
+ * Entropy mean = masked_mean(LogProbs.entropy(logits), mask).
+ *
+ * <h2>RLOO and GRPO ({@link org.rlhf4j.training.loss.GroupAdvantages})</h2>
+ * Rewards (P prompts, K samples). RLOO: A_ij = r_ij - (sum_k r_ik - r_ij)/(K-1). GRPO:
+ * A_ij = (r_ij - mean_i)/(std_i + 1e-4) with std_i the UNBIASED (K-1) row std (torch.std
+ * default, TRL); equal rewards give 0. scaleByStd = false gives r_ij - mean_i (Dr. GRPO).
+ *
+ * <p>Java 17 has no pattern switch: variant dispatch is an {@code instanceof}-pattern chain over
+ * the sealed types. libtorch note: {@code Tensor.scalar_type()} returns fresh enum instances
+ * under JavaCPP, so dtype checks compare {@code .value}, never {@code ==}.
  */
 package org.rlhf4j.training.loss;
