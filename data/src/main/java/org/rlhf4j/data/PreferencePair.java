@@ -23,6 +23,14 @@ public record PreferencePair(Content prompt, Content chosen, Content rejected, d
   /** True when the label is hard (probability exactly 1). */
   public boolean isHard() { return chosenProbability == 1.0; }
 
+  /**
+   * The two responses as unpaired (KTO-style) examples: chosen desirable, rejected undesirable
+   * (TRL's unpairing rule; the soft label is not carried over).
+   */
+  public java.util.List<UnpairedExample> unpaired() {
+    return java.util.List.of(new UnpairedExample(prompt, chosen, true), new UnpairedExample(prompt, rejected, false));
+  }
+
   /** The same preference with chosen and rejected swapped (probability becomes 1 - p). */
   public PreferencePair swapped() { return new PreferencePair(prompt, rejected, chosen, 1.0 - chosenProbability); }
 }
