@@ -68,6 +68,13 @@
  * A_ij = (r_ij - mean_i)/(std_i + 1e-4) with std_i the UNBIASED (K-1) row std (torch.std
  * default, TRL); equal rewards give 0. scaleByStd = false gives r_ij - mean_i (Dr. GRPO).
  *
+ * <h2>GRPO policy loss ({@link org.rlhf4j.training.loss.GrpoLoss}; also for RLOO advantages)</h2>
+ * ratio = exp(logp - logp_old) (old = logp.detach() for one update per batch); per token
+ * -min(ratio A_b, clamp(ratio, 1-epsLow, 1+epsHigh) A_b) + beta k3, k3 = exp(ref - logp) -
+ * (ref - logp) - 1. Aggregation: SequenceMean ("grpo", mean of row token means), TokenMean
+ * ("bnpo"), FixedLength(L) ("dr_grpo", masked sum / (B L)). clipRatio = masked mean of
+ * (ratio &lt; 1-epsLow and A &lt; 0) or (ratio &gt; 1+epsHigh and A &gt; 0).
+ *
  * <p>Java 17 has no pattern switch: variant dispatch is an {@code instanceof}-pattern chain over
  * the sealed types. libtorch note: {@code Tensor.scalar_type()} returns fresh enum instances
  * under JavaCPP, so dtype checks compare {@code .value}, never {@code ==}.
