@@ -1,0 +1,227 @@
+package org.rlhf4j.training.loop;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.rlhf4j.runtime.Autocast;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.HasParameters;
+import org.rlhf4j.runtime.NativeScope;
+import org.rlhf4j.runtime.Runtime;
+import org.rlhf4j.runtime.Safetensors;
+import org.rlhf4j.training.optim.AdamW;
+import org.rlhf4j.training.optim.GradClip;
+import org.rlhf4j.training.optim.LrSchedule;
+
+/**
+ * The one training loop every algorithm runs: the algorithm supplies a {@link TrainStep}
+ * (forward + loss on its next micro-batch); the loop owns backward, gradient accumulation,
+ * clipping, AdamW, the learning-rate schedule, autocast, native memory (one
+ * {@link NativeScope} per optimizer step), logging, evaluation, checkpoints and resume.
+ *
+ * <pre>{@code
+ * TrainResult r = new Trainer(cfg, model, micro -> new StepResult(lossOf(batches.next())),
+ *     batches, CheckpointIO.safetensors(model), null).run();
+ * }</pre>
+ *
+ * Output directory: {@code train_config.json} (effective config), {@code metrics.jsonl},
+ * {@code checkpoint-<step>/} (model, {@code optimizer.safetensors}, {@code trainer_state.json})
+ * and {@code latest}. Construct the trainer outside any native scope: the optimizer state it
+ * allocates lives as long as it does.
+ */
+public final class Trainer {
+  static final String CONFIG_FILE = "train_config.json";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final TrainConfig cfg;
+  private final Map<String, Tensor> params;
+  private final TrainStep stepFn;
+  private final DataCursor data;
+  private final CheckpointIO checkpointIO;
+  private final Evaluator evaluator;
+  private final AdamW optimizer;
+  private final LrSchedule schedule;
+  private final Checkpoints checkpoints;
+  private final Device device;
+  private Path lastCheckpoint;
+
+  /**
+   * @param model        its trainable parameters (those with requires_grad) are optimized
+   * @param data         the data stream's position, saved in checkpoints ({@link DataCursor#none()} if stateless)
+   * @param checkpointIO writes/reads the model in a checkpoint directory
+   * @param evaluator    called every {@code evalEvery} steps; may be null
+   */
+  public Trainer(TrainConfig cfg, HasParameters model, TrainStep step, DataCursor data, CheckpointIO checkpointIO,
+      Evaluator evaluator) {
+    if (cfg == null || model == null || step == null || data == null || checkpointIO == null) {
+      throw new IllegalArgumentException("Trainer: cfg, model, step, data and checkpointIO are required");
+    }
+    this.cfg = cfg;
+    this.params = trainable(model);
+    this.stepFn = step;
+    this.data = data;
+    this.checkpointIO = checkpointIO;
+    this.evaluator = evaluator;
+    this.optimizer = new AdamW(params, new AdamW.Hyper(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay()));
+    this.schedule = new LrSchedule(cfg.schedule(), cfg.lr(), cfg.minLrRatio(), cfg.warmupSteps(), cfg.maxSteps());
+    this.checkpoints = new Checkpoints(cfg.outputDir(), cfg.keepCheckpoints());
+    this.device = deviceOf(params.values().iterator().next());
+  }
+
+  /** Trains to {@code maxSteps}, first restoring the latest checkpoint when {@code cfg.resume()}. */
+  public TrainResult run() {
+    int start;
+    try {
+      Files.createDirectories(cfg.outputDir());
+      checkpoints.cleanStale();
+      start = cfg.resume() ? restore() : begin();
+      JSON.writeValue(cfg.outputDir().resolve(CONFIG_FILE).toFile(), cfg.toMap());
+      MetricsLog.truncateAfter(cfg.outputDir().resolve(MetricsLog.FILE), start);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + cfg.outputDir() + ": " + e.getMessage(), e);
+    }
+    SortedMap<Integer, Double> losses = new TreeMap<>();
+    try (MetricsLog log = openLog(); Progress progress = Progress.open(start, cfg.maxSteps())) {
+      LogWindow window = new LogWindow();
+      for (int s = start + 1; s <= cfg.maxSteps(); s++) {
+        StepStats stats = optimizerStep(s);
+        losses.put(s, stats.loss());
+        window.add(stats);
+        boolean logStep = s % cfg.logEvery() == 0 || s == cfg.maxSteps();
+        if (logStep) log.append(window.drain(stats));
+        progress.update(s, LogWindow.summary(stats), logStep);
+        if (evaluator != null && cfg.evalEvery() > 0 && s % cfg.evalEvery() == 0) evaluate(s, log);
+        if ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps()) save(s, stats.lr());
+      }
+    }
+    return new TrainResult(Math.max(start, cfg.maxSteps()), start, losses, lastCheckpoint);
+  }
+
+  /** The optimizer (its state is what {@code optimizer.safetensors} holds). */
+  public AdamW optimizer() { return optimizer; }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** One optimizer step: gradAccumulation forwards + backwards, clip, AdamW, all in one scope. */
+  private StepStats optimizerStep(int s) {
+    double lr = schedule.lr(s);
+    int accum = cfg.gradAccumulation();
+    try (NativeScope scope = NativeScope.open()) {
+      optimizer.zeroGrad();
+      double lossSum = 0;
+      long tokens = 0;
+      Map<String, Double> metricSums = new LinkedHashMap<>();
+      for (int i = 0; i < accum; i++) {
+        StepResult r;
+        try (Autocast ac = Autocast.enable(device, cfg.autocast())) {
+          r = stepFn.step(i);
+        }
+        double loss = r.loss().item_double();
+        if (!Double.isFinite(loss)) throw new TrainingDivergedException(s, "loss (micro-batch " + i + ")", loss, lastCheckpoint);
+        Tensor scaled = accum == 1 ? r.loss() : r.loss().div(new Scalar((double) accum)); // ()
+        scaled.backward();
+        lossSum += loss;
+        tokens += r.tokens();
+        r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
+      }
+      double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
+      if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
+      optimizer.step(lr);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metricSums.forEach((k, v) -> metrics.put(k, v / accum));
+      return new StepStats(s, lossSum / accum, lr, gradNorm, tokens, metrics);
+    }
+  }
+
+  private void evaluate(int s, MetricsLog log) {
+    Map<String, Double> m;
+    try (NativeScope scope = NativeScope.open(); Autocast ac = Autocast.enable(device, cfg.autocast())) {
+      new NoGradGuard(); // freed (grad mode restored) when the scope closes
+      m = evaluator.evaluate();
+    }
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("step", s);
+    StringBuilder line = new StringBuilder("eval @ step " + s);
+    m.forEach((k, v) -> {
+      record.put("eval/" + k, v);
+      line.append(String.format(java.util.Locale.ROOT, " | %s %.4g", k, v));
+    });
+    log.append(record);
+    System.out.println(line);
+  }
+
+  private void save(int s, double lr) {
+    TrainerState state = new TrainerState(s, lr, data.position(), cfg.seed(), Rng.cpuState(), cfg.toMap());
+    try (NativeScope scope = NativeScope.open()) {
+      lastCheckpoint = checkpoints.save(s, checkpointIO, optimizer.state(), state);
+    }
+  }
+
+  /** A fresh run: refuses to mix with an earlier run's checkpoints, then seeds. */
+  private int begin() {
+    Optional<Path> existing = checkpoints.latest();
+    if (existing.isPresent()) {
+      throw new IllegalStateException(cfg.outputDir() + " already holds checkpoints (latest " + existing.get()
+          + "): set resume to continue that run, or choose another outputDir");
+    }
+    Runtime.seed(cfg.seed());
+    return 0;
+  }
+
+  /** Loads the latest checkpoint (model, optimizer, data position, RNG); fresh start when none. */
+  private int restore() throws IOException {
+    Optional<Path> latest = checkpoints.latest();
+    if (latest.isEmpty()) {
+      System.out.println("resume: no checkpoint in " + cfg.outputDir() + ", starting from step 0");
+      return begin();
+    }
+    Path dir = latest.get();
+    TrainerState state = TrainerState.read(dir.resolve(TrainerState.FILE));
+    if (state.step() > cfg.maxSteps()) {
+      throw new IllegalArgumentException(dir + " is at step " + state.step() + ", beyond maxSteps " + cfg.maxSteps());
+    }
+    checkpointIO.load(dir);
+    try (NativeScope scope = NativeScope.open()) {
+      optimizer.loadState(Safetensors.load(dir.resolve(Checkpoints.OPTIMIZER)));
+    }
+    data.seek(state.dataPosition());
+    Runtime.seed(cfg.seed());
+    if (!state.rngState().isEmpty()) Rng.restoreCpuState(state.rngState());
+    lastCheckpoint = dir;
+    System.out.println("resume: continuing from " + dir + " (step " + state.step() + ")");
+    return state.step();
+  }
+
+  private MetricsLog openLog() {
+    try {
+      return new MetricsLog(cfg.outputDir().resolve(MetricsLog.FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + cfg.outputDir().resolve(MetricsLog.FILE) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Tensor> trainable(HasParameters model) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    model.parameters().forEach((name, p) -> {
+      if (p.requires_grad()) out.put(name, p);
+    });
+    if (out.isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameter with requires_grad");
+    return out;
+  }
+
+  private static Device deviceOf(Tensor p) {
+    org.bytedeco.pytorch.Device d = p.device();
+    return d.is_cuda() ? Device.cuda(Math.max(0, d.index())) : Device.CPU;
+  }
+}

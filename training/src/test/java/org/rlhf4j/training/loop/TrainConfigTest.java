@@ -1,0 +1,34 @@
+package org.rlhf4j.training.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.training.optim.Schedule;
+
+class TrainConfigTest {
+  final TrainConfig base = TrainConfig.defaults(Path.of("out"));
+
+  @Test void builderChangesOnlyWhatItIsTold() {
+    TrainConfig c = base.toBuilder().lr(1e-3).maxSteps(7).schedule(Schedule.LINEAR).build();
+    assertThat(c.lr()).isEqualTo(1e-3);
+    assertThat(c.maxSteps()).isEqualTo(7);
+    assertThat(c.schedule()).isEqualTo(Schedule.LINEAR);
+    assertThat(c.toBuilder().lr(base.lr()).maxSteps(base.maxSteps()).schedule(base.schedule()).build()).isEqualTo(base);
+    assertThat(c.toMap()).containsEntry("max_steps", 7).containsEntry("schedule", "linear")
+        .containsEntry("output_dir", "out").containsEntry("autocast", "f32");
+  }
+
+  @Test void rejectsBadFieldsByName() {
+    assertThatThrownBy(() -> base.toBuilder().lr(0).build()).hasMessageContaining("lr");
+    assertThatThrownBy(() -> base.toBuilder().maxSteps(0).build()).hasMessageContaining("maxSteps");
+    assertThatThrownBy(() -> base.toBuilder().gradAccumulation(0).build()).hasMessageContaining("gradAccumulation");
+    assertThatThrownBy(() -> base.toBuilder().betas(1.0, 0.9).build()).hasMessageContaining("beta1");
+    assertThatThrownBy(() -> base.toBuilder().autocast(DType.F16).build()).hasMessageContaining("autocast");
+    assertThatThrownBy(() -> base.toBuilder().minLrRatio(2).build()).hasMessageContaining("minLrRatio");
+    assertThatThrownBy(() -> base.toBuilder().outputDir(null).build()).hasMessageContaining("outputDir");
+    assertThatThrownBy(() -> base.toBuilder().keepCheckpoints(0).build()).hasMessageContaining("keepCheckpoints");
+  }
+}
