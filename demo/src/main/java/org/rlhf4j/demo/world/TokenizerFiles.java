@@ -16,7 +16,8 @@ import java.util.Set;
  * Writes a Hugging Face tokenizer for the world: {@code tokenizer.json} (a WordLevel model over the vocabulary,
  * whitespace pre-tokenisation, a {@code <bos>} prepended by the post-processor, no decoder so decoding joins tokens
  * with spaces) and {@code tokenizer_config.json} (special tokens and a Jinja chat template that writes
- * {@code "user: ... assistant: ... <eos>"}, as {@link World#document} does).
+ * {@code "<bos> user: ... assistant: ... <eos>"}: the same ids as encoding {@link World#document} with special
+ * tokens and appending {@code <eos>}).
  */
 public final class TokenizerFiles {
   public static final String PAD = "<pad>";
@@ -26,13 +27,16 @@ public final class TokenizerFiles {
   public static final List<String> SPECIAL_TOKENS = List.of(PAD, BOS, EOS, UNK);
 
   /**
-   * Renders messages ({@code role}, {@code content}) as {@code "<role>: <content>"} joined by single spaces, each
-   * assistant turn followed by {@code " <eos>"}; {@code add_generation_prompt} appends {@code " assistant:"}.
+   * Renders {@code "<bos> "} then messages ({@code role}, {@code content}) as {@code "<role>: <content>"} joined by
+   * single spaces, each assistant turn followed by {@code " <eos>"}; {@code add_generation_prompt} appends
+   * {@code " assistant:"}. As in Hugging Face, the rendered text holds BOS: encode it without special tokens.
+   * Spaces are written as expressions, never as text next to a block tag, so trim_blocks/lstrip_blocks (as
+   * transformers sets them) cannot eat them.
    */
   public static final String CHAT_TEMPLATE =
-      "{% for message in messages %}{% if not loop.first %} {% endif %}{{ message['role'] }}: {{ message['content'] }}"
-          + "{% if message['role'] == 'assistant' %} {{ eos_token }}{% endif %}{% endfor %}"
-          + "{% if add_generation_prompt %} assistant:{% endif %}";
+      "{{ bos_token }}{% for message in messages %}{{ ' ' + message['role'] + ': ' + message['content'] }}"
+          + "{% if message['role'] == 'assistant' %}{{ ' ' + eos_token }}{% endif %}{% endfor %}"
+          + "{% if add_generation_prompt %}{{ ' assistant:' }}{% endif %}";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

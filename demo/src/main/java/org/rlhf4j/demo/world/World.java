@@ -106,7 +106,8 @@ public final class World {
 
   /**
    * Every word the world can emit: the special tokens {@code <pad> <bos> <eos> <unk>} (ids 0..3), then the role
-   * words, then all other words and punctuation marks in sorted order. Stable for a seed.
+   * words, then all other words and punctuation marks in sorted order. The same for every seed (invented names
+   * the seed leaves unknown are still words), so one tokenizer serves all worlds.
    */
   public List<String> vocabulary() { return vocabulary; }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerFilesTest {
@@ -50,11 +51,34 @@ class TokenizerFilesTest {
     List<Map<String, String>> chat = List.of(
         Map.of("role", "user", "content", "what is 3 plus 4 ?"),
         Map.of("role", "assistant", "content", "the answer is 7 ."));
-    assertThat(jinja.render(template, Map.of("messages", chat, "eos_token", "<eos>", "add_generation_prompt", false)))
-        .isEqualTo(World.document("what is 3 plus 4 ?", "the answer is 7 .") + " <eos>");
-    assertThat(jinja.render(template,
-        Map.of("messages", chat.subList(0, 1), "eos_token", "<eos>", "add_generation_prompt", true)))
-        .isEqualTo("user: what is 3 plus 4 ? assistant:");
+    Map<String, Object> vars = Map.of("messages", chat, "bos_token", "<bos>", "eos_token", "<eos>",
+        "add_generation_prompt", false);
+    assertThat(jinja.render(template, vars))
+        .isEqualTo("<bos> " + World.document("what is 3 plus 4 ?", "the answer is 7 .") + " <eos>");
+    Map<String, Object> prompt = Map.of("messages", chat.subList(0, 1), "bos_token", "<bos>", "eos_token", "<eos>",
+        "add_generation_prompt", true);
+    assertThat(jinja.render(template, prompt)).isEqualTo("<bos> user: what is 3 plus 4 ? assistant:");
+  }
+
+  @Test
+  void projectTokenizerLoadsTheFilesAndChatIdsMatchCorpusIds(@TempDir Path dir) {
+    TokenizerFiles.write(dir, world.vocabulary());
+    try (Tokenizer tok = Tokenizer.load(dir)) {
+      assertThat(tok.vocabSize()).isEqualTo(world.vocabulary().size());
+      assertThat(tok.addsBos()).isTrue();
+      assertThat(tok.padIsReal()).isTrue();
+      assertThat(tok.padId()).isZero();
+      assertThat(tok.stopIds()).containsExactly(2);
+      String doc = World.document("what is 3 plus 4 ?", "the answer is 7 .");
+      int[] corpusIds = tok.encode(doc, true);
+      String chat = tok.chatTemplate().orElseThrow().render(List.of(
+          Map.of("role", "user", "content", "what is 3 plus 4 ?"),
+          Map.of("role", "assistant", "content", "the answer is 7 .")), false);
+      int[] chatIds = tok.encode(chat, false);
+      assertThat(Arrays.copyOf(chatIds, chatIds.length - 1)).isEqualTo(corpusIds);
+      assertThat(chatIds[chatIds.length - 1]).isEqualTo(2);
+      assertThat(tok.decode(corpusIds, true)).isEqualTo(doc);
+    }
   }
 
   @Test

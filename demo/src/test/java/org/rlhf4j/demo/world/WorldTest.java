@@ -32,6 +32,7 @@ class WorldTest {
     Set<String> b = new HashSet<>(new World(2).allPrompts(Family.UNKNOWN).stream().map(Prompt::text).toList());
     assertThat(a).isNotEqualTo(b);
     assertThat(new World(1).prompt("what is the capital of france ?")).isPresent();
+    assertThat(new World(1).vocabulary()).isEqualTo(new World(2).vocabulary());  // one tokenizer for every seed
   }
 
   @Test
