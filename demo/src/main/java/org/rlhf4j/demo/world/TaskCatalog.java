@@ -57,6 +57,9 @@ final class TaskCatalog {
   List<Prompt> prompts(Family f) { return byFamily.get(f); }
   List<Prompt> allPrompts() { return List.copyOf(prompts.values()); }
 
+  /** The prompt with this text, or null. */
+  Prompt prompt(String text) { return prompts.get(text); }
+
   /** The task behind a prompt text of this world, or null when the text is not one of its prompts. */
   Task task(String promptText) { return byText.get(promptText); }
 

@@ -63,7 +63,7 @@ public final class World {
 
   /** The world's prompt with this exact text, if there is one. */
   public java.util.Optional<Prompt> prompt(String text) {
-    return catalog.allPrompts().stream().filter(p -> p.text().equals(text)).findFirst();
+    return java.util.Optional.ofNullable(catalog.prompt(text));
   }
 
   /** A response to {@code p} in {@code style} (at most {@value #MAX_RESPONSE_WORDS} words). */

@@ -14,6 +14,7 @@ import org.rlhf4j.data.label.Choice;
 import org.rlhf4j.data.label.LabelStats;
 import org.rlhf4j.data.label.LabelTables;
 import org.rlhf4j.data.label.PairwiseLabel;
+import org.rlhf4j.demo.world.Style;
 import org.rlhf4j.demo.world.World;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,20 @@ class RaterPoolTest {
   }
 
   @Test
+  void lengthBiasedRatersPreferPaddedAnswersWhereStandardRatersPreferConciseOnes() {
+    SplittableRandom rnd = new SplittableRandom(16);
+    List<ComparisonItem> items = WORLD.prompts(400, rnd).stream().map(p -> ComparisonItem.of("c-" + rnd.nextLong(), p,
+        WORLD.respond(p, Style.CORRECT_CONCISE, rnd).text(), WORLD.respond(p, Style.CORRECT_VERBOSE, rnd).text(),
+        WORLD.gold())).toList();
+    double conciseByStandard = share(RaterPool.standard(10, 17).label(items, 3, rnd), Choice.A);
+    double verboseByBiased = share(RaterPool.lengthBiased(10, 17).label(items, 3, rnd), Choice.B);
+    System.out.printf("concise vs verbose: standard picks concise %.3f, length-biased picks verbose %.3f%n",
+        conciseByStandard, verboseByBiased);
+    assertThat(conciseByStandard).isGreaterThan(0.6);
+    assertThat(verboseByBiased).isGreaterThan(0.6);
+  }
+
+  @Test
   void positionBiasShowsInFirstShownPreference() {
     RaterPool lazy = RaterPool.of(List.of(new RaterProfile("lazy", 0, 0, 0.6, false)));
     double first = LabelStats.firstShownPreference(lazy.label(ITEMS, 1, new SplittableRandom(14)));
@@ -101,6 +116,10 @@ class RaterPoolTest {
         .hasMessageContaining("duplicate rater id a");
     assertThatThrownBy(() -> RaterPool.standard(3, 1).label(ITEMS, 4, new SplittableRandom(1)))
         .hasMessageContaining("ratingsPerItem");
+  }
+
+  private static double share(List<PairwiseLabel> labels, Choice choice) {
+    return labels.stream().filter(l -> l.choice() == choice).count() / (double) labels.size();
   }
 
   private static double longerShare(RaterPool pool, List<ComparisonItem> items) {
