@@ -1,0 +1,81 @@
+package org.rlhf4j.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.generate.Generator;
+import org.rlhf4j.models.generate.SamplingConfig;
+import org.rlhf4j.runtime.Autocast;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
+
+/** Training-step throughput and decode throughput of a randomly initialised model. */
+public final class ModelBench {
+  private ModelBench() {}
+
+  /** GPT-2 small (124M) shape. */
+  public static ModelConfig gpt2Small() {
+    return new ModelConfig(ModelConfig.Architecture.GPT2, 50257, 768, 3072, 12, 12, 12, 64, 1024, 1e-5, 1e4, true, true, 50256, 50256);
+  }
+
+  /** Qwen2.5-0.5B shape. */
+  public static ModelConfig qwen05b() {
+    return new ModelConfig(ModelConfig.Architecture.QWEN2, 151936, 896, 4864, 24, 14, 2, 64, 32768, 1e-6, 1e6, true, true, 151643, 151645);
+  }
+
+  /** Matmul FLOPs of one forward+backward per token (6 x matmul params + causal attention), PaLM-style. */
+  public static double trainFlopsPerToken(ModelConfig c, int seq) {
+    long h = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim();
+    long perLayer = c.architecture() == ModelConfig.Architecture.GPT2 ? 4 * h * h + 2 * h * c.intermediateSize()
+        : 2 * h * q + 2 * h * kv + 3 * h * c.intermediateSize();
+    double matmulParams = (double) c.numLayers() * perLayer + (double) c.vocabSize() * h;
+    double attention = 6.0 * c.numLayers() * q * seq; // QK^T and AV, fwd+bwd, causal half counted as full
+    return 6.0 * matmulParams + attention;
+  }
+
+  public record TrainResult(double tokensPerSecond, double secondsPerStep) {}
+
+  /** Forward + backward (no optimizer) of a (batch, seq) step, best of {@code steps} after one warm-up. */
+  public static TrainResult trainStep(CausalLM model, int batch, int seq, DType autocast, int steps) {
+    model.requiresGrad(true);
+    Device d = model.device();
+    double best = Double.MAX_VALUE;
+    for (int s = 0; s <= steps; s++) {
+      try (NativeScope scope = NativeScope.open()) {
+        Tensor ids = torch.randint(model.config().vocabSize(), new long[] {batch, seq + 1}, org.rlhf4j.runtime.Tensors.options(DType.I64, d)); // (B, T+1)
+        long t0 = System.nanoTime();
+        Tensor loss;
+        try (Autocast ac = Autocast.enable(d, autocast)) {
+          Tensor logits = model.forward(ids.narrow(1, 0, seq), null).logits();                              // (B, T, V)
+          loss = torch.cross_entropy(logits.reshape(-1, logits.size(2)).to(torch.ScalarType.Float), ids.narrow(1, 1, seq).reshape(-1));
+        }
+        loss.backward();
+        for (Tensor p : model.parameters().values()) p.grad().zero_();
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (s > 0) best = Math.min(best, sec);
+      }
+    }
+    model.requiresGrad(false);
+    return new TrainResult(batch * (double) seq / best, best);
+  }
+
+  /** Decode tokens/s with the KV cache: {@code batch} prompts of {@code promptLen} tokens, {@code newTokens} each. */
+  public static double decode(CausalLM model, int batch, int promptLen, int newTokens) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    List<long[]> prompts = new ArrayList<>();
+    for (int i = 0; i < batch; i++) prompts.add(r.longs(promptLen, 0, model.config().vocabSize()).toArray());
+    SamplingConfig cfg = SamplingConfig.greedy(newTokens, Set.of());
+    Generator.generate(model, prompts.subList(0, 1), 0, SamplingConfig.greedy(2, Set.of())); // warm-up
+    try (NoGradGuard g = new NoGradGuard()) {
+      long t0 = System.nanoTime();
+      Generator.generate(model, prompts, 0, cfg);
+      return batch * (double) newTokens / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+}
