@@ -1,0 +1,70 @@
+package org.rlhf4j.feedback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.rlhf4j.data.Chat;
+import org.rlhf4j.data.Content;
+import org.rlhf4j.data.Message;
+import org.rlhf4j.data.Text;
+
+/** Content as JSON: a string for {@link Text}, an array of {@code {role, content}} messages for {@link Chat}. */
+final class ContentJson {
+  static final int MAX_CHARS = 100_000;
+
+  private ContentJson() {}
+
+  static JsonNode toJson(Content content) {
+    if (content instanceof Text t) return Body.JSON.getNodeFactory().textNode(t.text());
+    ArrayNode a = Body.JSON.createArrayNode();
+    for (Message m : ((Chat) content).messages()) {
+      ObjectNode o = a.addObject();
+      o.put("role", m.role());
+      o.put("content", m.content());
+    }
+    return a;
+  }
+
+  static Content fromJson(JsonNode node, String field) {
+    if (node == null || node.isNull()) throw ApiError.badRequest("field '" + field + "' is required");
+    if (node.isTextual()) {
+      if (node.asText().length() > MAX_CHARS) throw ApiError.badRequest("field '" + field + "' is longer than " + MAX_CHARS + " characters");
+      return new Text(node.asText());
+    }
+    if (!node.isArray()) throw ApiError.badRequest("field '" + field + "' must be a string or an array of {role, content} messages");
+    List<Message> messages = new ArrayList<>();
+    for (JsonNode m : node) {
+      if (!m.isObject() || !m.path("role").isTextual() || !m.path("content").isTextual()) {
+        throw ApiError.badRequest("field '" + field + "' must contain only {role, content} messages with string values");
+      }
+      try {
+        messages.add(new Message(m.get("role").asText(), m.get("content").asText()));
+      } catch (IllegalArgumentException e) {
+        throw ApiError.badRequest("field '" + field + "': " + e.getMessage());
+      }
+    }
+    if (messages.isEmpty()) throw ApiError.badRequest("field '" + field + "' must not be an empty conversation");
+    return new Chat(messages);
+  }
+
+  static String write(Content content) { return toJson(content).toString(); }
+
+  static Content read(String json) {
+    try {
+      return fromJson(Body.JSON.readTree(json), "stored content");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt stored content: " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode parse(String json) {
+    try {
+      return Body.JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt stored JSON: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.rlhf4j.feedback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.rlhf4j.data.Content;
+
+/** Items to label: a prompt with 1..K responses, optionally a gold answer; added as JSON or imported as JSONL. */
+final class ItemStore {
+  /** Most informative first: highest uncertainty, items without a score after scored ones, then oldest. */
+  static final String INFORMATIVE_ORDER = "(CASE WHEN i.uncertainty IS NULL THEN 1 ELSE 0 END), i.uncertainty DESC, i.id";
+
+  /** An item before it is stored; {@code gold} is null or the JSON of the known answer. */
+  record NewItem(Content prompt, List<Content> responses, JsonNode gold) {}
+
+  private final Db db;
+
+  ItemStore(Db db) { this.db = db; }
+
+  List<Long> addJson(long projectId, List<Body> bodies) {
+    List<NewItem> list = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      Body b = bodies.get(i);
+      try {
+        JsonNode rs = b.get("responses");
+        if (rs == null || !rs.isArray()) throw ApiError.badRequest("field 'responses' must be an array");
+        List<Content> responses = new ArrayList<>();
+        for (JsonNode r : rs) responses.add(ContentJson.fromJson(r, "responses"));
+        list.add(new NewItem(ContentJson.fromJson(b.get("prompt"), "prompt"), responses, b.has("gold") ? b.get("gold") : null));
+      } catch (ApiError e) {
+        throw new ApiError(e.status, "items[" + i + "]: " + e.getMessage());
+      }
+    }
+    return add(projectId, list);
+  }
+
+  /** Stores the items in one transaction after validating all of them against the project's task kind. */
+  List<Long> add(long projectId, List<NewItem> list) {
+    if (list.isEmpty()) throw ApiError.badRequest("no items given");
+    return db.write(c -> {
+      Project p = Project.load(c, projectId);
+      List<Long> ids = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < list.size(); i++) {
+        NewItem item = list.get(i);
+        String gold = validate(p, item, i);
+        ArrayNode responses = Body.JSON.createArrayNode();
+        item.responses().forEach(r -> responses.add(ContentJson.toJson(r)));
+        ids.add(Db.insert(c, "INSERT INTO items (project_id, prompt, responses, gold, created_at) VALUES (?, ?, ?, ?, ?)",
+            projectId, ContentJson.write(item.prompt()), responses.toString(), gold, now));
+      }
+      return ids;
+    });
+  }
+
+  private static String validate(Project p, NewItem item, int index) {
+    int[] range = p.responseCount();
+    int k = item.responses().size();
+    String where = "items[" + index + "]: ";
+    if (k < range[0] || k > range[1]) {
+      throw ApiError.badRequest(where + "a " + p.kind() + " item needs " + (range[0] == range[1] ? range[0] : range[0] + "-" + range[1]) + " responses but has " + k);
+    }
+    if (item.gold() == null) return null;
+    try {
+      return Labels.validate(p, Body.wrap(Body.object().set("v", item.gold())), "v", k).toString();
+    } catch (ApiError e) {
+      throw ApiError.badRequest(where + "gold: " + e.getMessage());
+    }
+  }
+
+  /** Loads one item's prompt and responses. */
+  static JsonNode[] load(Connection c, long itemId) throws SQLException {
+    return Db.queryOne(c, "SELECT prompt, responses FROM items WHERE id = ?",
+        rs -> new JsonNode[] {ContentJson.parse(rs.getString(1)), ContentJson.parse(rs.getString(2))}, itemId);
+  }
+
+  static void checkPermutation(List<Integer> order, int k) {
+    if (order.size() != k || new HashSet<>(order).size() != k || order.stream().anyMatch(i -> i < 0 || i >= k)) {
+      throw ApiError.badRequest("a ranking must list each of the " + k + " response indexes 0.." + (k - 1) + " exactly once, but was " + order);
+    }
+  }
+}

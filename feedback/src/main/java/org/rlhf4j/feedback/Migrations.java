@@ -1,0 +1,62 @@
+package org.rlhf4j.feedback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema migrations: plain SQL files {@code db/migration/V<n>__<name>.sql}, applied in order once
+ * each and recorded in {@code schema_version}. One schema serves both dialects; {@code ${id}} expands to the
+ * dialect's auto-increment primary key.
+ */
+final class Migrations {
+  /** All migrations, oldest first. Append new files here; never edit an applied one. */
+  static final List<String> FILES = List.of("V1__schema.sql");
+
+  private Migrations() {}
+
+  static void apply(Db db) {
+    db.write(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+      }
+      return null;
+    });
+    for (String file : FILES) {
+      int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+      db.write(c -> {
+        if (Db.count(c, "SELECT COUNT(*) FROM schema_version WHERE version = ?", version) > 0) return null;
+        run(c, expand(load(file), db.dialect()));
+        Db.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)", version, file, System.currentTimeMillis());
+        return null;
+      });
+    }
+  }
+
+  static String expand(String sql, Db.Dialect dialect) {
+    String id = dialect == Db.Dialect.SQLITE ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+    return sql.replace("${id}", id);
+  }
+
+  private static void run(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String stmt : sql.split(";\\s*\\n")) {
+        String body = stmt.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).trim();
+        if (!body.isEmpty()) s.execute(body);
+      }
+    }
+  }
+
+  private static String load(String file) {
+    try (InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + file)) {
+      if (in == null) throw new IllegalStateException("missing migration resource db/migration/" + file);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read migration " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package org.rlhf4j.feedback;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+
+/** A labelling project: the task kind and how many ratings each item gets; guidelines are versioned separately. */
+record Project(long id, String name, String kind, int ratingsPerItem, double goldRate, boolean allowTie, int strengthLevels) {
+  static final Set<String> KINDS = Set.of("pairwise", "ranking", "rating");
+  static final int MIN_SCORE = 1;
+  static final int MAX_SCORE = 7;
+
+  boolean pairwise() { return kind.equals("pairwise"); }
+  boolean ranking() { return kind.equals("ranking"); }
+  boolean rating() { return kind.equals("rating"); }
+
+  static Project load(Connection c, long id) throws SQLException {
+    Project p = Db.queryOne(c, "SELECT id, name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels FROM projects WHERE id = ?",
+        rs -> new Project(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5), rs.getInt(6) != 0, rs.getInt(7)), id);
+    if (p == null) throw ApiError.notFound("no project " + id);
+    return p;
+  }
+
+  /** Loads the project when the caller may see it: admins see all, raters only projects they are members of. */
+  static Project visible(Connection c, Auth.Principal who, long id) throws SQLException {
+    if (!who.admin() && Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?", id, who.userId()) == 0) {
+      throw ApiError.forbidden("you are not a member of project " + id);
+    }
+    return load(c, id);
+  }
+
+  /** The current guidelines version number (0 when none were written). */
+  static int guidelineVersion(Connection c, long projectId) throws SQLException {
+    return (int) Db.count(c, "SELECT COALESCE(MAX(version), 0) FROM guidelines WHERE project_id = ?", projectId);
+  }
+
+  /** Number of responses an item of this kind must have, as [min, max]. */
+  int[] responseCount() {
+    return switch (kind) {
+      case "pairwise" -> new int[] {2, 2};
+      case "ranking" -> new int[] {2, 10};
+      default -> new int[] {1, 1};
+    };
+  }
+}

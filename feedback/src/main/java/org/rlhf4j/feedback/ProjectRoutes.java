@@ -1,0 +1,188 @@
+package org.rlhf4j.feedback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Projects, guidelines, membership, items and uncertainty scores (admin), and project views for raters. */
+final class ProjectRoutes {
+  private final Db db;
+  private final FeedbackConfig config;
+  private final ItemStore items;
+
+  ProjectRoutes(Db db, FeedbackConfig config) {
+    this.db = db;
+    this.config = config;
+    this.items = new ItemStore(db);
+  }
+
+  void register(Javalin app) {
+    app.post("/api/projects", this::create);
+    app.get("/api/projects", this::list);
+    app.get("/api/projects/{id}", this::show);
+    app.post("/api/projects/{id}/guidelines", this::addGuidelines);
+    app.post("/api/projects/{id}/members", this::addMember);
+    app.post("/api/projects/{id}/items", this::addItems);
+    app.post("/api/projects/{id}/import", this::importFile);
+    app.post("/api/projects/{id}/uncertainty", this::setUncertainty);
+    app.get("/api/projects/{id}/informative", this::informative);
+  }
+
+  static long id(Context ctx, String param) {
+    try {
+      return Long.parseLong(ctx.pathParam(param));
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("path parameter '" + param + "' must be an integer");
+    }
+  }
+
+  private void create(Context ctx) {
+    Auth.admin(ctx);
+    Body b = Body.of(ctx, config.maxBodyBytes());
+    String name = b.text("name", 200);
+    String kind = b.oneOf("kind", Project.KINDS);
+    long n = b.optInteger("ratingsPerItem", 1, 1000, 3);
+    double gold = b.has("goldRate") ? b.number("goldRate", 0, 1) : 0.1;
+    boolean tie = b.bool("allowTie", true);
+    long strength = b.optInteger("strengthLevels", 0, 5, 0);
+    String guidelines = b.optText("guidelines", "");
+    long id = db.write(c -> {
+      long pid = Db.insert(c, "INSERT INTO projects (name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          name, kind, n, gold, tie ? 1 : 0, strength, System.currentTimeMillis());
+      if (!guidelines.isBlank()) insertGuidelines(c, pid, guidelines);
+      return pid;
+    });
+    ctx.status(201).json(Body.object().put("id", id));
+  }
+
+  private void list(Context ctx) {
+    Auth.Principal who = Auth.user(ctx);
+    String sql = "SELECT id FROM projects" + (who.admin() ? "" : " WHERE id IN (SELECT project_id FROM project_members WHERE user_id = ?)") + " ORDER BY id";
+    ArrayNode out = db.read(c -> {
+      ArrayNode a = Body.JSON.createArrayNode();
+      List<Long> ids = who.admin() ? Db.query(c, sql, rs -> rs.getLong(1)) : Db.query(c, sql, rs -> rs.getLong(1), who.userId());
+      for (long id : ids) a.add(describe(c, Project.load(c, id)));
+      return a;
+    });
+    ctx.json(out);
+  }
+
+  private void show(Context ctx) {
+    Auth.Principal who = Auth.user(ctx);
+    long id = id(ctx, "id");
+    ctx.json(db.read(c -> describe(c, Project.visible(c, who, id))));
+  }
+
+  static ObjectNode describe(Connection c, Project p) throws SQLException {
+    ObjectNode o = Body.JSON.valueToTree(p);
+    int version = Project.guidelineVersion(c, p.id());
+    o.put("guidelinesVersion", version);
+    o.put("guidelines", version == 0 ? "" : Db.queryOne(c, "SELECT body FROM guidelines WHERE project_id = ? AND version = ?",
+        rs -> rs.getString(1), p.id(), version));
+    return o;
+  }
+
+  private static int insertGuidelines(Connection c, long projectId, String text) throws SQLException {
+    int version = Project.guidelineVersion(c, projectId) + 1;
+    Db.update(c, "INSERT INTO guidelines (project_id, version, body, created_at) VALUES (?, ?, ?, ?)", projectId, version, text, System.currentTimeMillis());
+    return version;
+  }
+
+  private void addGuidelines(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    String text = Body.of(ctx, config.maxBodyBytes()).text("body", 200_000);
+    int version = db.write(c -> {
+      Project.load(c, id);
+      return insertGuidelines(c, id, text);
+    });
+    ctx.status(201).json(Body.object().put("version", version));
+  }
+
+  private void addMember(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    String username = Body.of(ctx, config.maxBodyBytes()).text("username", 64);
+    db.write(c -> {
+      Project.load(c, id);
+      Long uid = Db.queryOne(c, "SELECT id FROM users WHERE username = ?", rs -> rs.getLong(1), username);
+      if (uid == null) throw ApiError.notFound("no user '" + username + "'");
+      if (Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?", id, uid) == 0) {
+        Db.update(c, "INSERT INTO project_members (project_id, user_id) VALUES (?, ?)", id, uid);
+      }
+      return null;
+    });
+    ctx.status(201).json(Body.object().put("project", id).put("username", username));
+  }
+
+  private void addItems(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    Body b = Body.of(ctx, config.maxImportBytes());
+    List<Body> list = b.objects("items");
+    List<Long> ids = items.addJson(id, list);
+    ctx.status(201).json(Body.object().set("ids", Body.JSON.valueToTree(ids)));
+  }
+
+  private void importFile(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    String format = ctx.queryParam("format");
+    boolean gold = "true".equals(ctx.queryParam("gold"));
+    byte[] raw = Body.bytes(ctx, config.maxImportBytes());
+    List<Long> ids = items.importJsonl(id, format, gold, raw);
+    ctx.status(201).json(Body.object().set("ids", Body.JSON.valueToTree(ids)));
+  }
+
+  private void setUncertainty(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    List<Body> scores = Body.of(ctx, config.maxImportBytes()).objects("scores");
+    int updated = db.write(c -> {
+      Project.load(c, id);
+      int n = 0;
+      for (Body s : scores) {
+        long item = s.integer("itemId", 1, Long.MAX_VALUE);
+        double score = s.number("score", -1e12, 1e12);
+        if (Db.update(c, "UPDATE items SET uncertainty = ? WHERE id = ? AND project_id = ?", score, item, id) == 0) {
+          throw ApiError.notFound("no item " + item + " in project " + id);
+        }
+        n++;
+      }
+      return n;
+    });
+    ctx.json(Body.object().put("updated", updated));
+  }
+
+  private void informative(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    int limit = parseLimit(ctx.queryParam("limit"));
+    ctx.json(db.read(c -> {
+      Project.load(c, id);
+      ArrayNode a = Body.JSON.createArrayNode();
+      for (JsonNode n : Db.query(c, "SELECT i.id, i.uncertainty FROM items i WHERE i.project_id = ? AND i.gold IS NULL"
+          + " AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id) ORDER BY " + ItemStore.INFORMATIVE_ORDER + " LIMIT ?",
+          rs -> Body.object().put("itemId", rs.getLong(1)).put("uncertainty", rs.getObject(2) == null ? null : rs.getDouble(2)), id, limit)) {
+        a.add(n);
+      }
+      return a;
+    }));
+  }
+
+  static int parseLimit(String s) {
+    if (s == null) return 20;
+    try {
+      int n = Integer.parseInt(s);
+      if (n < 1 || n > 1000) throw ApiError.badRequest("limit must be in [1, 1000]");
+      return n;
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("limit must be an integer");
+    }
+  }
+}
