@@ -73,6 +73,9 @@ public final class FeedbackServer implements AutoCloseable {
     new UserRoutes(auth, db, config).register(app);
     new ProjectRoutes(db, config).register(app);
     new Labels(db, config).register(app);
+    new QualityRoutes(db, config).register(app);
+    new ExportRoutes(db).register(app);
+    new Production(db, config).register(app);
     app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Body.object().put("error", e.getMessage())));
     app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Body.object().put("error", e.getMessage())));
     app.exception(Exception.class, (e, ctx) -> {

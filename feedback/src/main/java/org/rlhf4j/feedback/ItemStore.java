@@ -38,6 +38,24 @@ final class ItemStore {
     return add(projectId, list);
   }
 
+  /** Imports a JSONL file in one of the training core's formats. */
+  List<Long> importJsonl(long projectId, String format, boolean gold, byte[] raw) {
+    if (format == null) throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or prompt-completions");
+    List<NewItem> list = new ArrayList<>();
+    switch (format) {
+      case "preferences" -> Jsonl.readPreferences(raw).forEach(p ->
+          list.add(new NewItem(p.prompt(), List.of(p.chosen(), p.rejected()), gold ? Body.JSON.getNodeFactory().textNode("A") : null)));
+      case "rankings" -> Jsonl.readRankings(raw).forEach(r -> list.add(new NewItem(r.prompt(), r.bestFirst(),
+          gold ? Body.JSON.valueToTree(java.util.stream.IntStream.range(0, r.size()).boxed().toList()) : null)));
+      case "prompt-completions" -> {
+        if (gold) throw ApiError.badRequest("prompt-completion imports carry no gold answer; add gold rating items as JSON");
+        Jsonl.readPromptCompletions(raw).forEach(pc -> list.add(new NewItem(pc.prompt(), List.of(pc.completion()), null)));
+      }
+      default -> throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or prompt-completions but was '" + format + "'");
+    }
+    return add(projectId, list);
+  }
+
   /** Stores the items in one transaction after validating all of them against the project's task kind. */
   List<Long> add(long projectId, List<NewItem> list) {
     if (list.isEmpty()) throw ApiError.badRequest("no items given");

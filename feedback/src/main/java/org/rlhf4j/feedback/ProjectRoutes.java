@@ -49,7 +49,7 @@ final class ProjectRoutes {
     long n = b.optInteger("ratingsPerItem", 1, 1000, 3);
     double gold = b.has("goldRate") ? b.number("goldRate", 0, 1) : 0.1;
     boolean tie = b.bool("allowTie", true);
-    long strength = b.optInteger("strengthLevels", 0, 5, 0);
+    long strength = b.optInteger("strengthLevels", 0, 3, 0);
     String guidelines = b.optText("guidelines", "");
     long id = db.write(c -> {
       long pid = Db.insert(c, "INSERT INTO projects (name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
