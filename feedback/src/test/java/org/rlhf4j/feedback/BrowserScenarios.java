@@ -1,0 +1,66 @@
+package org.rlhf4j.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+
+/** In real headless Chromium: a rater labels a pairwise and a ranking task; an admin views agreement and adjudicates. */
+abstract class BrowserScenarios {
+  @TempDir Path tmp;
+
+  abstract String dbUrl(Path tmp);
+
+  static final String PROMPT = "<script>window.pwned = 1</script><b>Which reply is kinder?</b>";
+
+  @Test void raterLabelsPairwiseAndRankingThenAdminAdjudicates() throws Exception {
+    try (Browser b = Browser.open(tmp.resolve("chromium-profile")); TestServer s = new TestServer(dbUrl(tmp))) {
+      s.rater("r1");
+      Client r2 = s.rater("r2");
+      long pairs = s.project(Map.of("name", "Kindness", "kind", "pairwise", "ratingsPerItem", 2, "goldRate", 0.0, "guidelines", "Prefer the kinder reply."), "r1", "r2");
+      long pairItem = s.items(pairs, List.of(ServiceScenarios.item(PROMPT, null, "Kind reply", "Rude reply"))).get(0);
+      long ranks = s.project(Map.of("name", "Order", "kind", "ranking", "ratingsPerItem", 1, "goldRate", 0.0), "r1");
+      long rankItem = s.items(ranks, List.of(ServiceScenarios.item("Rank these", null, "first", "second", "third"))).get(0);
+
+      b.login(s.base, "r1", TestServer.PASSWORD);
+      b.click("label-" + pairs);
+      assertThat(b.visible("prompt").getText()).isEqualTo(PROMPT);  // shown as text, never run as markup
+      assertThat(b.visible("guidelines").getAttribute("textContent")).isEqualTo("Prefer the kinder reply.");
+      assertThat(((JavascriptExecutor) b.driver).executeScript("return window.pwned === undefined")).isEqualTo(true);
+      int kind = b.visible("response-0").getText().equals("Kind reply") ? 0 : 1;
+      b.click("choose-" + kind);
+      b.visible("done");
+      b.click("back-button");
+      b.click("label-" + ranks);
+      for (int pos = 0; pos < 3; pos++) {
+        String text = b.visible("response-" + pos).getText();
+        int rank = List.of("first", "second", "third").indexOf(text) + 1;
+        b.select("rank-" + pos, String.valueOf(rank));
+      }
+      b.click("submit-ranking");
+      b.visible("done");
+      assertThat(s.count("SELECT COUNT(*) FROM labels WHERE item_id = ? AND choice = 'A'", pairItem)).isEqualTo(1);
+      assertThat(s.count("SELECT COUNT(*) FROM labels WHERE item_id = ? AND ranking = '[0,1,2]'", rankItem)).isEqualTo(1);
+
+      r2.ok(r2.get("/api/projects/" + pairs + "/next"), 200);
+      r2.ok(r2.post("/api/labels", Map.of("itemId", pairItem, "idempotencyKey", "r2", "choice", "B")), 201);
+
+      b.click("logout-button");
+      b.login(s.base, "admin", TestServer.ADMIN_PASSWORD);
+      b.click("quality-" + pairs);
+      assertThat(b.visible("stat-rawAgreement").getText()).isEqualTo("0.000");
+      b.visible("queue-item-" + pairItem);
+      b.click("adjudicate-" + pairItem + "-A");
+      b.visible("queue-empty");
+      b.textContains("status", "Adjudicated item " + pairItem);
+      JsonNode adj = s.admin.ok(s.admin.get("/api/projects/" + pairs + "/adjudication?threshold=1"), 200);
+      assertThat(adj).isEmpty();
+      assertThat(s.count("SELECT COUNT(*) FROM adjudications WHERE item_id = ? AND choice = 'A'", pairItem)).isEqualTo(1);
+    }
+  }
+}
