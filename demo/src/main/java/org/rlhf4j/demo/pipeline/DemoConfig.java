@@ -1,0 +1,36 @@
+package org.rlhf4j.demo.pipeline;
+
+import java.nio.file.Path;
+
+/**
+ * Sizes and switches of one demo run. {@link #defaults} targets under 10 minutes on a 2-core
+ * laptop CPU; {@link #quick} about 2 minutes (used by the tests).
+ */
+public record DemoConfig(
+    Path output, long seed, boolean quick, boolean hackable,
+    int hidden, int layers, int heads, int kvHeads, int intermediate,
+    int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
+    int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
+    double ppoKlCoef) {
+
+  public DemoConfig {
+    if (output == null) throw new IllegalArgumentException("output directory is required");
+    for (int v : new int[] {hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps, sftSteps, comparisonItems,
+        ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts, maxNewTokens}) {
+      if (v <= 0) throw new IllegalArgumentException("every demo size must be > 0");
+    }
+    if (hidden % heads != 0 || heads % kvHeads != 0) throw new IllegalArgumentException("hidden must divide by heads, heads by kvHeads");
+    if (ratingsPerItem > raters) throw new IllegalArgumentException("ratingsPerItem (" + ratingsPerItem + ") exceeds the rater pool (" + raters + ")");
+    if (!(ppoKlCoef >= 0)) throw new IllegalArgumentException("ppoKlCoef must be >= 0");
+  }
+
+  public static DemoConfig defaults(Path output, long seed, boolean hackable) {
+    return new DemoConfig(output, seed, false, hackable, 96, 3, 4, 2, 256,
+        12000, 500, 200, 600, 3, 9, 200, 30, 32, 120, 4, 200, 24, hackable ? 0.001 : 0.05);
+  }
+
+  public static DemoConfig quick(Path output, long seed, boolean hackable) {
+    return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 40, 4, 60, 24, hackable ? 0.001 : 0.05);
+  }
+}
