@@ -15,7 +15,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Streams a {@code metrics.jsonl}: one JSON object per line, numeric {@code step}, numeric metric fields. */
+/**
+ * Streams a {@code metrics.jsonl}: one JSON object per line, numeric {@code step}, numeric metric fields (the
+ * metrics map excludes {@code step}; non-numeric fields are dropped).
+ */
 final class MetricsJsonl {
   private MetricsJsonl() {}
 
@@ -68,7 +71,7 @@ final class MetricsJsonl {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isNumber()) out.put(e.getKey(), e.getValue().asDouble());
+      if (e.getValue().isNumber() && !e.getKey().equals("step")) out.put(e.getKey(), e.getValue().asDouble());
     }
     return out;
   }
