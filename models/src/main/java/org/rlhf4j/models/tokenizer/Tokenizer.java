@@ -44,7 +44,8 @@ public final class Tokenizer implements AutoCloseable {
     Path file = modelDir.resolve("tokenizer.json");
     JsonNode json = JsonFiles.read(file);
     Vocab vocab = Vocab.of(json, file);
-    TokenizerConfig config = TokenizerConfig.load(modelDir);
+    JsonNode padding = json.path("padding").path("pad_token");
+    TokenizerConfig config = TokenizerConfig.load(modelDir).withDefaultPad(padding.isTextual() ? padding.asText() : null);
     JsonNode rawConfig = JsonFiles.readIfPresent(modelDir.resolve("tokenizer_config.json")).orElse(null);
     boolean cleanUp = rawConfig != null && rawConfig.path("clean_up_tokenization_spaces").asBoolean(false);
     HuggingFaceTokenizer hf;
@@ -117,7 +118,10 @@ public final class Tokenizer implements AutoCloseable {
 
   public OptionalInt eosId() { return vocab.id(config.eosToken()); }
 
-  /** The pad token's id, else eos, else unk, else 0 (see {@link #padIsReal()}). */
+  /**
+   * The pad token's id (tokenizer_config.json / special_tokens_map.json, else tokenizer.json's
+   * padding section), else eos, else unk, else 0 (see {@link #padIsReal()}).
+   */
   public int padId() {
     OptionalInt pad = vocab.id(config.padToken());
     if (pad.isPresent()) return pad.getAsInt();

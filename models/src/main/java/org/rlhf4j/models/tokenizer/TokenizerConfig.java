@@ -38,6 +38,12 @@ record TokenizerConfig(String bosToken, String eosToken, String padToken, String
         generationEosIds(dir.resolve("generation_config.json")));
   }
 
+  /** This config with {@code pad} as the pad token when it names none (e.g. from tokenizer.json's padding section). */
+  TokenizerConfig withDefaultPad(String pad) {
+    if (padToken != null || pad == null) return this;
+    return new TokenizerConfig(bosToken, eosToken, pad, unkToken, chatTemplate, generationEosIds);
+  }
+
   private static String token(JsonNode config, Path configFile, JsonNode map, Path mapFile, String field) {
     String v = config.has(field) ? JsonFiles.tokenText(config, configFile, field) : null;
     if (v == null && map.has(field)) v = JsonFiles.tokenText(map, mapFile, field);

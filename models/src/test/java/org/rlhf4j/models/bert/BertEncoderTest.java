@@ -123,6 +123,24 @@ class BertEncoderTest {
     }
   }
 
+  @Test void longTextsAreTruncatedToTheSentenceTransformersLimit() {
+    assertThat(encoder.maxLength()).isEqualTo(256);
+    assertThat(encoder.tokenizer().padId()).isEqualTo(0);
+    assertThat(encoder.tokenizer().padIsReal()).isTrue();
+    String longText = "the movie was good and the actors were great. ".repeat(60);   // ~600 tokens
+    assertThat(encoder.tokenizer().encode(longText, true).length).isGreaterThan(512);
+    try (NativeScope scope = NativeScope.open()) {
+      Batch b = encoder.tokenize(List.of(longText, "short"));
+      assertThat(b.inputIds().size(1)).isEqualTo(256);
+      long[][] ids = rows(b.inputIds());
+      assertThat(ids[0][0]).isEqualTo(101);
+      assertThat(ids[0][255]).isEqualTo(102);                      // [SEP] kept at the end
+      assertThat(ids[1]).startsWith(101, encoder.tokenizer().tokenToId("short").getAsInt(), 102, 0);
+      assertThat(encoder.embed(List.of(longText)).size(1)).isEqualTo(384);
+    }
+    assertThatThrownBy(() -> encoder.withMaxLength(513)).hasMessageContaining("513");
+  }
+
   @Test void parametersAreTrainableWithHuggingFaceNames() {
     Map<String, Tensor> p = encoder.parameters();
     assertThat(p).hasSize(5 + 6 * 16);

@@ -136,6 +136,21 @@ class TokenizerTest {
     assertThatThrownBy(() -> Tokenizer.load(dir)).hasMessageContaining("generation_config.json");
   }
 
+  @Test void paddingAndTruncationInTokenizerJsonAreIgnoredButNameThePad(@TempDir Path dir) throws IOException {
+    // all-MiniLM-L6-v2's tokenizer.json pads to a fixed 128 and truncates at 128; its pad token is [PAD] (0).
+    try (var in = TokenizerTest.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+      Files.write(dir.resolve("tokenizer.json"), in.readAllBytes());
+    }
+    try (Tokenizer tok = Tokenizer.load(dir)) {
+      assertThat(tok.encode("Hello!", true)).containsExactly(101, 7592, 999, 102);
+      assertThat(tok.encode("word ".repeat(300), true)).hasSize(302);
+      assertThat(tok.padIsReal()).isTrue();
+      assertThat(tok.padId()).isEqualTo(0);
+      assertThat(tok.addsBos()).isFalse();
+      assertThat(tok.decode(new int[] {101, 7592, 999, 102}, true)).isEqualTo("hello!");
+    }
+  }
+
   @Test void cleanUpTokenizationMatchesTransformers() {
     assertThat(Tokenizer.cleanUpTokenization("Hello , world ! I 'm sure it 's fine .")).isEqualTo("Hello, world! I'm sure it's fine.");
   }
