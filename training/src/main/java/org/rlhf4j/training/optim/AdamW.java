@@ -3,10 +3,12 @@ package org.rlhf4j.training.optim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -17,7 +19,8 @@ import org.rlhf4j.runtime.NativeScope;
  * AdamW with decoupled weight decay and bias correction: the update of
  * {@code torch.optim.AdamW} (single-tensor path, {@code amsgrad=False}), one parameter at a
  * time with in-place libtorch ops under no-grad. Norm weights and biases get no weight decay
- * (see {@link #decays}). Parameters whose gradient is undefined are skipped, as in PyTorch.
+ * (see {@link #decays}). Parameters whose gradient is undefined are skipped, as in PyTorch; a
+ * tensor listed under several names (tied weights) is updated once, under its first name.
  *
  * <p>The state is plain named tensors ({@link #state()}: {@code <param>.exp_avg},
  * {@code <param>.exp_avg_sq}, {@code <param>.step}) that save to safetensors and load back
@@ -64,9 +67,11 @@ public final class AdamW {
   public AdamW(Map<String, Tensor> params, Hyper hyper) {
     if (params.isEmpty()) throw new IllegalArgumentException("AdamW needs at least one parameter");
     this.hyper = hyper;
+    Set<Long> seen = new HashSet<>();
     params.forEach((name, p) -> {
       if (!p.is_floating_point()) throw new IllegalArgumentException("parameter '" + name + "' is not floating point");
-      states.add(new ParamState(name, p));
+      // A tied tensor listed under two names (lm_head.weight = embed_tokens.weight) is one parameter.
+      if (seen.add(p.unsafeGetTensorImpl().address())) states.add(new ParamState(name, p));
     });
   }
 

@@ -98,6 +98,22 @@ class AdamWTest {
     assertThat(values(w)[0]).isLessThan(1f);
   }
 
+  @Test void tiedTensorIsUpdatedOnce() {
+    Tensor shared = tensor(new float[] {1, 2, 3, 4}, 2, 2).requires_grad_(true);
+    Tensor alone = tensor(new float[] {1, 2, 3, 4}, 2, 2).requires_grad_(true);
+    Map<String, Tensor> tied = new LinkedHashMap<>();
+    tied.put("embed_tokens.weight", shared);
+    tied.put("lm_head.weight", shared);
+    AdamW a = new AdamW(tied, AdamW.Hyper.defaults());
+    AdamW b = new AdamW(Map.of("w", alone), AdamW.Hyper.defaults());
+    setGrad(shared, new float[] {1, -1, 2, 0.5f});
+    setGrad(alone, new float[] {1, -1, 2, 0.5f});
+    a.step(0.1);
+    b.step(0.1);
+    assertThat(values(shared)).containsExactly(values(alone));
+    assertThat(a.state()).containsOnlyKeys("embed_tokens.weight.exp_avg", "embed_tokens.weight.exp_avg_sq", "embed_tokens.weight.step");
+  }
+
   @Test void noWeightDecayOnNormsBiasesAndVectors() {
     Tensor matrix = torch.zeros(2, 2), vector = torch.zeros(2);
     assertThat(AdamW.decays("model.layers.0.mlp.up_proj.weight", matrix)).isTrue();
