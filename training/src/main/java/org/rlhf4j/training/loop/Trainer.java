@@ -57,7 +57,7 @@ public final class Trainer {
   private Path lastCheckpoint;
 
   /**
-   * @param model        its trainable parameters (those with requires_grad) are optimized
+   * @param model        its trainable parameters (requires_grad; tied tensors once) are optimized
    * @param data         the data stream's position, saved in checkpoints ({@link DataCursor#none()} if stateless)
    * @param checkpointIO writes/reads the model in a checkpoint directory
    * @param evaluator    called every {@code evalEvery} steps; may be null
@@ -213,8 +213,10 @@ public final class Trainer {
 
   private static Map<String, Tensor> trainable(HasParameters model) {
     Map<String, Tensor> out = new LinkedHashMap<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
     model.parameters().forEach((name, p) -> {
-      if (p.requires_grad()) out.put(name, p);
+      // tied weights (one tensor under two names) are optimized and clipped once
+      if (p.requires_grad() && seen.add(p.unsafeGetTensorImpl().address())) out.put(name, p);
     });
     if (out.isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameter with requires_grad");
     return out;
