@@ -1,0 +1,106 @@
+package org.rlhf4j.demo.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhf4j.evaluation.LengthControlledWinRate;
+import org.rlhf4j.evaluation.WinRate;
+import org.rlhf4j.evaluation.WinRates;
+import org.rlhf4j.evaluation.doctor.Flag;
+import org.rlhf4j.evaluation.report.Charts;
+import org.rlhf4j.evaluation.report.Report;
+import org.rlhf4j.evaluation.report.SummaryJson;
+import org.rlhf4j.evaluation.report.Table;
+
+/** Turns the demo's measurements into {@code summary.json} and {@code report.html} with charts. */
+final class DemoReport {
+  private static final double TIE = 1e-6;
+  private final Map<String, Object> summary = new LinkedHashMap<>();
+  private final Report report = new Report("rlhf4j demo: RLHF end to end on a laptop CPU");
+  private final Map<String, WinRate> goldWins = new LinkedHashMap<>();
+  private final Map<String, WinRate> proxyWins = new LinkedHashMap<>();
+
+  void config(DemoConfig c, double seconds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seed", c.seed());
+    m.put("quick", c.quick());
+    m.put("hackable", c.hackable());
+    m.put("wall_seconds", Math.round(seconds * 10) / 10.0);
+    summary.put("run", m);
+  }
+
+  void put(String key, Object value) { summary.put(key, value); }
+
+  /** Win rates of {@code policy} over the SFT baseline (gold and proxy), length-controlled win rate, per-family metrics. */
+  void policy(String key, PolicyReport policy, PolicyReport sft) {
+    WinRate gold = WinRates.compare(policy.gold(), sft.gold(), TIE);
+    WinRate proxy = WinRates.compare(policy.proxy(), sft.proxy(), TIE);
+    LengthControlledWinRate lc = LengthControlledWinRate.of(WinRates.outcomes(policy.gold(), sft.gold(), TIE), policy.lengths(), sft.lengths());
+    goldWins.put(key, gold);
+    proxyWins.put(key, proxy);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("gold_win_rate_vs_sft", gold.rate());
+    m.put("gold_win_rate_vs_sft_ci", List.of(gold.lo(), gold.hi()));
+    m.put("proxy_win_rate_vs_sft", proxy.rate());
+    m.put("lc_gold_win_rate_vs_sft", lc.winRate().rate());
+    m.put("mean_gold_reward", policy.meanGold());
+    m.put("mean_proxy_reward", policy.meanProxy());
+    m.put("kl", policy.kl());
+    m.put("mean_length", policy.meanLength());
+    m.put("per_family", policy.perFamily());
+    List<Map<String, String>> samples = new ArrayList<>();
+    for (int i = 0; i < Math.min(5, policy.prompts().size()); i++) {
+      samples.add(Map.of("prompt", policy.prompts().get(i).text(), "response", policy.responses().get(i),
+          "gold", String.format("%.2f", policy.gold()[i])));
+    }
+    m.put("samples", samples);
+    summary.put(key, m);
+  }
+
+  void baseline(PolicyReport sft) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean_gold_reward", sft.meanGold());
+    m.put("mean_proxy_reward", sft.meanProxy());
+    m.put("mean_length", sft.meanLength());
+    m.put("per_family", sft.perFamily());
+    summary.put("sft", m);
+  }
+
+  void doctor(List<Flag> flags) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Flag f : flags) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", f.kind().name().toLowerCase());
+      m.put("step", f.step());
+      m.put("explanation", f.explanation());
+      out.add(m);
+    }
+    summary.put("doctor", Map.of("flags", out));
+  }
+
+  /** Writes summary.json and report.html (with PNG charts) into {@code dir}. */
+  Path write(Path dir, Map<String, Double> agreement, double[] ppoKl, double[] ppoProxy, double[] ppoGold,
+      double[] ppoSteps, double[] ppoLength, List<Flag> flags) throws IOException {
+    report.section("What happened", "A small Llama-style model was pre-trained on a synthetic assistant world, fine-tuned on "
+        + "demonstrations, and improved from simulated human preferences with PPO, DPO and best-of-n. The gold reward "
+        + "(never seen in training) measures what RLHF really bought.");
+    report.chart(Charts.winRates("Gold win rate vs SFT (ties count half)", goldWins));
+    report.chart(Charts.winRates("Learned-reward win rate vs SFT", proxyWins));
+    if (ppoKl.length > 1) {
+      report.chart(Charts.overOptimisation(ppoKl, ppoProxy, ppoGold));
+      report.chart(Charts.meanLength(ppoSteps, ppoLength));
+    }
+    List<Object[]> rows = new ArrayList<>();
+    agreement.forEach((k, v) -> rows.add(new Object[] {k, String.format("%.3f", v)}));
+    report.table(Table.of("Rater agreement", List.of("statistic", "value"), rows.toArray(new Object[0][])));
+    List<Object[]> fl = new ArrayList<>();
+    for (Flag f : flags) fl.add(new Object[] {f.kind().name(), f.step(), f.explanation()});
+    if (fl.isEmpty()) fl.add(new Object[] {"none", "", "no pathology detected in the PPO run"});
+    report.table(Table.of("Run doctor (PPO)", List.of("flag", "step", "explanation"), fl.toArray(new Object[0][])));
+    report.write(dir);
+    return SummaryJson.write(dir, summary);
+  }
+}
