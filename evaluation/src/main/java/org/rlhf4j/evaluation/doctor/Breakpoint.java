@@ -6,13 +6,17 @@ package org.rlhf4j.evaluation.doctor;
  * breakpoint b among the observations in a range and answers the best one.
  */
 final class Breakpoint {
+  /** Candidate breakpoints tried at most (evenly spaced), bounding the cost on long runs. */
+  private static final int MAX_CANDIDATES = 500;
+
   private Breakpoint() {}
 
   /** Index in [{@code firstCandidate}, {@code to}) of the best breakpoint, fitting observations [from, to). */
   static int fit(Series s, int from, int firstCandidate, int to) {
     int best = firstCandidate;
     double bestSse = Double.POSITIVE_INFINITY;
-    for (int b = firstCandidate; b < to; b++) {
+    int stride = Math.max(1, (to - firstCandidate) / MAX_CANDIDATES);
+    for (int b = firstCandidate; b < to; b += stride) {
       double sse = sse(s, from, to, s.step(b));
       if (sse < bestSse) {
         bestSse = sse;

@@ -16,8 +16,8 @@ package org.rlhf4j.evaluation.doctor;
  * @param lengthShrinkRatio    ... or falls to this fraction of it (0..1)
  * @param maxRepetition        REPETITION when the repeated n-gram fraction exceeds this (0..1)
  * @param maxKl                KL_BLOWUP when the smoothed KL exceeds this (nats, in the run's own KL units)
- * @param klGrowthFactor       KL_BLOWUP when the KL rise over the last window is this many times the rise over the
- *                             window before (both significant): super-linear growth (&gt; 1)
+ * @param klGrowthFactor       KL_BLOWUP when, over the last four windows, each window-to-window KL rise is at least
+ *                             this many times the previous one (the first significant): super-linear growth (&gt; 1)
  * @param entropyCollapseRatio ENTROPY_COLLAPSE when smoothed entropy falls below this fraction of the starting
  *                             entropy (0..1)
  * @param valueLossFactor      VALUE_LOSS_EXPLOSION when smoothed value loss exceeds this multiple of the median of

@@ -69,7 +69,11 @@ final class Rules {
     };
   }
 
-  /** Smoothed KL above {@code maxKl}, or the KL rise accelerating by {@code klGrowthFactor} between windows. */
+  /**
+   * Smoothed KL above {@code maxKl}, or sustained acceleration: over the last four windows each rise is at least
+   * {@code klGrowthFactor} times the previous one (exponential-like growth; a kink such as warm-up followed by a
+   * linear rise accelerates only once and does not count), the first rise being significant.
+   */
   static SmoothedDetector.Rule kl(DoctorConfig c) {
     return (v, s, step) -> {
       if (v > c.maxKl()) {
@@ -79,15 +83,16 @@ final class Rules {
       }
       int w = c.window();
       int n = s.size();
-      if (n < 3 * w) return null;
-      double d0 = s.mean(n - 2 * w, n - w) - s.mean(n - 3 * w, n - 2 * w);
-      double d1 = s.mean(n - w, n) - s.mean(n - 2 * w, n - w);
+      if (n < 4 * w) return null;
+      double[] d = new double[3]; // rises between consecutive windows of the last four, oldest first
+      for (int k = 0; k < 3; k++) d[k] = s.mean(n - (3 - k) * w, n - (2 - k) * w) - s.mean(n - (4 - k) * w, n - (3 - k) * w);
       double se = s.diffStandardError(w);
-      boolean significant = d0 > c.noiseZ() * se && d1 - d0 > c.noiseZ() * Math.sqrt(3) * se;
-      if (!significant || d1 < c.klGrowthFactor() * d0) return null;
-      return fmt("KL is growing super-linearly: it rose %.3g over the last %d observations after %.3g over the %d"
-          + " before (x%.1f, limit x%.1f), now %.3g. It is likely to blow up; raise the KL coefficient or lower"
-          + " the learning rate.", d1, w, d0, w, d1 / d0, c.klGrowthFactor(), v);
+      boolean significant = d[0] > c.noiseZ() * se && d[1] - d[0] > c.noiseZ() * Math.sqrt(3) * se;
+      boolean sustained = d[1] >= c.klGrowthFactor() * d[0] && d[2] >= c.klGrowthFactor() * d[1];
+      if (!significant || !sustained) return null;
+      return fmt("KL is growing super-linearly: its rise per %d observations went %.3g, %.3g, %.3g (each at least"
+          + " x%.1f the one before), now %.3g. It is likely to blow up; raise the KL coefficient or lower the"
+          + " learning rate.", w, d[0], d[1], d[2], c.klGrowthFactor(), v);
     };
   }
 

@@ -31,6 +31,15 @@ class RunDoctorTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void klWarmupThenLinearOrQuadraticGrowthIsNotABlowup(long seed) {
+    var kink = SyntheticRun.healthyPpo(seed, 500).set("objective/kl", t -> t < 50 ? 0 : 0.015 * (t - 50), 0.05);
+    assertThat(kink.diagnose(C)).isEmpty();
+    var quadratic = SyntheticRun.healthyPpo(seed, 500).set("objective/kl", t -> 8 * (t / 500) * (t / 500), 0.3);
+    assertThat(quadratic.diagnose(C)).isEmpty();
+  }
+
+  @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void rewardHackingFlaggedNearTheGoldPeak(long seed) {
     var run = SyntheticRun.healthyPpo(seed, 500)
