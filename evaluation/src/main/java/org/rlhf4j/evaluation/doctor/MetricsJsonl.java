@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Streams a {@code metrics.jsonl}: one JSON object per line, numeric {@code step}, numeric metric fields (the
- * metrics map excludes {@code step}; non-numeric fields are dropped).
+ * metrics map excludes {@code step}; non-numeric fields are dropped, except the strings "NaN", "Infinity",
+ * "-Infinity", read as those numbers).
  */
 final class MetricsJsonl {
   private MetricsJsonl() {}
@@ -71,10 +72,17 @@ final class MetricsJsonl {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isNumber() && !e.getKey().equals("step")) out.put(e.getKey(), e.getValue().asDouble());
+      if (e.getKey().equals("step")) continue;
+      JsonNode v = e.getValue();
+      if (v.isNumber()) out.put(e.getKey(), v.asDouble());
+      else if (v.isTextual() && NON_FINITE.containsKey(v.asText())) out.put(e.getKey(), NON_FINITE.get(v.asText()));
     }
     return out;
   }
+
+  /** Jackson writes non-finite doubles as these strings by default; Python writes them as bare literals. */
+  private static final Map<String, Double> NON_FINITE = Map.of(
+      "NaN", Double.NaN, "Infinity", Double.POSITIVE_INFINITY, "-Infinity", Double.NEGATIVE_INFINITY);
 
   private static IllegalArgumentException bad(Path file, int lineNo, String what) {
     return new IllegalArgumentException(file + " line " + lineNo + ": " + what);

@@ -52,6 +52,17 @@ class ExamineJsonlTest {
   }
 
   @Test
+  void jacksonNanStringIsReadAsNaN() throws IOException {
+    Path file = Files.write(dir.resolve("metrics.jsonl"), List.of(
+        "{\"step\": 0, \"loss/value_avg\": 0.1}", "{\"step\": 5, \"loss/value_avg\": \"NaN\", \"tag\": \"x\"}"));
+    assertThat(MetricsLog.read(file).column("loss/value_avg")[1]).isNaN();
+    assertThat(MetricsLog.read(file).names()).containsExactly("loss/value_avg");
+    assertThat(RunDoctor.examine(file, DoctorConfig.defaults())).singleElement()
+        .satisfies(f -> assertThat(f.kind()).isEqualTo(FlagKind.VALUE_LOSS_EXPLOSION))
+        .satisfies(f -> assertThat(f.step()).isEqualTo(5));
+  }
+
+  @Test
   void malformedLineIsReportedWithFileAndLine() throws IOException {
     Path file = Files.write(dir.resolve("metrics.jsonl"), List.of(
         "{\"step\": 0, \"loss\": 1.0}", "{\"step\": 1, \"loss\": 0.9}", "{\"step\": 2, \"loss\": "));
