@@ -26,7 +26,7 @@ final class Db implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final Dialect dialect;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final ReentrantLock writeLock = new ReentrantLock();
 
   Db(String url) {
     HikariConfig hc = new HikariConfig();

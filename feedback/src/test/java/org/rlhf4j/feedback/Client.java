@@ -14,7 +14,7 @@ import java.util.Map;
 /** A test HTTP client for one user: keeps the session cookie and CSRF token, or sends an API token. */
 final class Client {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   record Resp(int status, String body) {
     JsonNode json() {

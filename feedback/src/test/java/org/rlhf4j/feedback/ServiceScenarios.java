@@ -205,4 +205,44 @@ abstract class ServiceScenarios {
     assertThat(project.get("guidelines").asText()).isEqualTo("v2 text");
     assertThat(r1.ok(r1.get("/api/projects/" + p + "/next"), 200).get("guidelinesVersion").asInt()).isEqualTo(2);
   }
+
+  @Test void raterWhoseGoldAccuracyFallsIsFlagged() {
+    s.rater("steady");
+    s.rater("tired");
+    long p = s.project(Map.of("name", "drift", "kind", "pairwise", "ratingsPerItem", 2, "goldRate", 1.0), "steady", "tired");
+    List<Map<String, Object>> gold = new ArrayList<>();
+    for (int i = 0; i < 10; i++) gold.add(item("g" + i, "A", "right", "wrong"));
+    s.items(p, gold);
+    for (String r : List.of("steady", "tired")) {
+      Client c = Client.login(s.base, r, TestServer.PASSWORD);
+      for (int i = 0; i < 10; i++) {
+        long item = c.ok(c.get("/api/projects/" + p + "/next"), 200).get("itemId").asLong();
+        String choice = r.equals("tired") && i >= 5 ? "B" : "A";  // tired: 5 right, then 5 wrong
+        c.ok(c.post("/api/labels", Map.of("itemId", item, "idempotencyKey", "k" + i, "choice", choice)), 201);
+      }
+    }
+    JsonNode q = s.admin.ok(s.admin.get("/api/projects/" + p + "/quality?driftWindow=5&driftDrop=0.5"), 200);
+    Map<String, JsonNode> raters = new HashMap<>();
+    q.get("raters").forEach(r -> raters.put(r.get("rater").asText(), r));
+    assertThat(raters.get("steady").get("flagged").asBoolean()).isFalse();
+    assertThat(raters.get("tired").get("flagged").asBoolean()).isTrue();
+    assertThat(raters.get("tired").get("drift").get("before").asDouble()).isEqualTo(1.0);
+    assertThat(raters.get("tired").get("drift").get("after").asDouble()).isEqualTo(0.0);
+    assertThat(raters.get("tired").get("goldAccuracy").asDouble()).isEqualTo(0.5);
+  }
+
+  @Test void firstAdminGetsAGeneratedPasswordPrintedOnce() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    String url = dbUrl(tmp);
+    try (FeedbackServer fresh = FeedbackServer.start(FeedbackConfig.defaults(0, url).withBcryptCost(4), null, new java.io.PrintStream(out, true))) {
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(printed).contains("generated password");
+      String password = printed.substring(printed.indexOf("password: ") + 10, printed.indexOf(" (shown once)"));
+      Client.login(fresh.baseUrl(), "admin", password);
+    }
+    java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+    try (FeedbackServer restarted = FeedbackServer.start(FeedbackConfig.defaults(0, url).withBcryptCost(4), null, new java.io.PrintStream(again, true))) {
+      assertThat(again.toString(StandardCharsets.UTF_8)).doesNotContain("password");
+    }
+  }
 }
