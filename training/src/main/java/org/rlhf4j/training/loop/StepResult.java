@@ -7,7 +7,8 @@ import org.bytedeco.pytorch.Tensor;
  * What a {@link TrainStep} returns for one micro-batch.
  *
  * @param loss    scalar loss tensor attached to the autograd graph (mean over the micro-batch)
- * @param metrics extra numbers to log (averaged over the micro-batches of an optimizer step)
+ * @param metrics extra numbers to log (averaged over the micro-batches of an optimizer step); a
+ *                NaN or infinite value stops the run like a NaN loss, so leave out undefined ones
  * @param tokens  tokens processed by this micro-batch, for tokens/s (0 when not meaningful)
  */
 public record StepResult(Tensor loss, Map<String, Double> metrics, long tokens) {

@@ -90,6 +90,69 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     return m;
   }
 
+  /** The keys of {@link #toMap()} and {@link #fromMap}. */
+  public static final java.util.List<String> KEYS = java.util.List.copyOf(defaults(Path.of(".")).toMap().keySet());
+
+  /**
+   * A config from snake_case keys (as in {@link #toMap()}, e.g. parsed from YAML or JSON) over
+   * {@link #defaults(Path)}. Numbers may be given as strings ("1e-4"); unknown keys and values
+   * of the wrong type are errors naming the key.
+   */
+  public static TrainConfig fromMap(Map<String, ?> values, Path outputDir) {
+    Builder b = defaults(outputDir).toBuilder();
+    for (var e : values.entrySet()) {
+      String k = e.getKey();
+      Object v = e.getValue();
+      switch (k) {
+        case "lr" -> b.lr(real(k, v));
+        case "min_lr_ratio" -> b.minLrRatio(real(k, v));
+        case "warmup_steps" -> b.warmupSteps((int) integer(k, v));
+        case "schedule" -> b.schedule(Schedule.parse(String.valueOf(v)));
+        case "max_steps" -> b.maxSteps((int) integer(k, v));
+        case "grad_accumulation" -> b.gradAccumulation((int) integer(k, v));
+        case "max_grad_norm" -> b.maxGradNorm(real(k, v));
+        case "weight_decay" -> b.weightDecay(real(k, v));
+        case "beta1" -> b.beta1(real(k, v));
+        case "beta2" -> b.beta2(real(k, v));
+        case "eps" -> b.eps(real(k, v));
+        case "autocast" -> b.autocast(DType.parse(String.valueOf(v)));
+        case "seed" -> b.seed(integer(k, v));
+        case "log_every" -> b.logEvery((int) integer(k, v));
+        case "eval_every" -> b.evalEvery((int) integer(k, v));
+        case "save_every" -> b.saveEvery((int) integer(k, v));
+        case "keep_checkpoints" -> b.keepCheckpoints((int) integer(k, v));
+        case "resume" -> b.resume(bool(k, v));
+        case "output_dir" -> b.outputDir(Path.of(String.valueOf(v)));
+        default -> throw new IllegalArgumentException("TrainConfig: unknown key '" + k + "' (known: " + String.join(", ", KEYS) + ")");
+      }
+    }
+    return b.build();
+  }
+
+  private static double real(String key, Object v) {
+    if (v instanceof Number n) return n.doubleValue();
+    try {
+      return Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("TrainConfig: '" + key + "' must be a number, got '" + v + "'");
+    }
+  }
+
+  private static long integer(String key, Object v) {
+    double d = real(key, v);
+    if (d != Math.rint(d) || Math.abs(d) > Long.MAX_VALUE / 2.0) {
+      throw new IllegalArgumentException("TrainConfig: '" + key + "' must be a whole number, got '" + v + "'");
+    }
+    return (long) d;
+  }
+
+  private static boolean bool(String key, Object v) {
+    if (v instanceof Boolean x) return x;
+    String t = String.valueOf(v).trim();
+    if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) return Boolean.parseBoolean(t);
+    throw new IllegalArgumentException("TrainConfig: '" + key + "' must be true or false, got '" + v + "'");
+  }
+
   /** Fluent copy-and-change; {@link #build()} validates. */
   public static final class Builder {
     private double lr, minLrRatio, maxGradNorm, weightDecay, beta1, beta2, eps;
@@ -117,6 +180,8 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
     public Builder weightDecay(double v) { weightDecay = v; return this; }
     public Builder betas(double b1, double b2) { beta1 = b1; beta2 = b2; return this; }
+    public Builder beta1(double v) { beta1 = v; return this; }
+    public Builder beta2(double v) { beta2 = v; return this; }
     public Builder eps(double v) { eps = v; return this; }
     public Builder autocast(DType v) { autocast = v; return this; }
     public Builder seed(long v) { seed = v; return this; }

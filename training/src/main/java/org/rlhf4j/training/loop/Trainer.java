@@ -118,7 +118,7 @@ public final class Trainer {
     double lr = schedule.lr(s);
     int accum = cfg.gradAccumulation();
     try (NativeScope scope = NativeScope.open()) {
-      optimizer.zeroGrad();
+      optimizer.zeroGrad(); // in case the caller left gradients behind
       double lossSum = 0;
       long tokens = 0;
       Map<String, Double> metricSums = new LinkedHashMap<>();
@@ -133,11 +133,16 @@ public final class Trainer {
         scaled.backward();
         lossSum += loss;
         tokens += r.tokens();
-        r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
+        for (var m : r.metrics().entrySet()) {
+          double v = m.getValue();
+          if (!Double.isFinite(v)) throw new TrainingDivergedException(s, m.getKey() + " (micro-batch " + i + ")", v, lastCheckpoint);
+          metricSums.merge(m.getKey(), v, Double::sum);
+        }
       }
       double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
       optimizer.step(lr);
+      optimizer.zeroGrad(); // frees the gradients until the next step
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
       return new StepStats(s, lossSum / accum, lr, gradNorm, tokens, metrics);

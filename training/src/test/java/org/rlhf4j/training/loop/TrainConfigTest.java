@@ -21,6 +21,22 @@ class TrainConfigTest {
         .containsEntry("output_dir", "out").containsEntry("autocast", "f32");
   }
 
+  @Test void fromMapRoundTripsAndNamesBadKeys() {
+    TrainConfig c = base.toBuilder().lr(3e-4).schedule(Schedule.CONSTANT).autocast(DType.BF16).resume(true)
+        .seed(7).maxGradNorm(0).build();
+    assertThat(TrainConfig.fromMap(c.toMap(), Path.of("elsewhere"))).isEqualTo(c);
+    TrainConfig y = TrainConfig.fromMap(java.util.Map.of("lr", "1e-4", "max_steps", "20", "resume", "true"), Path.of("o"));
+    assertThat(y.lr()).isEqualTo(1e-4);
+    assertThat(y.maxSteps()).isEqualTo(20);
+    assertThat(y.resume()).isTrue();
+    assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("learning_rate", 1), Path.of("o")))
+        .hasMessageContaining("unknown key 'learning_rate'").hasMessageContaining("min_lr_ratio");
+    assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("max_steps", 2.5), Path.of("o")))
+        .hasMessageContaining("'max_steps' must be a whole number");
+    assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("lr", "fast"), Path.of("o")))
+        .hasMessageContaining("'lr' must be a number");
+  }
+
   @Test void rejectsBadFieldsByName() {
     assertThatThrownBy(() -> base.toBuilder().lr(0).build()).hasMessageContaining("lr");
     assertThatThrownBy(() -> base.toBuilder().maxSteps(0).build()).hasMessageContaining("maxSteps");

@@ -154,6 +154,22 @@ class TrainerTest {
     assertThat(Checkpoints.complete(tmp.resolve("checkpoint-5"))).isTrue();
   }
 
+  @Test void infiniteMetricStopsNamingIt() {
+    TrainConfig cfg = config(tmp).toBuilder().saveEvery(0).build();
+    ToyMlp model = new ToyMlp(DIM, HIDDEN, 1);
+    ToyData data = new ToyData(DIM, 2);
+    TrainStep inner = step(model, data, BATCH, false);
+    int[] calls = {0};
+    TrainStep bad = micro -> {
+      StepResult r = inner.step(micro);
+      return ++calls[0] == 3 ? new StepResult(r.loss(), Map.of("kl", Double.POSITIVE_INFINITY)) : r;
+    };
+    assertThatThrownBy(() -> new Trainer(cfg, model, bad, data, CheckpointIO.safetensors(model), null).run())
+        .isInstanceOf(TrainingDivergedException.class)
+        .hasMessageContaining("step 3").hasMessageContaining("kl").hasMessageContaining("Infinity")
+        .hasMessageContaining("no checkpoint");
+  }
+
   @Test void crashMidSaveLeavesThePreviousCheckpointLoadable() throws IOException {
     TrainConfig cfg = config(tmp).toBuilder().saveEvery(5).build();
     ToyMlp model = new ToyMlp(DIM, HIDDEN, 1);
