@@ -1,0 +1,51 @@
+package org.rlhf4j.training.dpo;
+
+import java.nio.file.Path;
+import org.rlhf4j.training.loop.TrainConfig;
+import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.optim.Schedule;
+
+/**
+ * DPO settings.
+ *
+ * @param variant             loss type and beta: {@link DpoLoss.Sigmoid} (TRL default, beta 0.1),
+ *                            {@link DpoLoss.Ipo} (length-normalised log-probs, as TRL),
+ *                            {@link DpoLoss.Conservative} (cDPO, TRL label_smoothing),
+ *                            {@link DpoLoss.Hinge}
+ * @param batchSize           preference pairs per micro-batch (TRL per_device_train_batch_size 8)
+ * @param precomputeReference reference log-probs computed once before training and cached (TRL
+ *                            precompute_ref_log_probs, default false: on the fly each step)
+ * @param maxLength           prompt + completion tokens kept per sequence (TRL max_length 1024):
+ *                            longer prompts lose their start, longer completions their end
+ * @param train               the loop's settings (steps, lr, checkpoints, output directory)
+ */
+public record DpoConfig(DpoLoss.Variant variant, int batchSize, boolean precomputeReference, int maxLength,
+    TrainConfig train) {
+  public DpoConfig {
+    if (variant == null) throw new IllegalArgumentException("DpoConfig: variant is required");
+    if (batchSize < 1) throw new IllegalArgumentException("DpoConfig: batchSize must be >= 1, got " + batchSize);
+    if (maxLength < 2) throw new IllegalArgumentException("DpoConfig: maxLength must be >= 2, got " + maxLength);
+    if (train == null) throw new IllegalArgumentException("DpoConfig: train is required");
+  }
+
+  /**
+   * TRL DPOConfig defaults: sigmoid loss, beta 0.1, batch 8, reference on the fly, max_length
+   * 1024, learning rate 1e-6 with linear decay to 0, no warmup, max_grad_norm 1.0, AdamW
+   * (0.9, 0.999, 1e-8), no weight decay. Steps, logging and saving as {@link TrainConfig#defaults}.
+   */
+  public static DpoConfig defaults(Path outputDir) {
+    TrainConfig t = TrainConfig.defaults(outputDir).toBuilder().lr(1e-6).schedule(Schedule.LINEAR).minLrRatio(0)
+        .build();
+    return new DpoConfig(new DpoLoss.Sigmoid(0.1), 8, false, 1024, t);
+  }
+
+  public DpoConfig withVariant(DpoLoss.Variant v) { return new DpoConfig(v, batchSize, precomputeReference, maxLength, train); }
+
+  public DpoConfig withBatchSize(int b) { return new DpoConfig(variant, b, precomputeReference, maxLength, train); }
+
+  public DpoConfig withPrecomputeReference(boolean p) { return new DpoConfig(variant, batchSize, p, maxLength, train); }
+
+  public DpoConfig withMaxLength(int m) { return new DpoConfig(variant, batchSize, precomputeReference, m, train); }
+
+  public DpoConfig withTrain(TrainConfig t) { return new DpoConfig(variant, batchSize, precomputeReference, maxLength, t); }
+}

@@ -1,0 +1,84 @@
+package org.rlhf4j.training.ppo;
+
+import java.util.List;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.training.loss.LogProbs;
+
+/**
+ * Prompts with responses as one batch: prompts left-padded to P tokens, responses right-padded to
+ * R tokens, so every response starts at column P. The logits at columns P-1 .. P+R-2 predict
+ * the response tokens (and the value head reads the same positions, TRL's
+ * {@code context_length - 1 : -1}).
+ *
+ * @param ids          (B, P+R) int64, padding = padId
+ * @param mask         (B, P+R) int64 0/1 attention mask
+ * @param responseIds  (B, R) int64
+ * @param responseMask (B, R) float32 0/1
+ * @param promptLength P
+ */
+public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor responseMask, int promptLength) {
+
+  /** Response log-probs, logits and hidden states at the positions predicting each response token. */
+  public record Forward(Tensor logprobs, Tensor logits, Tensor hidden) {}
+
+  /** Builds the batch; every prompt needs at least one token, responses may be empty (R >= 1 anyway). */
+  public static ResponseBatch of(List<long[]> prompts, List<long[]> responses, int padId, Device device) {
+    if (prompts.size() != responses.size()) {
+      throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");
+    }
+    if (prompts.isEmpty()) throw new IllegalArgumentException("empty batch");
+    int b = prompts.size();
+    int p = prompts.stream().mapToInt(x -> x.length).max().orElse(0);
+    int r = Math.max(1, responses.stream().mapToInt(x -> x.length).max().orElse(0));
+    long[][] ids = new long[b][p + r], mask = new long[b][p + r], rIds = new long[b][r];
+    float[] rMask = new float[b * r];
+    for (int i = 0; i < b; i++) {
+      long[] pr = prompts.get(i), re = responses.get(i);
+      if (pr.length == 0) throw new IllegalArgumentException("prompt " + i + " is empty: at least one token (e.g. BOS) is needed");
+      java.util.Arrays.fill(ids[i], padId);
+      java.util.Arrays.fill(rIds[i], padId);
+      int pad = p - pr.length;
+      System.arraycopy(pr, 0, ids[i], pad, pr.length);
+      System.arraycopy(re, 0, ids[i], p, re.length);
+      System.arraycopy(re, 0, rIds[i], 0, re.length);
+      java.util.Arrays.fill(mask[i], pad, p + re.length, 1);
+      java.util.Arrays.fill(rMask, i * r, i * r + re.length, 1f);
+    }
+    return new ResponseBatch(Tensors.longs(ids, device), Tensors.longs(mask, device), Tensors.longs(rIds, device),
+        Tensors.floats(rMask, device, b, r), p);
+  }
+
+  public int responseLength() { return (int) responseIds.size(1); }
+
+  public int size() { return (int) ids.size(0); }
+
+  /**
+   * One forward of {@code model}: response log-probs (B, R) under logits / temperature (TRL
+   * divides by temperature + 1e-7 so the log-probs match the sampling distribution), logits
+   * (B, R, V) and hidden states (B, R, C). Gradients flow when the model requires them.
+   */
+  public Forward forward(CausalLM model, double temperature) {
+    CausalLM.Output out = model.forward(ids, mask);
+    int r = responseLength();
+    Tensor hidden = out.hidden().narrow(1, promptLength - 1, r); // (B, R, C)
+    Tensor logits = out.logits().narrow(1, promptLength - 1, r); // (B, R, V)
+    Tensor scaled = temperature == 1.0 ? logits : logits.div(new Scalar(temperature + 1e-7)); // (B, R, V)
+    Tensor logps = LogProbs.gather(scaled, responseIds).mul(responseMask); // (B, R)
+    return new Forward(logps, scaled, hidden);
+  }
+
+  /** Sum of response log-probs per row (B), temperature 1: DPO's sequence log-prob. */
+  public Tensor sequenceLogprobs(CausalLM model) {
+    return forward(model, 1.0).logprobs().sum(1); // (B)
+  }
+
+  /** Number of real response tokens per row. */
+  public long[] responseLengths() {
+    return Tensors.toLongs(responseMask.sum(1).to(DType.I64.scalarType())); // (B)
+  }
+}

@@ -1,0 +1,102 @@
+package org.rlhf4j.training.dpo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.optim.Schedule;
+import org.rlhf4j.training.ppo.TinyTask;
+
+class DpoTrainerTest {
+  @TempDir Path tmp;
+
+  /** Pairs from the closed-form reward: chosen has more TARGET tokens than rejected. */
+  static List<DpoPair> pairs(int n, long seed) {
+    Random r = new Random(seed);
+    List<long[]> prompts = TinyTask.prompts(n, seed);
+    List<DpoPair> out = new ArrayList<>();
+    for (long[] p : prompts) out.add(new DpoPair(p, TinyTask.response(r, 4, 3), TinyTask.response(r, 4, 0)));
+    return out;
+  }
+
+  static DpoConfig config(Path dir, DpoLoss.Variant v, int steps) {
+    DpoConfig d = DpoConfig.defaults(dir);
+    return d.withVariant(v).withTrain(d.train().toBuilder().lr(3e-3).maxSteps(steps).logEvery(5)
+        .schedule(Schedule.CONSTANT).build());
+  }
+
+  @Test void raisesChosenOverRejectedMarginAndLogsTrlNames() throws Exception {
+    List<DpoPair> data = pairs(32, 7);
+    CausalLM policy = TinyTask.policy(3);
+    CausalLM ref = policy.copy(DType.F32);
+    Map<String, Double> before = DpoTrainer.evaluate(policy, ref, data, new DpoLoss.Sigmoid(0.1), 16);
+    assertThat(before.get("rewards/margins")).isCloseTo(0.0, within(1e-6)); // policy == reference
+
+    DpoTrainer.run(policy, ref, data, config(tmp, new DpoLoss.Sigmoid(0.1), 30));
+
+    Map<String, Double> after = DpoTrainer.evaluate(policy, ref, data, new DpoLoss.Sigmoid(0.1), 16);
+    assertThat(after.get("rewards/margins")).isGreaterThan(0.3);
+    assertThat(after.get("rewards/accuracies")).isGreaterThan(0.9);
+    assertThat(after.get("loss")).isLessThan(before.get("loss"));
+    List<String> lines = Files.readAllLines(tmp.resolve("metrics.jsonl"));
+    assertThat(lines).hasSize(6);
+    JsonNode last = new ObjectMapper().readTree(lines.get(5));
+    assertThat(last.fieldNames()).toIterable().contains("loss", "rewards/chosen", "rewards/rejected",
+        "rewards/accuracies", "rewards/margins", "logps/chosen", "logps/rejected");
+    assertThat(last.get("logps/chosen").asDouble()).isLessThan(0);
+    assertThat(tmp.resolve("checkpoint-30/config.json")).isRegularFile();
+    assertThat(CausalLM.load(tmp.resolve("checkpoint-30")).config()).isEqualTo(policy.config());
+  }
+
+  @Test void cachedReferenceMatchesOnTheFlyAndRunsAreReproducible() {
+    List<DpoPair> data = pairs(16, 11);
+    double[] finals = new double[3];
+    for (int i = 0; i < 3; i++) {
+      CausalLM policy = TinyTask.policy(5);
+      DpoConfig cfg = config(tmp.resolve("run" + i), new DpoLoss.Ipo(0.5), 6).withBatchSize(4)
+          .withPrecomputeReference(i == 2);
+      finals[i] = DpoTrainer.run(policy, null, data, cfg).train().finalLoss();
+    }
+    assertThat(finals[1]).isEqualTo(finals[0]); // same seed, same run
+    assertThat(finals[2]).isCloseTo(finals[0], within(1e-5)); // cached reference log-probs
+  }
+
+  @Test void largeBetaKeepsThePolicyCloseToTheReference() {
+    List<DpoPair> data = pairs(32, 13);
+    double[] drift = new double[2];
+    double[] betas = {0.1, 100};
+    for (int i = 0; i < 2; i++) {
+      CausalLM policy = TinyTask.policy(9);
+      CausalLM ref = policy.copy(DType.F32);
+      DpoTrainer.run(policy, ref, data, config(tmp.resolve("b" + i), new DpoLoss.Sigmoid(betas[i]), 30));
+      Map<String, Double> m = DpoTrainer.evaluate(policy, ref, data, new DpoLoss.Sigmoid(1.0), 32);
+      drift[i] = Math.abs(m.get("rewards/chosen")) + Math.abs(m.get("rewards/rejected")); // |log-ratio| sums (beta 1)
+    }
+    assertThat(drift[1]).isLessThan(drift[0] / 3);
+  }
+
+  @Test void rejectsBadInput() {
+    assertThatThrownBy(() -> new DpoPair(new long[0], new long[] {1}, new long[] {2}))
+        .hasMessageContaining("prompt");
+    assertThatThrownBy(() -> DpoConfig.defaults(tmp).withBatchSize(0)).hasMessageContaining("batchSize");
+    assertThat(new DpoPair(new long[] {1, 2, 3, 4}, new long[] {5, 6, 7}, new long[] {8}).truncated(5))
+        .satisfies(p -> {
+          assertThat(p.prompt()).containsExactly(3, 4);
+          assertThat(p.chosen()).containsExactly(5, 6, 7);
+          assertThat(p.rejected()).containsExactly(8);
+        });
+  }
+}
