@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.rlhf4j.runtime.CheckpointException;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Safetensors;
 
 /**
- * Writes the model into a checkpoint directory and reads it back on resume. The model layer
- * supplies one that writes Hugging Face layout ({@code config.json} + {@code model.safetensors});
+ * Writes the model into a checkpoint directory and reads it back on resume. For a model that
+ * saves itself in Hugging Face layout use {@code CheckpointIO.of(model, model::save)};
  * {@link #safetensors} is the plain fallback. The {@link Trainer} calls {@code save} on a
  * temporary directory and renames it only when everything is written.
  */
@@ -22,25 +23,42 @@ public interface CheckpointIO {
   /** Loads the model's weights from {@code dir} into the live parameters. */
   void load(Path dir) throws IOException;
 
+  /** Writes a model into a directory (e.g. {@code CausalLM::save}: config.json + model.safetensors). */
+  @FunctionalInterface
+  interface Saver {
+    void save(Path dir) throws IOException;
+  }
+
+  /**
+   * Saves with {@code saver}; loads by copying the directory's safetensors (single file or
+   * sharded with an index) into {@code model.parameters()} by name, converting dtype and device.
+   */
+  static CheckpointIO of(HasParameters model, Saver saver) {
+    return new CheckpointIO() {
+      @Override public void save(Path dir) throws IOException { saver.save(dir); }
+
+      @Override public void load(Path dir) { copyInto(model, dir); }
+    };
+  }
+
   /** Saves {@code model.parameters()} as {@code model.safetensors} and copies them back on load. */
   static CheckpointIO safetensors(HasParameters model) {
-    return new CheckpointIO() {
-      @Override public void save(Path dir) {
-        Safetensors.save(dir.resolve(Safetensors.SINGLE), model.parameters(), Map.of("format", "pt"));
-      }
+    return of(model, dir -> Safetensors.save(dir.resolve(Safetensors.SINGLE), model.parameters(), Map.of("format", "pt")));
+  }
 
-      @Override public void load(Path dir) {
-        Path file = dir.resolve(Safetensors.SINGLE);
-        try (NativeScope scope = NativeScope.open()) {
-          new NoGradGuard(); // freed with the scope
-          Map<String, Tensor> saved = Safetensors.load(file);
-          model.parameters().forEach((name, p) -> {
-            Tensor t = saved.get(name);
-            if (t == null) throw new IllegalArgumentException(file + ": no tensor '" + name + "'");
-            p.copy_(t);
-          });
+  /** Copies every parameter of {@code model} from the safetensors in {@code dir}; a missing one is an error. */
+  static void copyInto(HasParameters model, Path dir) {
+    try (NativeScope scope = NativeScope.open()) {
+      new NoGradGuard(); // freed with the scope
+      Map<String, Tensor> saved = Safetensors.loadDir(dir);
+      model.parameters().forEach((name, p) -> {
+        Tensor t = saved.get(name);
+        if (t == null) throw new CheckpointException(dir + ": no tensor '" + name + "' to restore");
+        if (t.numel() != p.numel()) {
+          throw new CheckpointException(dir + ": tensor '" + name + "' has " + t.numel() + " elements, the model " + p.numel());
         }
-      }
-    };
+        p.copy_(t);
+      });
+    }
   }
 }
