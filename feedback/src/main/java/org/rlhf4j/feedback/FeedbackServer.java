@@ -3,6 +3,7 @@ package org.rlhf4j.feedback;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class FeedbackServer implements AutoCloseable {
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = config.maxImportBytes();
+      cfg.jetty.threadPool = new QueuedThreadPool(64, 8, 60_000);  // bounded: excess requests queue instead of thrashing
       cfg.staticFiles.add(s -> {
         s.hostedPath = "/";
         s.directory = "/public";

@@ -12,7 +12,7 @@ import org.rlhf4j.data.Content;
 /** Items to label: a prompt with 1..K responses, optionally a gold answer; added as JSON or imported as JSONL. */
 final class ItemStore {
   /** Most informative first: highest uncertainty, items without a score after scored ones, then oldest. */
-  static final String INFORMATIVE_ORDER = "(CASE WHEN i.uncertainty IS NULL THEN 1 ELSE 0 END), i.uncertainty DESC, i.id";
+  static final String INFORMATIVE_ORDER = "i.scored DESC, i.uncertainty DESC, i.id";
 
   /** An item before it is stored; {@code gold} is null or the JSON of the known answer. */
   record NewItem(Content prompt, List<Content> responses, JsonNode gold) {}
@@ -59,6 +59,14 @@ final class ItemStore {
   /** Stores the items in one transaction after validating all of them against the project's task kind. */
   List<Long> add(long projectId, List<NewItem> list) {
     if (list.isEmpty()) throw ApiError.badRequest("no items given");
+    List<Long> ids = insert(projectId, list);
+    if (db.dialect() == Db.Dialect.POSTGRES && list.size() >= 50) {
+      db.write(c -> Db.update(c, "ANALYZE items"));  // fresh statistics keep /next on the informative-order index
+    }
+    return ids;
+  }
+
+  private List<Long> insert(long projectId, List<NewItem> list) {
     return db.write(c -> {
       Project p = Project.load(c, projectId);
       List<Long> ids = new ArrayList<>();

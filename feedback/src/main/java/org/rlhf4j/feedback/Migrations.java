@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Migrations {
   /** All migrations, oldest first. Append new files here; never edit an applied one. */
-  static final List<String> FILES = List.of("V1__schema.sql");
+  static final List<String> FILES = List.of("V1__schema.sql", "V2__informative_order_index.sql");
 
   private Migrations() {}
 

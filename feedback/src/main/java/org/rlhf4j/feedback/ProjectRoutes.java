@@ -149,7 +149,7 @@ final class ProjectRoutes {
       for (Body s : scores) {
         long item = s.integer("itemId", 1, Long.MAX_VALUE);
         double score = s.number("score", -1e12, 1e12);
-        if (Db.update(c, "UPDATE items SET uncertainty = ? WHERE id = ? AND project_id = ?", score, item, id) == 0) {
+        if (Db.update(c, "UPDATE items SET uncertainty = ?, scored = 1 WHERE id = ? AND project_id = ?", score, item, id) == 0) {
           throw ApiError.notFound("no item " + item + " in project " + id);
         }
         n++;

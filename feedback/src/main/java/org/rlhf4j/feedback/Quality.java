@@ -63,6 +63,7 @@ final class Quality {
     stat(o, "cohenKappa", () -> Agreement.meanPairwiseCohenKappa(nominal));
     stat(o, "fleissKappa", () -> Agreement.fleissKappa(nominal));
     if (labels.project.pairwise()) {
+      stat(o, "firstShownPreference", () -> LabelStats.firstShownPreference(rows.stream().map(LabelRows::pairwise).toList()));  // 0.5 = no position bias
       o.put("alphaDistance", "nominal");
       stat(o, "krippendorffAlpha", () -> Agreement.krippendorffAlpha(LabelTables.pairwise(rows.stream().map(LabelRows::pairwise).toList()), Distance.nominal()));
     } else if (labels.project.ranking()) {

@@ -245,4 +245,34 @@ abstract class ServiceScenarios {
       assertThat(again.toString(StandardCharsets.UTF_8)).doesNotContain("password");
     }
   }
+
+  @Test void concurrentRatersNeverExceedNRatingsPerItem() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (int r = 0; r < 12; r++) names.add("c" + r);
+    names.forEach(s::rater);
+    long p = s.project(Map.of("name", "cap", "kind", "pairwise", "ratingsPerItem", 2, "goldRate", 0.0), names.toArray(String[]::new));
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (int i = 0; i < 5; i++) items.add(item("q" + i, null, "a", "b"));
+    s.items(p, items);
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i < 5; i++) all.put("q" + i, "A");
+    List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    for (String n : names) {
+      Client c = Client.login(s.base, n, TestServer.PASSWORD);
+      Thread t = new Thread(() -> {
+        try {
+          labelAll(c, p, all);
+        } catch (Throwable e) {
+          errors.add(e);
+        }
+      });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) t.join();
+    assertThat(errors).isEmpty();
+    assertThat(s.count("SELECT COUNT(*) FROM labels WHERE project_id = ?", p)).isEqualTo(10);  // 5 items x N = 2
+    assertThat(s.count("SELECT COUNT(*) FROM (SELECT item_id FROM labels WHERE project_id = ? GROUP BY item_id HAVING COUNT(*) <> 2) x", p)).isZero();
+  }
 }
