@@ -70,6 +70,7 @@ async function loadProjects() {
     }
     list.append(li);
   }
+  $('admin-tools').hidden = state.me.role !== 'admin';
   show('projects-view');
 }
 
@@ -240,7 +241,41 @@ function adjudicateControls(div, p, it) {
   div.append(actions);
 }
 
+function onSubmit(id, handler) {
+  $(id).addEventListener('submit', (ev) => { ev.preventDefault(); handler().catch(fail); });
+}
+
+function adminForms() {
+  onSubmit('user-form', async () => {
+    await api('POST', '/api/users', { username: $('new-username').value, password: $('new-password').value, role: $('new-role').value });
+    status('Created user ' + $('new-username').value + '.');
+  });
+  onSubmit('project-form', async () => {
+    const r = await api('POST', '/api/projects', { name: $('project-name').value, kind: $('project-kind').value,
+      ratingsPerItem: Number($('project-n').value), goldRate: Number($('project-gold').value), guidelines: $('project-guidelines').value });
+    status('Created project ' + r.id + '.');
+    await loadProjects();
+  });
+  onSubmit('member-form', async () => {
+    await api('POST', '/api/projects/' + state.project.id + '/members', { username: $('member-username').value });
+    status('Added ' + $('member-username').value + ' to the project.');
+  });
+  onSubmit('guidelines-form', async () => {
+    const r = await api('POST', '/api/projects/' + state.project.id + '/guidelines', { body: $('guidelines-text').value });
+    status('Saved guidelines version ' + r.version + '.');
+  });
+  onSubmit('import-form', async () => {
+    const file = $('import-file').files[0];
+    const url = '/api/projects/' + state.project.id + '/import?format=' + encodeURIComponent($('import-format').value) + ($('import-gold').checked ? '&gold=true' : '');
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson', 'X-CSRF-Token': state.csrf }, body: file, credentials: 'same-origin' });
+    const data = await res.json();
+    if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status));
+    status('Imported ' + data.ids.length + ' items.');
+  });
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  adminForms();
   $('login-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     api('POST', '/api/login', { username: $('username').value, password: $('password').value }).then(loggedIn).catch(fail);

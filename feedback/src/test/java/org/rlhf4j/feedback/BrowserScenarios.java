@@ -61,6 +61,31 @@ abstract class BrowserScenarios {
       JsonNode adj = s.admin.ok(s.admin.get("/api/projects/" + pairs + "/adjudication?threshold=1"), 200);
       assertThat(adj).isEmpty();
       assertThat(s.count("SELECT COUNT(*) FROM adjudications WHERE item_id = ? AND choice = 'A'", pairItem)).isEqualTo(1);
+      adminSetsUpAProjectInTheUi(b, s);
     }
+  }
+
+  private void adminSetsUpAProjectInTheUi(Browser b, TestServer s) throws Exception {
+    b.click("admin-back-button");
+    b.visible("new-username").sendKeys("r3");
+    b.visible("new-password").sendKeys(TestServer.PASSWORD);
+    b.click("create-user");
+    b.textContains("status", "Created user r3");
+    b.visible("project-name").sendKeys("Made in the UI");
+    b.click("create-project");
+    b.textContains("status", "Created project");
+    long id = s.count("SELECT MAX(id) FROM projects WHERE name = 'Made in the UI'");
+    b.click("quality-" + id);
+    b.visible("member-username").sendKeys("r3");
+    b.click("add-member");
+    b.textContains("status", "Added r3");
+    Path jsonl = tmp.resolve("import.jsonl");
+    org.rlhf4j.data.format.DataFiles.writePreferences(jsonl, List.of(org.rlhf4j.data.PreferencePair.of(
+        new org.rlhf4j.data.Text("Say hi"), new org.rlhf4j.data.Text("Hi!"), new org.rlhf4j.data.Text("Go away."))));
+    b.visible("import-file").sendKeys(jsonl.toAbsolutePath().toString());
+    b.click("import-button");
+    b.textContains("status", "Imported 1 items");
+    assertThat(s.count("SELECT COUNT(*) FROM items WHERE project_id = ?", id)).isEqualTo(1);
+    assertThat(s.count("SELECT COUNT(*) FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? AND u.username = 'r3'", id)).isEqualTo(1);
   }
 }
