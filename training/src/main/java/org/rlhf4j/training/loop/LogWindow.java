@@ -45,6 +45,7 @@ final class LogWindow {
   static String summary(StepStats s) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "loss %.4f | lr %.2e | grad_norm %.3f",
         s.loss(), s.lr(), s.gradNorm()));
+    if (s.tokens() > 0 && s.seconds() > 0) b.append(String.format(Locale.ROOT, " | %.0f tok/s", s.tokens() / s.seconds()));
     int shown = 0;
     for (var e : s.metrics().entrySet()) {
       if (shown++ == 4) break;

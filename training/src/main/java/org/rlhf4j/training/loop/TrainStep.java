@@ -9,4 +9,12 @@ package org.rlhf4j.training.loop;
 @FunctionalInterface
 public interface TrainStep {
   StepResult step(int microBatchIndex);
+
+  /**
+   * Called once before the micro-batches of optimizer step {@code step} (1-based, counting
+   * across resumes), inside that step's native scope but outside autocast: the place for
+   * step-dependent schedules (e.g. a KL coefficient warmup). Tensors made here are freed
+   * when the step ends. Does nothing by default.
+   */
+  default void beginStep(int step) {}
 }

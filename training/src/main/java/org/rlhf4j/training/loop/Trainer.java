@@ -115,29 +115,19 @@ public final class Trainer {
 
   /** One optimizer step: gradAccumulation forwards + backwards, clip, AdamW, all in one scope. */
   private StepStats optimizerStep(int s) {
+    long startNanos = System.nanoTime();
     double lr = schedule.lr(s);
     int accum = cfg.gradAccumulation();
     try (NativeScope scope = NativeScope.open()) {
       optimizer.zeroGrad(); // in case the caller left gradients behind
-      double lossSum = 0;
-      long tokens = 0;
+      stepFn.beginStep(s);
+      double[] lossSum = {0};
+      long[] tokens = {0};
       Map<String, Double> metricSums = new LinkedHashMap<>();
       for (int i = 0; i < accum; i++) {
-        StepResult r;
-        try (Autocast ac = Autocast.enable(device, cfg.autocast())) {
-          r = stepFn.step(i);
-        }
-        double loss = r.loss().item_double();
-        if (!Double.isFinite(loss)) throw new TrainingDivergedException(s, "loss (micro-batch " + i + ")", loss, lastCheckpoint);
-        Tensor scaled = accum == 1 ? r.loss() : r.loss().div(new Scalar((double) accum)); // ()
-        scaled.backward();
-        lossSum += loss;
-        tokens += r.tokens();
-        for (var m : r.metrics().entrySet()) {
-          double v = m.getValue();
-          if (!Double.isFinite(v)) throw new TrainingDivergedException(s, m.getKey() + " (micro-batch " + i + ")", v, lastCheckpoint);
-          metricSums.merge(m.getKey(), v, Double::sum);
-        }
+        StepResult r = microBatch(s, i, accum, lossSum);
+        tokens[0] += r.tokens();
+        r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
       }
       double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
@@ -145,8 +135,26 @@ public final class Trainer {
       optimizer.zeroGrad(); // frees the gradients until the next step
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
-      return new StepStats(s, lossSum / accum, lr, gradNorm, tokens, metrics);
+      return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
     }
+  }
+
+  /** Forward under autocast, finiteness checks, backward of loss / accum; adds the loss to {@code lossSum[0]}. */
+  private StepResult microBatch(int s, int i, int accum, double[] lossSum) {
+    StepResult r;
+    try (Autocast ac = Autocast.enable(device, cfg.autocast())) {
+      r = stepFn.step(i);
+    }
+    double loss = r.loss().item_double();
+    if (!Double.isFinite(loss)) throw new TrainingDivergedException(s, "loss (micro-batch " + i + ")", loss, lastCheckpoint);
+    for (var m : r.metrics().entrySet()) {
+      double v = m.getValue();
+      if (!Double.isFinite(v)) throw new TrainingDivergedException(s, m.getKey() + " (micro-batch " + i + ")", v, lastCheckpoint);
+    }
+    Tensor scaled = accum == 1 ? r.loss() : r.loss().div(new Scalar((double) accum)); // ()
+    scaled.backward();
+    lossSum[0] += loss;
+    return r;
   }
 
   private void evaluate(int s, MetricsLog log) {

@@ -86,6 +86,26 @@ class TrainerTest {
     assertThat(tmp.resolve("checkpoint-20")).isDirectory();
   }
 
+  @Test void beginStepSeesResumeAwareStepNumbers() {
+    TrainConfig cfg = config(tmp).toBuilder().maxSteps(4).saveEvery(2).build();
+    List<Integer> seen = new ArrayList<>();
+    int[] calls = {0};
+    ToyMlp model = new ToyMlp(DIM, HIDDEN, 1);
+    ToyData data = new ToyData(DIM, 2);
+    TrainStep inner = step(model, data, BATCH, false);
+    TrainStep crashing = new TrainStep() {
+      @Override public StepResult step(int micro) {
+        if (++calls[0] == 3) throw new IllegalStateException("simulated crash");
+        return inner.step(micro);
+      }
+      @Override public void beginStep(int s) { seen.add(s); }
+    };
+    assertThatThrownBy(() -> new Trainer(cfg, model, crashing, data, CheckpointIO.safetensors(model), null).run());
+    calls[0] = -100;
+    new Trainer(cfg.toBuilder().resume(true).build(), model, crashing, data, CheckpointIO.safetensors(model), null).run();
+    assertThat(seen).containsExactly(1, 2, 3, 3, 4);
+  }
+
   @Test void gradientAccumulationOfHalfBatchesEqualsTheFullBatch() {
     TrainConfig base = config(tmp.resolve("a")).toBuilder().maxSteps(3).saveEvery(0).build();
     ToyMlp full = new ToyMlp(DIM, HIDDEN, 3), halves = new ToyMlp(DIM, HIDDEN, 3);
