@@ -35,7 +35,9 @@ final class Auth {
   private final int cost;
   private final long sessionMillis;
   private final String dummyHash;
-  private final Map<String, Principal> sessionCache = new ConcurrentHashMap<>();
+  private record Cached(Principal principal, long expiresAt) {}
+
+  private final Map<String, Cached> sessionCache = new ConcurrentHashMap<>();
 
   Auth(Db db, int bcryptCost, long sessionMillis) {
     this.db = db;
@@ -99,13 +101,16 @@ final class Auth {
 
   Principal fromSession(String token) {
     String h = sha256(token);
-    Principal cached = sessionCache.get(h);
-    if (cached != null) return cached;
-    Principal p = db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id"
-        + " WHERE s.token_hash = ? AND s.expires_at > ?", rs -> new Principal(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), 0),
-        h, System.currentTimeMillis()));
-    if (p != null) sessionCache.put(h, p);
-    return p;
+    long now = System.currentTimeMillis();
+    Cached cached = sessionCache.get(h);
+    if (cached != null && cached.expiresAt() > now) return cached.principal();
+    if (cached != null) sessionCache.remove(h);
+    Cached found = db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+        + " WHERE s.token_hash = ? AND s.expires_at > ?",
+        rs -> new Cached(new Principal(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), 0), rs.getLong(5)), h, now));
+    if (found == null) return null;
+    sessionCache.put(h, found);
+    return found.principal();
   }
 
   Principal fromBearer(String token) {
