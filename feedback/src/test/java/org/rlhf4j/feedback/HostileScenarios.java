@@ -124,4 +124,13 @@ abstract class HostileScenarios {
     rater.ok(rater.post("/api/logout", Map.of()), 200);
     assertError(rater.get("/api/me"), 401, "log in");
   }
+
+  @Test void malformedJsonlImportNamesTheLineAndStoresNothing() {
+    long before = s.count("SELECT COUNT(*) FROM items");
+    byte[] body = "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"p\", \"chosen\": \n".getBytes(StandardCharsets.UTF_8);
+    Client.Resp r = s.admin.raw("/api/projects/" + project + "/import?format=preferences", "application/x-ndjson", body);
+    assertError(r, 400, "upload:2");
+    assertError(s.admin.raw("/api/projects/" + project + "/import?format=nope", "application/x-ndjson", body), 400, "format");
+    assertThat(s.count("SELECT COUNT(*) FROM items")).isEqualTo(before);
+  }
 }

@@ -275,4 +275,16 @@ abstract class ServiceScenarios {
     assertThat(s.count("SELECT COUNT(*) FROM labels WHERE project_id = ?", p)).isEqualTo(10);  // 5 items x N = 2
     assertThat(s.count("SELECT COUNT(*) FROM (SELECT item_id FROM labels WHERE project_id = ? GROUP BY item_id HAVING COUNT(*) <> 2) x", p)).isZero();
   }
+
+  @Test void exportDropsLabelsOfRatersBelowTheGoldAccuracyThreshold() throws Exception {
+    s.rater("good");
+    s.rater("bad");
+    long p = s.project(Map.of("name", "filter", "kind", "pairwise", "ratingsPerItem", 2, "goldRate", 1.0), "good", "bad");
+    s.items(p, List.of(item("gold", "A", "right", "wrong"), item("q", null, "x", "y")));
+    labelAll(Client.login(s.base, "good", TestServer.PASSWORD), p, Map.of("gold", "A", "q", "A"));
+    labelAll(Client.login(s.base, "bad", TestServer.PASSWORD), p, Map.of("gold", "B", "q", "B"));
+    assertThat(readPairs(s.admin.get("/api/projects/" + p + "/export?format=preferences"))).isEmpty();  // 1 vote each: p = 0.5
+    assertThat(readPairs(s.admin.get("/api/projects/" + p + "/export?format=preferences&minGoldAccuracy=0.5")))
+        .containsExactly(new PreferencePair(new Text("q"), new Text("x"), new Text("y"), 1.0));
+  }
 }
