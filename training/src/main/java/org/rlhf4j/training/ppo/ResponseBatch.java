@@ -28,13 +28,19 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
 
   /** Builds the batch; every prompt needs at least one token, responses may be empty (R >= 1 anyway). */
   public static ResponseBatch of(List<long[]> prompts, List<long[]> responses, int padId, Device device) {
+    return of(prompts, responses, padId, device, 1);
+  }
+
+  /** As {@link #of(List, List, int, Device)} with R at least {@code minResponseLength} (fixed-width chunks). */
+  public static ResponseBatch of(List<long[]> prompts, List<long[]> responses, int padId, Device device,
+      int minResponseLength) {
     if (prompts.size() != responses.size()) {
       throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");
     }
     if (prompts.isEmpty()) throw new IllegalArgumentException("empty batch");
     int b = prompts.size();
     int p = prompts.stream().mapToInt(x -> x.length).max().orElse(0);
-    int r = Math.max(1, responses.stream().mapToInt(x -> x.length).max().orElse(0));
+    int r = Math.max(Math.max(1, minResponseLength), responses.stream().mapToInt(x -> x.length).max().orElse(0));
     long[][] ids = new long[b][p + r], mask = new long[b][p + r], rIds = new long[b][r];
     float[] rMask = new float[b * r];
     for (int i = 0; i < b; i++) {
