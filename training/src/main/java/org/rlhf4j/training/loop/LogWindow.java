@@ -41,6 +41,11 @@ final class LogWindow {
     return r;
   }
 
+  /** Short summary for the progress bar's extra message (bar, counts, times and this share one line). */
+  static String compact(StepStats s) {
+    return String.format(Locale.ROOT, "loss %.4f lr %.1e", s.loss(), s.lr());
+  }
+
   /** One-line summary of a step for the console. */
   static String summary(StepStats s) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "loss %.4f | lr %.2e | grad_norm %.3f",

@@ -11,8 +11,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * not a terminal (CI, logs) a plain line every {@code logEvery} steps instead.
  */
 interface Progress extends AutoCloseable {
-  /** Step {@code step} finished; {@code summary} is the latest metrics line. */
-  void update(int step, String summary, boolean logStep);
+  /** Step {@code stats.step()} finished; {@code logStep} marks the steps that are logged. */
+  void update(StepStats stats, boolean logStep);
 
   @Override void close();
 
@@ -29,9 +29,9 @@ interface Progress extends AutoCloseable {
           .setUpdateIntervalMillis(500).startsFrom(startStep, Duration.ZERO).build();
     }
 
-    @Override public void update(int step, String summary, boolean logStep) {
-      bar.stepTo(step);
-      bar.setExtraMessage(summary);
+    @Override public void update(StepStats stats, boolean logStep) {
+      bar.stepTo(stats.step());
+      bar.setExtraMessage(LogWindow.compact(stats));
     }
 
     @Override public void close() { bar.close(); }
@@ -49,12 +49,13 @@ interface Progress extends AutoCloseable {
       this.out = out;
     }
 
-    @Override public void update(int step, String summary, boolean logStep) {
+    @Override public void update(StepStats stats, boolean logStep) {
+      int step = stats.step();
       if (!logStep && step != maxSteps) return;
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       double perStep = seconds / Math.max(1, step - startStep);
       out.printf("step %d/%d (%d%%) | %s | %.2f s/step | eta %s%n", step, maxSteps, 100L * step / maxSteps,
-          summary, perStep, format(Duration.ofMillis((long) (perStep * (maxSteps - step) * 1000))));
+          LogWindow.summary(stats), perStep, format(Duration.ofMillis((long) (perStep * (maxSteps - step) * 1000))));
       out.flush();
     }
 

@@ -100,7 +100,7 @@ public final class Trainer {
         window.add(stats);
         boolean logStep = s % cfg.logEvery() == 0 || s == cfg.maxSteps();
         if (logStep) log.append(window.drain(stats));
-        progress.update(s, LogWindow.summary(stats), logStep);
+        progress.update(stats, logStep);
         if (evaluator != null && cfg.evalEvery() > 0 && s % cfg.evalEvery() == 0) evaluate(s, log);
         if ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps()) save(s, stats.lr());
       }

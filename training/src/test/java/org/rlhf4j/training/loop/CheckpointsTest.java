@@ -60,13 +60,19 @@ class CheckpointsTest {
 
   @Test void progressBarAndPlainLinesRun() {
     try (Progress p = new Progress.Bar(0, 10)) {
-      p.update(5, "loss 1.0", true);
+      p.update(stats(5, 1.0), true);
     }
     var out = new java.io.ByteArrayOutputStream();
     try (Progress p = new Progress.Lines(0, 10, new java.io.PrintStream(out, true))) {
-      p.update(3, "loss 2.0", false);
-      p.update(5, "loss 1.0", true);
+      p.update(stats(3, 2.0), false);
+      p.update(stats(5, 1.0), true);
     }
-    assertThat(out.toString()).startsWith("step 5/10 (50%) | loss 1.0 |").contains("eta").doesNotContain("step 3/");
+    assertThat(out.toString()).startsWith("step 5/10 (50%) | loss 1.0000 | lr 1.00e-03 | grad_norm 0.500 | 200 tok/s | acc 0.7500 |")
+        .contains("eta").doesNotContain("step 3/");
+    assertThat(LogWindow.compact(stats(5, 1.0))).isEqualTo("loss 1.0000 lr 1.0e-03");
+  }
+
+  private static StepStats stats(int step, double loss) {
+    return new StepStats(step, loss, 1e-3, 0.5, 100, Map.of("acc", 0.75), 0.5);
   }
 }
