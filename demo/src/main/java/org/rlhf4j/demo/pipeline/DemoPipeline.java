@@ -1,0 +1,168 @@
+package org.rlhf4j.demo.pipeline;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.rlhf4j.demo.raters.RaterPool;
+import org.rlhf4j.demo.world.Prompt;
+import org.rlhf4j.demo.world.TokenizerFiles;
+import org.rlhf4j.demo.world.World;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.generate.SamplingConfig;
+import org.rlhf4j.models.heads.ScalarHead;
+import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.training.loop.TrainConfig;
+
+/**
+ * The built-in demo: pre-train → SFT → sample pairs → simulated raters → reward model →
+ * best-of-n (and the preference optimisers) → evaluation against the gold reward → report.
+ */
+public final class DemoPipeline {
+  private final DemoConfig cfg;
+  private final PrintStream log;
+  private final long started = System.nanoTime();
+
+  public DemoPipeline(DemoConfig cfg, PrintStream log) {
+    this.cfg = cfg;
+    this.log = log;
+  }
+
+  /** Runs every stage; returns the path of summary.json. */
+  public Path run() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(cfg.seed());
+    World world = new World(cfg.seed());
+    Path out = cfg.output();
+    Path modelDir = out.resolve("base");
+    TokenizerFiles.write(modelDir, world.vocabulary());
+    Tokenizer tok = Tokenizer.load(modelDir);
+    Chat chat = new Chat(tok);
+    long pad = tok.padId();
+    int eos = tok.eosId().orElseThrow();
+
+    stage("1/6 pre-training a " + describe() + " on " + cfg.corpusDocs() + " documents of the assistant world");
+    ModelConfig mc = new ModelConfig(ModelConfig.Architecture.LLAMA, world.vocabulary().size(), cfg.hidden(), cfg.intermediate(),
+        cfg.layers(), cfg.heads(), cfg.kvHeads(), cfg.hidden() / cfg.heads(), 64, 1e-5, 1e4, true, false,
+        tok.bosId().orElseThrow(), eos);
+    CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
+    List<TokenRow> docs = new ArrayList<>();
+    for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(allTargets(tok.encode(d, true), eos));
+    LmStage.train(base, docs, 32, pad, train(out.resolve("pretrain"), cfg.pretrainSteps(), 3e-3));
+    base.save(modelDir);
+
+    stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
+    CausalLM sft = base.copy(DType.F32);
+    List<TokenRow> demos = new ArrayList<>();
+    for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
+      demos.add(completion(chat.promptIds(p.text()), tok.encode(world.goodResponse(p, rnd).text(), false), eos));
+    }
+    LmStage.train(sft, demos, 32, pad, train(out.resolve("sft"), cfg.sftSteps(), 1e-3));
+    sft.save(out.resolve("sft-model"));
+    TokenizerFiles.write(out.resolve("sft-model"), world.vocabulary());
+
+    stage("3/6 sampling response pairs and collecting labels from " + cfg.raters() + " simulated raters");
+    List<Prompt> cmpPrompts = world.prompts(cfg.comparisonItems(), rnd);
+    PolicyEvaluator sampler = new PolicyEvaluator(chat, world.gold(), (p, r) -> new double[r.size()], sft, cfg.maxNewTokens(), cfg.seed());
+    List<String> texts = cmpPrompts.stream().map(Prompt::text).toList();
+    List<String> a = sampler.respond(sft, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 1, tok.stopIds()));
+    List<String> b = sampler.respond(base, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 2, tok.stopIds()));
+    RaterPool pool = cfg.hackable() ? RaterPool.lengthBiased(cfg.raters(), cfg.seed()) : RaterPool.standard(cfg.raters(), cfg.seed());
+    Preferences.Collected prefs = Preferences.collect(cmpPrompts, a, b, world.gold(), world, pool, cfg.ratingsPerItem(), rnd);
+    log.printf("    %d comparisons, %d labels, %d/%d raters kept, %d training pairs; labels agree with gold on %.0f%%; Fleiss' kappa %.3f%n",
+        prefs.items().size(), prefs.labels().size(), prefs.reliableRaters().size(), cfg.raters(), prefs.pairs().size(),
+        100 * prefs.labelGoldAgreement(), prefs.agreement().get("fleiss_kappa"));
+
+    stage("4/6 training the reward model (Bradley-Terry, soft labels from votes)");
+    List<RewardStage.TokenPair> tp = tokenPairs(prefs, chat, tok, eos);
+    int held = Math.max(1, tp.size() / 5);
+    List<RewardStage.TokenPair> rmTrain = tp.subList(held, tp.size()), rmTest = tp.subList(0, held);
+    RewardStage rm = new RewardStage(sft.copy(DType.F32), ScalarHead.random(ScalarHead.Kind.SCORE, cfg.hidden(), cfg.seed(), Device.CPU));
+    rm.train(rmTrain, 16, pad, train(out.resolve("reward"), cfg.rewardSteps(), 5e-4));
+    double rmAcc = rm.accuracy(rmTest, pad);
+    log.printf("    held-out pairwise accuracy %.3f on %d pairs%n", rmAcc, rmTest.size());
+    ResponseScorer proxy = (ps, rs) -> {
+      List<long[]> rows = new ArrayList<>();
+      for (int i = 0; i < ps.size(); i++) rows.add(concat(chat.promptIds(ps.get(i)), tok.encode(rs.get(i), false), eos));
+      return rm.score(rows, pad);
+    };
+
+    stage("5/6 optimising against the reward model: best-of-" + cfg.bestOfN());
+    List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
+    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), proxy, sft, cfg.maxNewTokens(), cfg.seed());
+    PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
+    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), proxy, cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
+
+    stage("6/6 evaluating against the gold reward and writing the report");
+    DemoReport report = new DemoReport();
+    report.config(cfg, seconds());
+    report.baseline(sftReport);
+    report.policy("best_of_n", bon, sftReport);
+    Map<String, Object> rmSummary = new LinkedHashMap<>();
+    rmSummary.put("heldout_accuracy", rmAcc);
+    rmSummary.put("heldout_pairs", rmTest.size());
+    rmSummary.put("train_pairs", rmTrain.size());
+    report.put("reward_model", rmSummary);
+    Map<String, Object> agreement = new LinkedHashMap<>(prefs.agreement());
+    agreement.put("label_gold_agreement", prefs.labelGoldAgreement());
+    agreement.put("raters_kept", prefs.reliableRaters().size());
+    agreement.put("gold_accuracy", prefs.goldAccuracy());
+    report.put("rater_agreement", agreement);
+    report.doctor(List.of());
+    report.config(cfg, seconds());
+    Path summary = report.write(out, prefs.agreement(), new double[0], new double[0], new double[0], new double[0], new double[0], List.of());
+    log.printf("done in %.0f s: %s and %s%n", seconds(), out.resolve("report.html"), summary);
+    return summary;
+  }
+
+  private TrainConfig train(Path dir, int steps, double lr) {
+    return TrainConfig.defaults(dir).toBuilder().lr(lr).maxSteps(steps).warmupSteps(Math.min(20, steps / 10))
+        .weightDecay(0.01).seed(cfg.seed()).logEvery(Math.max(1, steps / 10)).saveEvery(0).keepCheckpoints(1).build();
+  }
+
+  private String describe() {
+    return String.format("%d-layer Llama-style model (hidden %d)", cfg.layers(), cfg.hidden());
+  }
+
+  private void stage(String what) { log.printf("[%5.1fs] %s%n", seconds(), what); }
+
+  private double seconds() { return (System.nanoTime() - started) / 1e9; }
+
+  static TokenRow allTargets(int[] ids, int eos) {
+    long[] x = new long[ids.length + 1], m = new long[ids.length + 1];
+    for (int i = 0; i < ids.length; i++) x[i] = ids[i];
+    x[ids.length] = eos;
+    java.util.Arrays.fill(m, 1);
+    return new TokenRow(x, m);
+  }
+
+  static TokenRow completion(long[] prompt, int[] response, int eos) {
+    long[] ids = concat(prompt, response, eos), m = new long[ids.length];
+    java.util.Arrays.fill(m, prompt.length, ids.length, 1);
+    return new TokenRow(ids, m);
+  }
+
+  static long[] concat(long[] prompt, int[] response, int eos) {
+    long[] ids = new long[prompt.length + response.length + 1];
+    System.arraycopy(prompt, 0, ids, 0, prompt.length);
+    for (int i = 0; i < response.length; i++) ids[prompt.length + i] = response[i];
+    ids[ids.length - 1] = eos;
+    return ids;
+  }
+
+  private static List<RewardStage.TokenPair> tokenPairs(Preferences.Collected prefs, Chat chat, Tokenizer tok, int eos) {
+    List<RewardStage.TokenPair> out = new ArrayList<>();
+    for (var p : prefs.pairs()) {
+      long[] prompt = chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content());
+      String c = ((org.rlhf4j.data.Chat) p.chosen()).messages().get(0).content();
+      String r = ((org.rlhf4j.data.Chat) p.rejected()).messages().get(0).content();
+      out.add(new RewardStage.TokenPair(concat(prompt, tok.encode(c, false), eos), concat(prompt, tok.encode(r, false), eos), p.chosenProbability()));
+    }
+    return out;
+  }
+}
