@@ -36,6 +36,8 @@ public final class DemoPipeline {
 
   /** Runs every stage; returns the path of summary.json. */
   public Path run() throws Exception {
+    // The demo's models are tiny: one libtorch thread beats two (no fork/join per small matmul).
+    org.rlhf4j.runtime.Runtime.threads(1);
     SplittableRandom rnd = new SplittableRandom(cfg.seed());
     World world = new World(cfg.seed());
     Path out = cfg.output();
