@@ -9,7 +9,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.loop.TrainResult;
@@ -50,11 +49,11 @@ public final class PpoTrainer {
   private final EpochSampler promptSampler;
   private final List<Map<String, Double>> history = new ArrayList<>();
   private KlController kl;
-  private RolloutBuffer buffer;
+  RolloutBuffer buffer;
   private long lastCallNanos;
   private double lastUpdateSeconds;
 
-  private PpoTrainer(CausalLM policy, CausalLM ref, ScalarHead head, Scorer scorer, List<long[]> prompts, int padId,
+  PpoTrainer(CausalLM policy, CausalLM ref, ScalarHead head, Scorer scorer, List<long[]> prompts, int padId,
       PpoConfig cfg, RolloutHook hook) {
     this.policy = policy.requiresGrad(true);
     this.ref = ref == null ? policy.copy(policy.dtype()) : ref;
@@ -90,16 +89,18 @@ public final class PpoTrainer {
       List<long[]> prompts, int padId, PpoConfig cfg, RolloutHook hook) {
     if (prompts.isEmpty()) throw new IllegalArgumentException("PPO needs at least one prompt");
     PpoTrainer t = new PpoTrainer(policy, reference, valueHead, scorer, prompts, padId, cfg, hook);
-    HasParameters both = () -> {
-      Map<String, Tensor> m = new LinkedHashMap<>(t.policy.parameters());
-      m.putAll(t.head.parameters());
-      return m;
-    };
-    TrainResult r = new Trainer(cfg.loopConfig(), both, t::step, t.cursor, new PolicyCheckpoint(t.policy, t.head), null).run();
+    TrainResult r = new Trainer(cfg.loopConfig(), t::trainable, t::step, t.cursor, new PolicyCheckpoint(t.policy, t.head), null).run();
     return new PpoResult(r, List.copyOf(t.history), t.kl, t.head);
   }
 
   // ---------------------------------------------------------------------------------------
+
+  /** Policy and value-head parameters (what the optimizer updates). */
+  Map<String, Tensor> trainable() {
+    Map<String, Tensor> m = new LinkedHashMap<>(policy.parameters());
+    m.putAll(head.parameters());
+    return m;
+  }
 
   private StepResult step(int micro) {
     long now = System.nanoTime();
@@ -118,7 +119,7 @@ public final class PpoTrainer {
     return r;
   }
 
-  private RolloutBuffer rollout(int iteration) {
+  RolloutBuffer rollout(int iteration) {
     promptSampler.seek(iteration);
     List<long[]> batch = promptSampler.next().stream().map(prompts::get).toList();
     try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
@@ -140,7 +141,7 @@ public final class PpoTrainer {
     }
   }
 
-  private StepResult update(List<Integer> rows) {
+  StepResult update(List<Integer> rows) {
     ResponseBatch rb = buffer.batch(rows, padId, policy.device());
     Tensor mask = rb.responseMask(); // (b, R)
     ResponseBatch.Forward f = rb.forward(policy, cfg.temperature());
