@@ -96,4 +96,17 @@ class PpoTrainerTest {
       return (java.util.Map<String, Double>) c;
     }).toList();
   }
+
+  @Test void resumingAtAnIterationBoundaryContinuesTheSameRun() {
+    PpoTrainer.PpoResult straight = train(tmp.resolve("straight"), 4, 0.05, null);
+    Path dir = tmp.resolve("resumed");
+    train(dir, 2, 0.05, null);
+    CausalLM policy = TinyTask.policy(3);
+    CausalLM ref = policy.copy(DType.F32);
+    PpoConfig cfg = config(dir, 4, 0.05);
+    PpoTrainer.PpoResult resumed = PpoTrainer.run(policy, ref, null, TinyTask.REWARD, PROMPTS, 0,
+        cfg.withTrain(cfg.train().toBuilder().resume(true).build()), null);
+    assertThat(resumed.train().startStep()).isEqualTo(8);
+    assertThat(strip(resumed.history())).isEqualTo(strip(straight.history()).subList(2, 4));
+  }
 }
