@@ -18,6 +18,9 @@ import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
+import org.rlhf4j.evaluation.doctor.DoctorConfig;
+import org.rlhf4j.evaluation.doctor.Flag;
+import org.rlhf4j.evaluation.doctor.RunDoctor;
 import org.rlhf4j.training.loop.TrainConfig;
 
 /**
@@ -94,16 +97,30 @@ public final class DemoPipeline {
       return rm.score(rows, pad);
     };
 
-    stage("5/6 optimising against the reward model: best-of-" + cfg.bestOfN());
+    stage("5/6 optimising against the reward model: PPO, DPO and best-of-" + cfg.bestOfN());
     List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
     PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), proxy, sft, cfg.maxNewTokens(), cfg.seed());
-    PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
-    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), proxy, cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
+    sft.requiresGrad(false);
+    CausalLM ppoPolicy = PolicyStages.fresh(sft);
+    var ppo = PolicyStages.ppo(ppoPolicy, sft, rm, tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
+        world.gold(), cfg, out.resolve("ppo"));
+    CausalLM dpoPolicy = PolicyStages.fresh(sft);
+    int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
+    var dpo = PolicyStages.dpo(dpoPolicy, sft, tp, promptLengths, cfg, out.resolve("dpo"));
+    log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
+        dpo.lastMetrics().getOrDefault("rewards/margins", Double.NaN));
 
-    stage("6/6 evaluating against the gold reward and writing the report");
+    stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
+    PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
+    PolicyReport ppoReport = eval.evaluate("ppo", ppoPolicy, evalPrompts);
+    PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
+    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), proxy, cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
+    List<Flag> flags = RunDoctor.examine(out.resolve("ppo").resolve("metrics.jsonl"), DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6)));
+    for (Flag f : flags) log.printf("    doctor: %s at step %d: %s%n", f.kind(), f.step(), f.explanation());
     DemoReport report = new DemoReport();
-    report.config(cfg, seconds());
     report.baseline(sftReport);
+    report.policy("ppo", ppoReport, sftReport);
+    report.policy("dpo", dpoReport, sftReport);
     report.policy("best_of_n", bon, sftReport);
     Map<String, Object> rmSummary = new LinkedHashMap<>();
     rmSummary.put("heldout_accuracy", rmAcc);
@@ -115,11 +132,30 @@ public final class DemoPipeline {
     agreement.put("raters_kept", prefs.reliableRaters().size());
     agreement.put("gold_accuracy", prefs.goldAccuracy());
     report.put("rater_agreement", agreement);
-    report.doctor(List.of());
+    report.doctor(flags);
     report.config(cfg, seconds());
-    Path summary = report.write(out, prefs.agreement(), new double[0], new double[0], new double[0], new double[0], new double[0], List.of());
+    Path summary = report.write(out, prefs.agreement(), column(ppo.history(), "objective/kl"), column(ppo.history(), "eval/proxy_reward"),
+        column(ppo.history(), "eval/gold_reward"), steps(ppo.history().size()), column(ppo.history(), "response_length_mean"), flags);
+    log.printf("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d%n",
+        ((Map<?, ?>) reportValue(summary, "ppo")).get("gold_win_rate_vs_sft"), ppoReport.kl(),
+        ((Map<?, ?>) reportValue(summary, "dpo")).get("gold_win_rate_vs_sft"), cfg.bestOfN(),
+        ((Map<?, ?>) reportValue(summary, "best_of_n")).get("gold_win_rate_vs_sft"), flags.size());
     log.printf("done in %.0f s: %s and %s%n", seconds(), out.resolve("report.html"), summary);
     return summary;
+  }
+
+  private static double[] column(List<Map<String, Double>> rows, String key) {
+    return rows.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
+  }
+
+  private static double[] steps(int n) {
+    double[] s = new double[n];
+    for (int i = 0; i < n; i++) s[i] = i + 1;
+    return s;
+  }
+
+  private static Object reportValue(Path summary, String key) throws java.io.IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readValue(summary.toFile(), Map.class).get(key);
   }
 
   private TrainConfig train(Path dir, int steps, double lr) {

@@ -1,0 +1,97 @@
+package org.rlhf4j.demo.pipeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhf4j.demo.world.GoldReward;
+import org.rlhf4j.demo.world.Prompt;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.training.dpo.DpoConfig;
+import org.rlhf4j.training.dpo.DpoPair;
+import org.rlhf4j.training.dpo.DpoTrainer;
+import org.rlhf4j.training.optim.Schedule;
+import org.rlhf4j.training.loop.TrainConfig;
+import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.loss.KlController;
+import org.rlhf4j.training.loss.KlEstimator;
+import org.rlhf4j.training.ppo.PpoConfig;
+import org.rlhf4j.training.ppo.PpoTrainer;
+import org.rlhf4j.training.ppo.RolloutHook;
+import org.rlhf4j.training.ppo.Scorer;
+
+/** The demo's preference optimisers: PPO against the learned reward model, and DPO on the rater pairs. */
+final class PolicyStages {
+  private PolicyStages() {}
+
+  /** PPO from the SFT policy; the gold reward of every rollout batch is logged next to the proxy (never trained on). */
+  static PpoTrainer.PpoResult ppo(CausalLM policy, CausalLM reference, RewardStage rm, Tokenizer tok, Chat chat,
+      List<Prompt> prompts, GoldReward gold, DemoConfig cfg, Path dir) {
+    int eos = tok.eosId().orElseThrow();
+    Map<String, Prompt> byIds = new HashMap<>();
+    List<long[]> ids = new ArrayList<>();
+    for (Prompt p : prompts) {
+      long[] x = chat.promptIds(p.text());
+      ids.add(x);
+      byIds.put(java.util.Arrays.toString(x), p);
+    }
+    Scorer proxy = (ps, rs) -> {
+      List<long[]> rows = new ArrayList<>();
+      for (int i = 0; i < ps.size(); i++) rows.add(withEos(ps.get(i), rs.get(i), eos));
+      return rm.score(rows, tok.padId());
+    };
+    Scorer goldScorer = (ps, rs) -> {
+      double[] out = new double[ps.size()];
+      for (int i = 0; i < out.length; i++) {
+        Prompt p = byIds.get(java.util.Arrays.toString(ps.get(i)));
+        out[i] = gold.judge(p, chat.response(rs.get(i))).score();
+      }
+      return out;
+    };
+    RolloutHook goldHook = RolloutHook.gold(goldScorer);
+    RolloutHook hook = (it, ps, rs, scores) -> {
+      Map<String, Double> m = new HashMap<>(goldHook.onRollout(it, ps, rs, scores));
+      m.put("response_repetition", org.rlhf4j.evaluation.Repetition.mean(rs.stream().map(r -> java.util.Arrays.stream(r).mapToInt(l -> (int) l).toArray()).toList(), 2));
+      return m;
+    };
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.quick() ? 3e-4 : 2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .seed(cfg.seed()).logEvery(1).saveEvery(0).keepCheckpoints(1).build();
+    PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
+        .withSampling(1.0, tok.stopIds(), 1.0)
+        .withKl(KlEstimator.K1, new KlController.Fixed(cfg.ppoKlCoef()))
+        .withTrain(t);
+    return PpoTrainer.run(policy, reference, null, proxy, ids, tok.padId(), pc, hook);
+  }
+
+  /** DPO (sigmoid, beta 0.1) from the SFT policy on the filtered rater pairs. */
+  static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.quick() ? 3e-4 : 2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(0).keepCheckpoints(1).build();
+    DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(0.1)).withBatchSize(16).withPrecomputeReference(true)
+        .withMaxLength(64).withTrain(t);
+    List<DpoPair> dp = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      RewardStage.TokenPair p = pairs.get(i);
+      int n = promptLength[i];
+      dp.add(new DpoPair(java.util.Arrays.copyOf(p.chosen(), n), java.util.Arrays.copyOfRange(p.chosen(), n, p.chosen().length),
+          java.util.Arrays.copyOfRange(p.rejected(), n, p.rejected().length)));
+    }
+    return DpoTrainer.run(policy, reference, dp, dc);
+  }
+
+  static long[] withEos(long[] prompt, long[] response, int eos) {
+    boolean ends = response.length > 0 && response[response.length - 1] == eos;
+    long[] row = new long[prompt.length + response.length + (ends ? 0 : 1)];
+    System.arraycopy(prompt, 0, row, 0, prompt.length);
+    System.arraycopy(response, 0, row, prompt.length, response.length);
+    if (!ends) row[row.length - 1] = eos;
+    return row;
+  }
+
+  static CausalLM fresh(CausalLM sft) {
+    return sft.copy(DType.F32);
+  }
+}
