@@ -15,7 +15,7 @@ final class BestOfN {
       int maxNewTokens, long seed, Set<Integer> stops) {
     List<String> texts = prompts.stream().map(Prompt::text).toList();
     List<List<String>> samples = new ArrayList<>();
-    for (int k = 0; k < n; k++) samples.add(eval.respond(policy, texts, SamplingConfig.sample(maxNewTokens, 1.0, 0, 1.0, seed + 100 + k, stops)));
+    for (int k = 0; k < n; k++) samples.add(eval.respond(policy, texts, SamplingConfig.sample(maxNewTokens, 0.7, 0, 1.0, seed + 100 + k, stops)));
     double[][] scores = new double[n][];
     for (int k = 0; k < n; k++) scores[k] = scorer.score(texts, samples.get(k));
     List<String> best = new ArrayList<>();

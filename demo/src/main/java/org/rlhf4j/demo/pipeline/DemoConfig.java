@@ -25,8 +25,8 @@ public record DemoConfig(
   }
 
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
-    return new DemoConfig(output, seed, false, hackable, 96, 3, 4, 2, 256,
-        12000, 500, 200, 600, 3, 9, 200, 30, 32, 120, 4, 200, 24, hackable ? 0.001 : 0.05);
+    return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
+        20000, 1500, 800, 3000, 3, 9, 600, 120, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.05);
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {

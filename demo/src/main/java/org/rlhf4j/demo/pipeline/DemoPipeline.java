@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.rlhf4j.demo.raters.RaterPool;
 import org.rlhf4j.demo.world.Prompt;
+import org.rlhf4j.demo.world.Style;
 import org.rlhf4j.demo.world.TokenizerFiles;
 import org.rlhf4j.demo.world.World;
 import org.rlhf4j.models.CausalLM;
@@ -65,7 +66,7 @@ public final class DemoPipeline {
     CausalLM sft = base.copy(DType.F32);
     List<TokenRow> demos = new ArrayList<>();
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
-      demos.add(completion(chat.promptIds(p.text()), tok.encode(world.goodResponse(p, rnd).text(), false), eos));
+      demos.add(completion(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
     }
     LmStage.train(sft, demos, 32, pad, train(out.resolve("sft"), cfg.sftSteps(), 1e-3));
     sft.save(out.resolve("sft-model"));
@@ -76,7 +77,7 @@ public final class DemoPipeline {
     PolicyEvaluator sampler = new PolicyEvaluator(chat, world.gold(), (p, r) -> new double[r.size()], sft, cfg.maxNewTokens(), cfg.seed());
     List<String> texts = cmpPrompts.stream().map(Prompt::text).toList();
     List<String> a = sampler.respond(sft, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 1, tok.stopIds()));
-    List<String> b = sampler.respond(base, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 2, tok.stopIds()));
+    List<String> b = sampler.respond(sft, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 2, tok.stopIds()));
     RaterPool pool = cfg.hackable() ? RaterPool.lengthBiased(cfg.raters(), cfg.seed()) : RaterPool.standard(cfg.raters(), cfg.seed());
     Preferences.Collected prefs = Preferences.collect(cmpPrompts, a, b, world.gold(), world, pool, cfg.ratingsPerItem(), rnd);
     log.printf("    %d comparisons, %d labels, %d/%d raters kept, %d training pairs; labels agree with gold on %.0f%%; Fleiss' kappa %.3f%n",
@@ -170,6 +171,17 @@ public final class DemoPipeline {
   private void stage(String what) { log.printf("[%5.1fs] %s%n", seconds(), what); }
 
   private double seconds() { return (System.nanoTime() - started) / 1e9; }
+
+  /**
+   * What a demonstrator writes: like real SFT data, only some answers are ideal; the rest are
+   * correct but padded, flattering, or restate the question, and a few are wrong. RLHF has to
+   * learn from preferences what the demonstrations did not teach.
+   */
+  static String demonstration(World world, Prompt p, SplittableRandom rnd) {
+    double u = rnd.nextDouble();
+    Style style = u < 0.4 ? null : u < 0.6 ? Style.CORRECT_VERBOSE : u < 0.8 ? Style.FLATTERY : u < 0.9 ? Style.REPEATS_QUESTION : Style.WRONG;
+    return style == null ? world.goodResponse(p, rnd).text() : world.respond(p, style, rnd).text();
+  }
 
   static TokenRow allTargets(int[] ids, int eos) {
     long[] x = new long[ids.length + 1], m = new long[ids.length + 1];

@@ -11,7 +11,7 @@ import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 
-/** Greedy responses of a policy to the evaluation prompts, judged by gold and learned rewards, plus KL to the reference. */
+/** Sampled responses of a policy to the evaluation prompts, judged by gold and learned rewards, plus KL to the reference. */
 final class PolicyEvaluator {
   private final Chat chat;
   private final GoldReward gold;
@@ -31,7 +31,9 @@ final class PolicyEvaluator {
 
   PolicyReport evaluate(String name, CausalLM policy, List<Prompt> prompts) {
     List<String> texts = prompts.stream().map(Prompt::text).toList();
-    List<String> responses = respond(policy, texts, SamplingConfig.greedy(maxNewTokens, stops()));
+    // Policies are judged on what they sample (temperature 0.7, one seed for all), not on their greedy mode:
+    // RLHF moves a distribution, and the gold reward should see that distribution.
+    List<String> responses = respond(policy, texts, SamplingConfig.sample(maxNewTokens, 0.7, 0, 1.0, seed + 7, stops()));
     return judge(name, prompts, responses, kl(policy, texts));
   }
 

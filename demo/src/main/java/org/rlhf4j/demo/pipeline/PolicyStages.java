@@ -57,10 +57,10 @@ final class PolicyStages {
       m.put("response_repetition", org.rlhf4j.evaluation.Repetition.mean(rs.stream().map(r -> java.util.Arrays.stream(r).mapToInt(l -> (int) l).toArray()).toList(), 2));
       return m;
     };
-    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.quick() ? 3e-4 : 2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(1e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .seed(cfg.seed()).logEvery(1).saveEvery(0).keepCheckpoints(1).build();
     PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
-        .withSampling(1.0, tok.stopIds(), 1.0)
+        .withSampling(0.7, tok.stopIds(), 1.0)
         .withKl(KlEstimator.K1, new KlController.Fixed(cfg.ppoKlCoef()))
         .withTrain(t);
     return PpoTrainer.run(policy, reference, null, proxy, ids, tok.padId(), pc, hook);
@@ -68,7 +68,7 @@ final class PolicyStages {
 
   /** DPO (sigmoid, beta 0.1) from the SFT policy on the filtered rater pairs. */
   static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
-    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.quick() ? 3e-4 : 2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(0).keepCheckpoints(1).build();
     DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(0.1)).withBatchSize(16).withPrecomputeReference(true)
         .withMaxLength(64).withTrain(t);
