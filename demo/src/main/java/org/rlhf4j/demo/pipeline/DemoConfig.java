@@ -11,7 +11,7 @@ public record DemoConfig(
     int hidden, int layers, int heads, int kvHeads, int intermediate,
     int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
     int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
-    double ppoKlCoef) {
+    double ppoKlCoef, double ppoLr) {
 
   public DemoConfig {
     if (output == null) throw new IllegalArgumentException("output directory is required");
@@ -22,15 +22,23 @@ public record DemoConfig(
     if (hidden % heads != 0 || heads % kvHeads != 0) throw new IllegalArgumentException("hidden must divide by heads, heads by kvHeads");
     if (ratingsPerItem > raters) throw new IllegalArgumentException("ratingsPerItem (" + ratingsPerItem + ") exceeds the rater pool (" + raters + ")");
     if (!(ppoKlCoef >= 0)) throw new IllegalArgumentException("ppoKlCoef must be >= 0");
+    if (!(ppoLr > 0)) throw new IllegalArgumentException("ppoLr must be > 0");
   }
 
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 120, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.05);
+        20000, 1500, 800, 3000, 3, 9, 600, 120, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.05, 1e-4);
+  }
+
+  /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
+  public DemoConfig withPpo(int iterations, double klCoef, double lr) {
+    return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
+        maxNewTokens, klCoef, lr);
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 40, 4, 60, 24, hackable ? 0.001 : 0.05);
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 40, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4);
   }
 }

@@ -57,7 +57,7 @@ final class PolicyStages {
       m.put("response_repetition", org.rlhf4j.evaluation.Repetition.mean(rs.stream().map(r -> java.util.Arrays.stream(r).mapToInt(l -> (int) l).toArray()).toList(), 2));
       return m;
     };
-    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(1e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.ppoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .seed(cfg.seed()).logEvery(1).saveEvery(0).keepCheckpoints(1).build();
     PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
         .withSampling(0.7, tok.stopIds(), 1.0)
