@@ -1,0 +1,72 @@
+package org.rlhf4j.training.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.rlhf4j.training.loop.DataCursor;
+
+/**
+ * Draws batches of indices into a dataset of {@code size} items: each epoch is a fresh seeded
+ * permutation, batches run on across epoch boundaries. The position (batches drawn) is the
+ * {@link DataCursor} the trainer checkpoints; seeking reproduces exactly the same next batch.
+ */
+public final class BatchSampler implements DataCursor {
+  private final int size;
+  private final int batchSize;
+  private final long seed;
+  private final boolean shuffle;
+  private long drawn;
+  private long cachedEpoch = -1;
+  private int[] perm;
+
+  public BatchSampler(int size, int batchSize, long seed, boolean shuffle) {
+    if (size < 1) throw new IllegalArgumentException("BatchSampler: the dataset is empty");
+    if (batchSize < 1) throw new IllegalArgumentException("BatchSampler: batchSize must be >= 1, got " + batchSize);
+    this.size = size;
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.shuffle = shuffle;
+  }
+
+  /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller). */
+  public List<Integer> next() {
+    int n = Math.min(batchSize, size);
+    List<Integer> out = new ArrayList<>(n);
+    long first = drawn * n;
+    for (int i = 0; i < n; i++) out.add(item(first + i));
+    drawn++;
+    return out;
+  }
+
+  /** Batches drawn so far. */
+  @Override public long position() { return drawn; }
+
+  @Override public void seek(long position) {
+    if (position < 0) throw new IllegalArgumentException("BatchSampler: negative position " + position);
+    drawn = position;
+  }
+
+  /** Epochs begun so far (fractional). */
+  public double epoch() { return (double) drawn * Math.min(batchSize, size) / size; }
+
+  private int item(long k) {
+    long epoch = k / size;
+    int within = (int) (k % size);
+    if (!shuffle) return within;
+    if (epoch != cachedEpoch) {
+      perm = permutation(new Random(seed * 1_000_003L + epoch));
+      cachedEpoch = epoch;
+    }
+    return perm[within];
+  }
+
+  private int[] permutation(Random rnd) {
+    int[] p = new int[size];
+    for (int i = 0; i < size; i++) p[i] = i;
+    for (int i = size - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i]; p[i] = p[j]; p[j] = t;
+    }
+    return p;
+  }
+}

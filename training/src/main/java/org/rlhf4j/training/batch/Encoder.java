@@ -1,0 +1,104 @@
+package org.rlhf4j.training.batch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rlhf4j.data.Chat;
+import org.rlhf4j.data.Content;
+import org.rlhf4j.data.Message;
+import org.rlhf4j.data.Text;
+import org.rlhf4j.models.tokenizer.ChatTemplate;
+import org.rlhf4j.models.tokenizer.Tokenizer;
+
+/**
+ * Turns data records into token ids the way the model will see them.
+ *
+ * <ul>
+ *   <li>Plain text: the prompt is encoded with the tokenizer's special tokens (BOS when it adds one),
+ *       the completion without, and EOS is appended to the completion so the model learns to stop.</li>
+ *   <li>Conversations (either side a {@link Chat}): the model's chat template (ChatML when the
+ *       tokenizer has none) renders the prompt with the generation prompt, and the whole conversation;
+ *       the completion is the rendered text after the prompt. EOS is appended unless the rendered turn
+ *       already ends with a stop token (e.g. Qwen's {@code <|im_end|>}). A plain-text side of a chat
+ *       example is taken as a user prompt or an assistant completion.</li>
+ * </ul>
+ * Prompt and completion are encoded separately, so the prompt's tokens never depend on the completion.
+ */
+public final class Encoder {
+  private final Tokenizer tok;
+  private final ChatTemplate template;
+  private final String bos;
+  private final int eos;
+  private final Set<Integer> stops;
+
+  public Encoder(Tokenizer tok) {
+    this.tok = tok;
+    this.template = tok.chatTemplate().orElseGet(ChatTemplate::chatMl);
+    this.bos = tok.bosToken().orElse("");
+    this.eos = tok.eosId().orElse(-1);
+    this.stops = tok.stopIds();
+  }
+
+  public Tokenizer tokenizer() { return tok; }
+
+  /** Pad id for batches (padding is always masked by the attention mask, never by comparing ids). */
+  public int padId() { return tok.padId(); }
+
+  /** The EOS id appended to completions, or -1 when the tokenizer has none. */
+  public int eosId() { return eos; }
+
+  /** A prompt and its completion, tokenized. */
+  public Sequence encode(Content prompt, Content completion) {
+    if (prompt instanceof Text p && completion instanceof Text c) {
+      int[] pIds = p.text().isEmpty() ? specialsOnly() : tok.encode(p.text(), true);
+      return new Sequence(pIds, withEos(tok.encode(c.text(), false)));
+    }
+    List<Message> promptMsgs = messages(prompt, Message.USER);
+    List<Message> all = new ArrayList<>(promptMsgs);
+    all.addAll(messages(completion, Message.ASSISTANT));
+    String promptText = template.render(maps(promptMsgs), true);
+    String fullText = template.render(maps(all), false);
+    int split = commonPrefix(promptText, fullText);
+    String head = fullText.substring(0, split);
+    String rest = fullText.substring(split);
+    boolean addSpecial = bos.isEmpty() || !head.startsWith(bos);
+    return new Sequence(tok.encode(head, addSpecial), chatCompletion(rest));
+  }
+
+  /** A pre-training document: its tokens (with BOS when the tokenizer adds it) followed by EOS. */
+  public int[] document(String text) {
+    return withEos(tok.encode(text, true));
+  }
+
+  private int[] chatCompletion(String rest) {
+    int[] trimmed = tok.encode(rest.stripTrailing(), false);
+    if (trimmed.length > 0 && stops.contains(trimmed[trimmed.length - 1])) return trimmed;
+    return withEos(tok.encode(rest, false));
+  }
+
+  private int[] specialsOnly() { return tok.encode("", true); }
+
+  private int[] withEos(int[] ids) {
+    if (eos < 0 || (ids.length > 0 && ids[ids.length - 1] == eos)) return ids;
+    int[] out = Arrays.copyOf(ids, ids.length + 1);
+    out[ids.length] = eos;
+    return out;
+  }
+
+  private static List<Message> messages(Content c, String roleForText) {
+    if (c instanceof Chat chat) return chat.messages();
+    return List.of(new Message(roleForText, ((Text) c).text()));
+  }
+
+  private static List<Map<String, String>> maps(List<Message> msgs) {
+    return msgs.stream().map(m -> Map.of("role", m.role(), "content", m.content())).toList();
+  }
+
+  private static int commonPrefix(String a, String b) {
+    int n = Math.min(a.length(), b.length()), i = 0;
+    while (i < n && a.charAt(i) == b.charAt(i)) i++;
+    return i;
+  }
+}

@@ -1,0 +1,62 @@
+package org.rlhf4j.training.reward;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rlhf4j.data.Content;
+import org.rlhf4j.data.PreferencePair;
+import org.rlhf4j.data.Ranking;
+import org.rlhf4j.training.batch.Encoder;
+import org.rlhf4j.training.batch.LengthPolicy;
+import org.rlhf4j.training.batch.Row;
+import org.rlhf4j.training.batch.Sequence;
+
+/**
+ * One prompt's responses and the comparisons between them: a pair (K = 2, one comparison with
+ * its probability) or a K-way ranking (all K(K-1)/2 comparisons, as InstructGPT, so each response
+ * goes through the model once per batch however many pairs it is in).
+ *
+ * @param responses prompt + response rows
+ * @param chosen    index into responses of each comparison's preferred side
+ * @param rejected  index of the other side
+ * @param prob      probability that chosen is preferred (1 for hard labels)
+ * @param truncated whether a prompt was cut to fit the length policy
+ */
+record Group(List<Row> responses, int[] chosen, int[] rejected, double[] prob, boolean truncated) {
+
+  int pairs() { return chosen.length; }
+
+  /** Encodes a pair; null when the policy drops one of its sides. */
+  static Group of(PreferencePair p, Encoder enc, LengthPolicy policy) {
+    LengthPolicy.Fitted f = fit(p.prompt(), List.of(p.chosen(), p.rejected()), enc, policy);
+    return f == null ? null
+        : new Group(rows(f), new int[] {0}, new int[] {1}, new double[] {p.chosenProbability()}, f.promptTruncated() > 0);
+  }
+
+  /** Encodes a ranking with all its K(K-1)/2 comparisons; null when the policy drops one response. */
+  static Group of(Ranking r, Encoder enc, LengthPolicy policy) {
+    LengthPolicy.Fitted f = fit(r.prompt(), r.bestFirst(), enc, policy);
+    if (f == null) return null;
+    int k = f.kept().size(), n = k * (k - 1) / 2, at = 0;
+    int[] c = new int[n], w = new int[n];
+    double[] p = new double[n];
+    for (int i = 0; i < k; i++) {
+      for (int j = i + 1; j < k; j++, at++) {
+        c[at] = i;
+        w[at] = j;
+        p[at] = 1.0;
+      }
+    }
+    return new Group(rows(f), c, w, p, f.promptTruncated() > 0);
+  }
+
+  private static LengthPolicy.Fitted fit(Content prompt, List<Content> responses, Encoder enc, LengthPolicy policy) {
+    List<Sequence> seqs = new ArrayList<>();
+    for (Content c : responses) seqs.add(enc.encode(prompt, c));
+    LengthPolicy.Fitted f = policy.fit(seqs);
+    return f.dropped() > 0 ? null : f;
+  }
+
+  private static List<Row> rows(LengthPolicy.Fitted f) {
+    return f.kept().stream().map(Sequence::toRow).toList();
+  }
+}
