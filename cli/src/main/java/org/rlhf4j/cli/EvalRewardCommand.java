@@ -1,0 +1,40 @@
+package org.rlhf4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rlhf4j.data.format.DataFiles;
+import org.rlhf4j.training.reward.RewardModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j eval-reward}: pairwise accuracy of a reward model on a preference file. */
+@Command(name = "eval-reward", mixinStandardHelpOptions = true,
+    description = "Pairwise accuracy of a reward model: the fraction of pairs where the preferred response scores higher.")
+public final class EvalRewardCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Reward model folder.") Path model;
+  @Option(names = "--data", required = true, description = "Preference file (any layout rlhf4j reads).") Path data;
+  @Option(names = "--max-length", description = "Tokens per prompt + response (prompt cut from the left).") Integer maxLength;
+  @Option(names = "--json", description = "Print one JSON object {accuracy, n, model, data}.") boolean json;
+
+  @Override public Integer call() throws Exception {
+    var pairs = DataFiles.readPreferences(data);
+    RewardModel rm = ScoreCommand.load(model);
+    if (maxLength != null) rm.maxLength(maxLength);
+    RewardModel.Accuracy acc = rm.pairwiseAccuracy(pairs);
+    if (json) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("accuracy", acc.accuracy());
+      o.put("n", acc.n());
+      o.put("model", model.toString());
+      o.put("data", data.toString());
+      System.out.println(new ObjectMapper().writeValueAsString(o));
+    } else {
+      System.out.printf(Locale.ROOT, "pairwise accuracy %.4f on %d pairs%n", acc.accuracy(), acc.n());
+    }
+    return 0;
+  }
+}
