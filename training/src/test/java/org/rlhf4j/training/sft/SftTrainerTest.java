@@ -72,4 +72,21 @@ class SftTrainerTest {
       assertThatThrownBy(() -> SftTrainer.rows(enc, List.of(), SftOptions.defaults())).hasMessageContaining("no training examples");
     }
   }
+
+  @Test void resumingFromACheckpointGivesTheSameModelAsOneRun() {
+    TrainConfig one = TrainConfig.defaults(tmp.resolve("one")).toBuilder().lr(1e-2).maxSteps(6).logEvery(3).saveEvery(3)
+        .schedule(org.rlhf4j.training.optim.Schedule.CONSTANT).build(); // lr independent of maxSteps
+    TrainConfig half = one.toBuilder().outputDir(tmp.resolve("two")).maxSteps(6).build();
+    SftOptions opts = SftOptions.defaults().withBatchSize(3).withMaxLength(96);
+    try (Tokenizer tok = Tiny.tokenizer()) {
+      CausalLM a = Tiny.model(5);
+      SftTrainer.train(a, tok, data(), one, opts, null);
+      CausalLM b = Tiny.model(5);
+      // the first invocation stops at step 3, the second resumes from its checkpoint to step 6
+      SftTrainer.train(b, tok, data(), half.toBuilder().maxSteps(3).build(), opts, null);
+      CausalLM c = Tiny.model(99); // different init: everything must come from the checkpoint
+      SftTrainer.train(c, tok, data(), half.toBuilder().resume(true).build(), opts, null);
+      a.parameters().forEach((k, v) -> assertThat(c.parameters().get(k).detach().allclose(v.detach(), 1e-5, 1e-6, false)).as(k).isTrue());
+    }
+  }
 }
