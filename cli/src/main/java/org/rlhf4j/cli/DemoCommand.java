@@ -18,7 +18,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--hackable", description = "Length-biased raters and a tiny KL coefficient: watch the run doctor catch reward hacking.") boolean hackable;
 
   @Option(names = "--ppo-iterations", description = "PPO rollout batches (default: per mode).") Integer ppoIterations;
-  @Option(names = "--ppo-kl-coef", description = "PPO KL coefficient (default: 0.05, or 0.001 with --hackable).") Double ppoKl;
+  @Option(names = "--ppo-kl-coef", description = "PPO KL coefficient (default: 0.2, or 0.001 with --hackable; --quick: 0.05).") Double ppoKl;
   @Option(names = "--ppo-lr", description = "PPO learning rate (default: per mode).") Double ppoLr;
 
   @Override public Integer call() throws Exception {

@@ -27,7 +27,7 @@ public record DemoConfig(
 
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 120, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.05, 1e-4);
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5);
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
