@@ -50,6 +50,16 @@ public final class BenchCommand implements Callable<Integer> {
         o.put("mfu", round(r.tokensPerSecond() * flopsPerToken / 1e9 / peak));
         emit("train_step", o);
       }
+      if (name.trim().equals("gpt2-124m")) {
+        // The reward-model step skips the LM head: count its FLOPs without the vocabulary projection.
+        double rmFlops = flopsPerToken - 6.0 * c.vocabSize() * c.hiddenSize();
+        ModelBench.TrainResult r = ModelBench.rewardStep(m, 2, seq, DType.BF16, steps);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", name); o.put("dtype", "bf16"); o.put("seq", seq); o.put("batch", 2);
+        o.put("tokens_per_s", round(r.tokensPerSecond())); o.put("step_s", round(r.secondsPerStep()));
+        o.put("mfu", round(r.tokensPerSecond() * rmFlops / 1e9 / bf16));
+        emit("reward_step", o);
+      }
       double b1 = ModelBench.decode(m, 1, 16, decodeTokens);
       double b32 = ModelBench.decode(m, 32, 16, decodeTokens);
       emit("decode", Map.of("model", name, "dtype", "f32", "batch1_tokens_per_s", round(b1), "batch32_tokens_per_s", round(b32), "speedup", round(b32 / b1)));

@@ -65,6 +65,37 @@ public final class ModelBench {
     return new TrainResult(batch * (double) seq / best, best);
   }
 
+  /**
+   * A reward-model step: forward+backward of the backbone's hidden states through a score head on
+   * the last token of each of {@code batch} sequences (chosen and rejected halves, Bradley-Terry loss).
+   */
+  public static TrainResult rewardStep(CausalLM model, int batch, int seq, DType autocast, int steps) {
+    model.requiresGrad(true);
+    Device d = model.device();
+    org.rlhf4j.models.heads.ScalarHead head = org.rlhf4j.models.heads.ScalarHead.random(
+        org.rlhf4j.models.heads.ScalarHead.Kind.SCORE, model.config().hiddenSize(), 0, d);
+    double best = Double.MAX_VALUE;
+    for (int s = 0; s <= steps; s++) {
+      try (NativeScope scope = NativeScope.open()) {
+        Tensor ids = torch.randint(model.config().vocabSize(), new long[] {batch, seq}, org.rlhf4j.runtime.Tensors.options(DType.I64, d)); // (2P, T)
+        Tensor mask = org.rlhf4j.runtime.Tensors.ones(DType.I64, d, batch, seq);                                                          // (2P, T)
+        long t0 = System.nanoTime();
+        Tensor loss;
+        try (Autocast ac = Autocast.enable(d, autocast)) {
+          Tensor r = head.lastToken(model.hidden(ids, null), mask).to(torch.ScalarType.Float);                                           // (2P)
+          Tensor diff = r.narrow(0, 0, batch / 2).sub(r.narrow(0, batch / 2, batch / 2));                                               // (P)
+          loss = torch.log_sigmoid(diff).neg().mean();
+        }
+        loss.backward();
+        for (Tensor p : model.parameters().values()) p.grad().zero_();
+        double sec = (System.nanoTime() - t0) / 1e9;
+        if (s > 0) best = Math.min(best, sec);
+      }
+    }
+    model.requiresGrad(false);
+    return new TrainResult(batch * (double) seq / best, best);
+  }
+
   /** Decode tokens/s with the KV cache: {@code batch} prompts of {@code promptLen} tokens, {@code newTokens} each. */
   public static double decode(CausalLM model, int batch, int promptLen, int newTokens) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(1);
