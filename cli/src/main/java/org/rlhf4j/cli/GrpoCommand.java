@@ -1,0 +1,32 @@
+package org.rlhf4j.cli;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.rlhf4j.training.grpo.GroupConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j grpo}: group relative policy optimisation against a reward model (TRL GRPOTrainer defaults). */
+@Command(name = "grpo", mixinStandardHelpOptions = true,
+    description = {"GRPO: k samples per prompt, advantages normalised within each group, clipped loss, optional k3 KL "
+        + "term (beta, default 0 as TRL).", "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
+public final class GrpoCommand implements Callable<Integer> {
+  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "beta",
+      "num_generations", "num_iterations", "num_mini_batches", "missing_eos_penalty", "epsilon", "epsilon_high",
+      "scale_rewards", "ref_dtype");
+
+  @Mixin DpoCommand.Flags flags;
+  @Mixin PpoCommand.RlFlags rl;
+  @Option(names = "--k", description = "Completions per prompt (num_generations, default 8).") Integer k;
+  @Option(names = "--beta", description = "KL-to-reference weight (default 0.0).") Double beta;
+
+  @Override public Integer call() throws IOException {
+    DpoCommand.Conf c = flags.conf(KEYS, true);
+    rl.apply(c);
+    c.put("num_generations", k);
+    c.put("beta", beta);
+    return RlooCommand.run(c, GroupConfig.grpo(c.path("output")), "grpo");
+  }
+}

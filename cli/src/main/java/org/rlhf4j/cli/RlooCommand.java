@@ -1,0 +1,68 @@
+package org.rlhf4j.cli;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.training.grpo.GroupConfig;
+import org.rlhf4j.training.grpo.GroupTrainer;
+import org.rlhf4j.training.loss.GroupAdvantages;
+import org.rlhf4j.training.loss.GrpoLoss;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j rloo}: REINFORCE leave-one-out against a reward model (TRL RLOOTrainer defaults). */
+@Command(name = "rloo", mixinStandardHelpOptions = true,
+    description = {"RLOO: k samples per prompt, leave-one-out baseline, reward = score - kl_coef * KL(policy || reference).",
+        "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
+public final class RlooCommand implements Callable<Integer> {
+  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "num_generations",
+      "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty", "epsilon", "ref_dtype");
+
+  @Mixin DpoCommand.Flags flags;
+  @Mixin PpoCommand.RlFlags rl;
+  @Option(names = "--k", description = "Completions per prompt (default 2).") Integer k;
+
+  @Override public Integer call() throws IOException {
+    DpoCommand.Conf c = flags.conf(KEYS, true);
+    rl.apply(c);
+    c.put("num_generations", k);
+    return run(c, GroupConfig.rloo(c.path("output")), "rloo");
+  }
+
+  /** Shared by rloo and grpo: the group config from settings over defaults {@code d}, then training. */
+  static int run(DpoCommand.Conf c, GroupConfig d, String name) throws IOException {
+    GroupConfig cfg;
+    try {
+      boolean grpo = d.advantage() instanceof GroupConfig.Grpo;
+      double eps = c.number("epsilon", d.loss().epsLow());
+      double beta = grpo ? c.number("beta", c.number("kl_coef", d.loss().beta())) : 0.0;
+      GroupConfig.Advantage adv = grpo ? new GroupConfig.Grpo(new GroupAdvantages.GrpoConfig(c.bool("scale_rewards", true), 1e-4))
+          : d.advantage();
+      cfg = d.with(c.integer("max_steps", d.iterations()), c.integer("batch_size", d.promptsPerIteration()),
+              c.integer("num_generations", d.k()), c.integer("response_length", d.maxNewTokens()))
+          .withSampling(c.number("temperature", d.temperature()), Set.of(), c.number("missing_eos_penalty", 0))
+          .withObjective(adv, grpo ? 0.0 : c.number("kl_coef", d.klCoef()),
+              new GrpoLoss.Config(eps, c.number("epsilon_high", eps), beta, d.loss().aggregation()))
+          .withUpdates(c.integer(grpo ? "num_iterations" : "num_ppo_epochs", d.epochs()), c.integer("num_mini_batches", d.numMiniBatches()))
+          .withTrain(c.trainConfig(d.train()));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    try (Tokenizer tok = DpoCommand.Conf.tokenizer(c.path("model"))) {
+      CausalLM policy = DpoCommand.Conf.model(c.path("model"));
+      var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
+      var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
+      c.write(cfg.train().outputDir());
+      CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;
+      var r = GroupTrainer.run(policy, ref, scorer, prompts, tok, cfg);
+      double[] s = r.scores();
+      System.out.printf(Locale.ROOT, "%s: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", name, s.length,
+          s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
+    }
+    return 0;
+  }
+}

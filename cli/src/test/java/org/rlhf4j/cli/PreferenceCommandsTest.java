@@ -1,0 +1,77 @@
+package org.rlhf4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.testkit.Shared;
+import org.rlhf4j.training.reward.RewardModel;
+
+/** dpo, ppo, rloo, grpo and best-of-n end to end on llama2.c's stories260K with a fresh reward model. */
+class PreferenceCommandsTest {
+  @TempDir static Path tmp;
+  static Path model, rm, prompts, prefs;
+
+  @BeforeAll static void files() throws Exception {
+    model = Shared.require("fixtures/stories260K");
+    rm = tmp.resolve("rm");
+    RewardModel.init(model, 1).save(rm);
+    prompts = tmp.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"prompt\": \"Once upon a time\"}", "{\"prompt\": \"The cat\"}"));
+    prefs = tmp.resolve("prefs.jsonl");
+    Files.write(prefs, List.of("{\"prompt\": \"Once upon a time\", \"chosen\": \" there was a dog.\", \"rejected\": \" the end\"}",
+        "{\"prompt\": \"The cat\", \"chosen\": \" sat on the mat.\", \"rejected\": \" no\"}"));
+  }
+
+  static int run(String... args) {
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    if (code != 0) System.out.println(err);
+    return code;
+  }
+
+  @Test void dpoTrainsAndWritesMetricsAndCheckpoint() {
+    Path out = tmp.resolve("dpo");
+    assertThat(run("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", out.toString(),
+        "--max-steps", "2", "--batch-size", "2", "--lr", "1e-3", "--loss-type", "ipo")).isZero();
+    assertThat(out.resolve("metrics.jsonl")).isRegularFile();
+    assertThat(out.resolve("checkpoint-2/config.json")).isRegularFile();
+    assertThat(out.resolve(DpoCommand.Conf.FILE)).isRegularFile();
+  }
+
+  @Test void onPolicyCommandsRunAgainstARewardModel() throws Exception {
+    String[] common = {"--model", model.toString(), "--data", prompts.toString(), "--reward-model", rm.toString(),
+        "--max-steps", "1", "--batch-size", "2", "--max-new-tokens", "4"};
+    for (String cmd : List.of("ppo", "rloo", "grpo")) {
+      Path out = tmp.resolve(cmd);
+      String[] args = concat(new String[] {cmd}, common, new String[] {"--output", out.toString()},
+          cmd.equals("ppo") ? new String[0] : new String[] {"--k", "2"});
+      assertThat(run(args)).as(cmd).isZero();
+      assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).as(cmd).hasSize(1);
+    }
+    Path out = tmp.resolve("bon");
+    assertThat(run(concat(new String[] {"best-of-n", "--n", "2", "--output", out.toString()}, common))).isZero();
+    assertThat(Files.readAllLines(out.resolve("best_of_n.jsonl"))).hasSize(2);
+  }
+
+  @Test void badSettingsAreOneLineUserErrors() throws Exception {
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(cfg, "bogus_key: 1\n");
+    assertThat(run("dpo", "--config", cfg.toString(), "--model", model.toString(), "--data", prefs.toString(),
+        "--output", tmp.resolve("x").toString())).isEqualTo(2);
+    assertThat(run("ppo", "--model", model.toString(), "--data", tmp.resolve("missing.jsonl").toString(),
+        "--reward-model", rm.toString(), "--output", tmp.resolve("y").toString())).isEqualTo(2);
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
+}
