@@ -109,4 +109,18 @@ class PpoTrainerTest {
     assertThat(resumed.train().startStep()).isEqualTo(8);
     assertThat(strip(resumed.history())).isEqualTo(strip(straight.history()).subList(2, 4));
   }
+
+  @Test void anAdaptiveKlCoefficientFollowsZieglersController() {
+    CausalLM policy = TinyTask.policy(3);
+    PpoConfig cfg = config(tmp, 4, 0.05).withKl(KlEstimator.K3, new KlController.Adaptive(0.05, 0.5, 40));
+    PpoTrainer.PpoResult r = PpoTrainer.run(policy, policy.copy(DType.F32), null, TinyTask.REWARD, PROMPTS, 0, cfg, null);
+    List<java.util.Map<String, Double>> h = r.history();
+    assertThat(h.get(0).get("kl_coef")).isEqualTo(0.05);
+    for (int i = 0; i + 1 < h.size(); i++) {
+      double kl = h.get(i).get("objective/kl"), coef = h.get(i).get("kl_coef");
+      double e = Math.max(-0.2, Math.min(0.2, kl / 0.5 - 1));
+      assertThat(h.get(i + 1).get("kl_coef")).isCloseTo(coef * (1 + e * 16 / 40), org.assertj.core.api.Assertions.within(1e-12));
+    }
+    assertThat(r.kl().value()).isNotEqualTo(0.05);
+  }
 }
