@@ -66,6 +66,11 @@ public final class BestOfN {
         SamplingConfig.sample(maxNewTokens, temperature, 0, 1.0, seed, tok.stopIds()), 64);
   }
 
+  /** With the tokenizer's pad and stop ids, 53 new tokens (TRL response_length), temperature 1.0, seed 42. */
+  public static List<Pick> pick(CausalLM policy, Scorer scorer, List<long[]> prompts, int n, Tokenizer tok) {
+    return pick(policy, scorer, prompts, n, tok, 53, 1.0, 42);
+  }
+
   private static Pick best(long[] prompt, List<long[]> responses, double[] scores, int offset, int n) {
     int arg = offset;
     double sum = 0;
