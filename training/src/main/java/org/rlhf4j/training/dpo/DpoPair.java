@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.rlhf4j.data.PreferencePair;
-import org.rlhf4j.data.Text;
 import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.training.batch.Encoder;
+import org.rlhf4j.training.batch.Sequence;
 
 /** A tokenised preference: prompt ids (at least one), chosen and rejected completion ids. */
 public record DpoPair(long[] prompt, long[] chosen, long[] rejected) {
@@ -15,20 +16,21 @@ public record DpoPair(long[] prompt, long[] chosen, long[] rejected) {
   }
 
   /**
-   * Tokenises plain-text pairs the way SFT does: the prompt with the tokenizer's special tokens
-   * (BOS), each completion without them and with EOS appended. Conversations are rejected until
-   * the shared batch encoder is used here.
+   * Tokenises pairs the way SFT does ({@link Encoder}): a plain-text prompt with the tokenizer's
+   * special tokens (BOS), completions without them and with EOS appended; conversations through
+   * the model's chat template (ChatML when it has none).
    */
   public static List<DpoPair> encode(List<PreferencePair> pairs, Tokenizer tok) {
+    Encoder enc = new Encoder(tok);
     List<DpoPair> out = new ArrayList<>(pairs.size());
-    int eos = tok.eosId().orElse(-1);
     for (int i = 0; i < pairs.size(); i++) {
       PreferencePair p = pairs.get(i);
-      if (!(p.prompt() instanceof Text pt && p.chosen() instanceof Text c && p.rejected() instanceof Text r)) {
-        throw new IllegalArgumentException("preference pair " + i + ": only plain-text pairs are supported by DPO here");
+      try {
+        Sequence c = enc.encode(p.prompt(), p.chosen()), r = enc.encode(p.prompt(), p.rejected());
+        out.add(new DpoPair(longs(c.prompt()), longs(c.completion()), longs(r.completion())));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("preference pair " + i + ": " + e.getMessage(), e);
       }
-      out.add(new DpoPair(longs(tok.encode(pt.text(), true), -1), longs(tok.encode(c.text(), false), eos),
-          longs(tok.encode(r.text(), false), eos)));
     }
     return out;
   }
@@ -44,11 +46,5 @@ public record DpoPair(long[] prompt, long[] chosen, long[] rejected) {
         Arrays.copyOf(rejected, Math.min(rejected.length, keepCompletion)));
   }
 
-  private static long[] longs(int[] ids, int append) {
-    int n = ids.length + (append >= 0 && (ids.length == 0 || ids[ids.length - 1] != append) ? 1 : 0);
-    long[] out = new long[n];
-    for (int i = 0; i < ids.length; i++) out[i] = ids[i];
-    if (n > ids.length) out[ids.length] = append;
-    return out;
-  }
+  private static long[] longs(int[] ids) { return Arrays.stream(ids).asLongStream().toArray(); }
 }
