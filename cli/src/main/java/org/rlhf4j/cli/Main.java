@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
     description = "Reinforcement learning from human feedback for the JVM.",
     subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, DemoCommand.class,
-        PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class})
+        PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
+        DpoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
