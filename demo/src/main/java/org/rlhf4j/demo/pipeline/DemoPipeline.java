@@ -138,9 +138,8 @@ public final class DemoPipeline {
     Path summary = report.write(out, prefs.agreement(), column(ppo.history(), "objective/kl"), column(ppo.history(), "eval/proxy_reward"),
         column(ppo.history(), "eval/gold_reward"), steps(ppo.history().size()), column(ppo.history(), "response_length_mean"), flags);
     log.printf("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d%n",
-        ((Map<?, ?>) reportValue(summary, "ppo")).get("gold_win_rate_vs_sft"), ppoReport.kl(),
-        ((Map<?, ?>) reportValue(summary, "dpo")).get("gold_win_rate_vs_sft"), cfg.bestOfN(),
-        ((Map<?, ?>) reportValue(summary, "best_of_n")).get("gold_win_rate_vs_sft"), flags.size());
+        report.goldWinRate("ppo"), ppoReport.kl(), report.goldWinRate("dpo"), cfg.bestOfN(),
+        report.goldWinRate("best_of_n"), flags.size());
     log.printf("done in %.0f s: %s and %s%n", seconds(), out.resolve("report.html"), summary);
     return summary;
   }
@@ -153,10 +152,6 @@ public final class DemoPipeline {
     double[] s = new double[n];
     for (int i = 0; i < n; i++) s[i] = i + 1;
     return s;
-  }
-
-  private static Object reportValue(Path summary, String key) throws java.io.IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readValue(summary.toFile(), Map.class).get(key);
   }
 
   private TrainConfig train(Path dir, int steps, double lr) {

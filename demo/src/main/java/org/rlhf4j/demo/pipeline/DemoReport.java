@@ -34,6 +34,9 @@ final class DemoReport {
 
   void put(String key, Object value) { summary.put(key, value); }
 
+  /** The gold win rate vs SFT recorded for {@code key} by {@link #policy}. */
+  double goldWinRate(String key) { return goldWins.get(key).rate(); }
+
   /** Win rates of {@code policy} over the SFT baseline (gold and proxy), length-controlled win rate, per-family metrics. */
   void policy(String key, PolicyReport policy, PolicyReport sft) {
     WinRate gold = WinRates.compare(policy.gold(), sft.gold(), TIE);
