@@ -38,7 +38,7 @@ public final class DpoCommand implements Callable<Integer> {
   @Option(names = "--beta", description = "Beta (default 0.1).") Double beta;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
 
-  @Override public Integer call() {
+  @Override public Integer call() throws java.io.IOException {
     Conf c = flags.conf(KEYS, true);
     c.put("loss_type", lossType);
     c.put("beta", beta);
@@ -51,7 +51,8 @@ public final class DpoCommand implements Callable<Integer> {
     try (Tokenizer tok = Conf.tokenizer(c.path("model"))) {
       CausalLM policy = Conf.model(c.path("model"));
       c.write(train.outputDir());
-      var r = DpoTrainer.run(policy, policy.copy(DType.F32), pairs, tok, cfg);
+      var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
+          () -> DpoTrainer.run(policy, policy.copy(DType.F32), pairs, tok, cfg));
       System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; checkpoints in %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }

@@ -60,7 +60,8 @@ public final class PpoCommand implements Callable<Integer> {
       List<long[]> prompts = RlFlags.prompts(c.path("data"), tok);
       Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
-      var r = PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg);
+      var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
+          () -> PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg));
       double[] s = r.scores();
       System.out.printf(Locale.ROOT, "ppo: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());

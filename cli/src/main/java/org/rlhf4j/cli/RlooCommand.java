@@ -35,14 +35,14 @@ public final class RlooCommand implements Callable<Integer> {
 
   /** Shared by rloo and grpo: the group config from settings over defaults {@code d}, then training. */
   static int run(DpoCommand.Conf c, GroupConfig d, String name) throws IOException {
-    GroupConfig cfg;
+    GroupConfig built;
     try {
       boolean grpo = d.advantage() instanceof GroupConfig.Grpo;
       double eps = c.number("epsilon", d.loss().epsLow());
       double beta = grpo ? c.number("beta", c.number("kl_coef", d.loss().beta())) : 0.0;
       GroupConfig.Advantage adv = grpo ? new GroupConfig.Grpo(new GroupAdvantages.GrpoConfig(c.bool("scale_rewards", true), 1e-4))
           : d.advantage();
-      cfg = d.with(c.integer("max_steps", d.iterations()), c.integer("batch_size", d.promptsPerIteration()),
+      built = d.with(c.integer("max_steps", d.iterations()), c.integer("batch_size", d.promptsPerIteration()),
               c.integer("num_generations", d.k()), c.integer("response_length", d.maxNewTokens()))
           .withSampling(c.number("temperature", d.temperature()), Set.of(), c.number("missing_eos_penalty", 0))
           .withObjective(adv, grpo ? 0.0 : c.number("kl_coef", d.klCoef()),
@@ -52,13 +52,15 @@ public final class RlooCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+    GroupConfig cfg = built;
     try (Tokenizer tok = DpoCommand.Conf.tokenizer(c.path("model"))) {
       CausalLM policy = DpoCommand.Conf.model(c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;
-      var r = GroupTrainer.run(policy, ref, scorer, prompts, tok, cfg);
+      var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
+          () -> GroupTrainer.run(policy, ref, scorer, prompts, tok, cfg));
       double[] s = r.scores();
       System.out.printf(Locale.ROOT, "%s: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", name, s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());

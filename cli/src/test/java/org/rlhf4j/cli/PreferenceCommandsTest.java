@@ -38,13 +38,21 @@ class PreferenceCommandsTest {
     return code;
   }
 
-  @Test void dpoTrainsAndWritesMetricsAndCheckpoint() {
+  @Test void dpoTrainsAndWritesMetricsAndCheckpoint() throws Exception {
     Path out = tmp.resolve("dpo");
     assertThat(run("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", out.toString(),
         "--max-steps", "2", "--batch-size", "2", "--lr", "1e-3", "--loss-type", "ipo")).isZero();
     assertThat(out.resolve("metrics.jsonl")).isRegularFile();
     assertThat(out.resolve("checkpoint-2/config.json")).isRegularFile();
     assertThat(out.resolve(DpoCommand.Conf.FILE)).isRegularFile();
+    assertThat(doctorFlags(out)).as("the doctor watched the run").isNotNull();
+  }
+
+  /** The flags array of the doctor.json a training command writes beside its metrics. */
+  static com.fasterxml.jackson.databind.JsonNode doctorFlags(Path out) throws java.io.IOException {
+    var flags = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(DoctorWatch.FILE).toFile()).get("flags");
+    assertThat(flags.isArray()).isTrue();
+    return flags;
   }
 
   @Test void onPolicyCommandsRunAgainstARewardModel() throws Exception {
@@ -56,6 +64,7 @@ class PreferenceCommandsTest {
           cmd.equals("ppo") ? new String[0] : new String[] {"--k", "2"});
       assertThat(run(args)).as(cmd).isZero();
       assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).as(cmd).hasSize(1);
+      assertThat(doctorFlags(out)).as(cmd).isNotNull();
     }
     Path out = tmp.resolve("bon");
     assertThat(run(concat(new String[] {"best-of-n", "--n", "2", "--output", out.toString()}, common))).isZero();

@@ -38,13 +38,18 @@ final class MetricsJsonl {
       int lineNo = 0;
       while ((line = in.readLine()) != null) {
         lineNo++;
-        if (line.isBlank()) continue;
-        JsonNode node = parse(file, lineNo, line);
-        sink.accept(step(file, lineNo, node), numbers(node));
+        line(file, lineNo, line, sink);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read metrics file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Parses one line (blank lines are skipped) into {@code sink}; throws naming the file and line when malformed. */
+  static void line(Path file, int lineNo, String line, Sink sink) {
+    if (line.isBlank()) return;
+    JsonNode node = parse(file, lineNo, line);
+    sink.accept(step(file, lineNo, node), numbers(node));
   }
 
   private static JsonNode parse(Path file, int lineNo, String line) {
