@@ -1,5 +1,6 @@
 package org.rlhf4j.runtime;
 
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 
 /** Process-wide libtorch settings: threads, seeds, device discovery. */
@@ -19,11 +20,29 @@ public final class Runtime {
     return c;
   }
 
-  /** Sets libtorch's intra-op thread count (defaults to the core count). */
+  /**
+   * Sets libtorch's intra-op thread count (defaults to the core count) and the thread pool of OpenBLAS, which
+   * libtorch's CPU build calls for float32 matmuls and which keeps its own pool otherwise (so one libtorch thread
+   * still split each matmul over every core, and two processes on two cores fought over them).
+   */
   public static void threads(int n) {
-    if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
-    torch.set_num_threads(n);
+    threads(n, n);
   }
+
+  /**
+   * libtorch's intra-op threads and OpenBLAS's threads separately: tiny models run best with one libtorch thread
+   * (no fork/join around each small op) and OpenBLAS on every core for the matmuls.
+   */
+  public static void threads(int torchThreads, int blasThreads) {
+    if (torchThreads < 1 || blasThreads < 1) {
+      throw new IllegalArgumentException("thread counts must be >= 1, got " + torchThreads + " and " + blasThreads);
+    }
+    torch.set_num_threads(torchThreads);
+    openblas_nolapack.blas_set_num_threads(blasThreads);
+  }
+
+  /** OpenBLAS's thread count as last set here, or -1 before (OpenBLAS then uses OPENBLAS_NUM_THREADS or every core). */
+  public static int blasThreads() { return openblas_nolapack.blas_get_num_threads(); }
 
   public static int threads() { return torch.get_num_threads(); }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.rlhf4j.evaluation.LengthControlledWinRate;
 import org.rlhf4j.evaluation.WinRate;
 import org.rlhf4j.evaluation.WinRates;
@@ -86,7 +87,8 @@ final class DemoReport {
 
   /** Writes summary.json and report.html (with PNG charts) into {@code dir}. */
   Path write(Path dir, Map<String, Double> agreement, double[] ppoKl, double[] ppoProxy, double[] ppoGold,
-      double[] ppoSteps, double[] ppoLength, List<Flag> flags) throws IOException {
+      double[] ppoSteps, double[] ppoLength, List<Flag> flags, Map<String, WinRate> raterGoldAccuracy, Set<String> keptRaters)
+      throws IOException {
     report.section("What happened", "A small Llama-style model was pre-trained on a synthetic assistant world, fine-tuned on "
         + "demonstrations, and improved from simulated human preferences with PPO, DPO and best-of-n. The gold reward "
         + "(never seen in training) measures what RLHF really bought.");
@@ -96,6 +98,9 @@ final class DemoReport {
       report.chart(Charts.overOptimisation(ppoKl, ppoProxy, ppoGold));
       report.chart(Charts.meanLength(ppoSteps, ppoLength));
     }
+    Map<String, WinRate> raters = new LinkedHashMap<>();
+    raterGoldAccuracy.forEach((r, w) -> raters.put(keptRaters.contains(r) ? r : r + " (dropped)", w));
+    if (!raters.isEmpty()) report.chart(Charts.winRates("Rater accuracy on gold items (95% interval)", raters));
     List<Object[]> rows = new ArrayList<>();
     agreement.forEach((k, v) -> rows.add(new Object[] {k, String.format("%.3f", v)}));
     report.table(Table.of("Rater agreement", List.of("statistic", "value"), rows.toArray(new Object[0][])));

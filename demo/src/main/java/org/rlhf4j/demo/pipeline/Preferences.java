@@ -21,6 +21,8 @@ import org.rlhf4j.demo.raters.Comparisons;
 import org.rlhf4j.demo.raters.RaterPool;
 import org.rlhf4j.demo.world.GoldReward;
 import org.rlhf4j.demo.world.Prompt;
+import org.rlhf4j.evaluation.WinRate;
+import org.rlhf4j.evaluation.WinRates;
 
 /**
  * Preference collection as a labelling team would run it: response pairs sampled from the SFT
@@ -30,7 +32,8 @@ import org.rlhf4j.demo.world.Prompt;
 final class Preferences {
   /** What the collection produced. */
   record Collected(List<PreferencePair> pairs, List<ComparisonItem> items, List<PairwiseLabel> labels,
-      Set<String> reliableRaters, Map<String, Double> goldAccuracy, Map<String, Double> agreement, double labelGoldAgreement) {}
+      Set<String> reliableRaters, Map<String, Double> goldAccuracy, Map<String, WinRate> goldAccuracyIntervals,
+      Map<String, Double> agreement, double labelGoldAgreement) {}
 
   private Preferences() {}
 
@@ -69,7 +72,19 @@ final class Preferences {
         if ((it.goldChoice() == Choice.A) == aWins) agreeWithGold++;
       }
     }
-    return new Collected(pairs, items, labels, reliable, goldAcc, agreement(labels), decided == 0 ? Double.NaN : agreeWithGold / (double) decided);
+    return new Collected(pairs, items, labels, reliable, goldAcc, goldAccuracyIntervals(labels, goldAnswers), agreement(labels), decided == 0 ? Double.NaN : agreeWithGold / (double) decided);
+  }
+
+  /** Per rater (sorted by id), accuracy on gold items with its 95% Wilson interval. */
+  static Map<String, WinRate> goldAccuracyIntervals(List<PairwiseLabel> labels, Map<String, Choice> gold) {
+    Map<String, List<Double>> hits = new java.util.TreeMap<>();
+    for (PairwiseLabel l : labels) {
+      Choice expected = gold.get(l.itemId());
+      if (expected != null) hits.computeIfAbsent(l.raterId(), r -> new ArrayList<>()).add(l.choice() == expected ? 1.0 : 0.0);
+    }
+    Map<String, WinRate> out = new LinkedHashMap<>();
+    hits.forEach((rater, h) -> out.put(rater, WinRates.wilson(h.stream().mapToDouble(Double::doubleValue).toArray())));
+    return out;
   }
 
   /** Raw agreement, mean pairwise Cohen's kappa, Fleiss' kappa and Krippendorff's alpha over all labels. */

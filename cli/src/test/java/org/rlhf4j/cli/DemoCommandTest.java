@@ -1,0 +1,77 @@
+package org.rlhf4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code rlhf4j demo --quick} end to end, as the README runs it: the report, the summary and its numbers. */
+class DemoCommandTest {
+  @TempDir Path out;
+
+  @Test
+  void quickDemoWritesReportAndSaneSummary() throws Exception {
+    PrintStream old = System.out;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
+      code = Main.commandLine().execute("demo", "--quick", "--seed", "1", "--output", out.toString());
+    } finally {
+      System.setOut(old);
+    }
+    String printed = log.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertThat(code).isZero();
+    assertThat(printed).contains("1/6 pre-training").contains("6/6 evaluating").contains("gold win rate vs SFT");
+
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    for (String policy : new String[] {"ppo", "dpo", "best_of_n"}) {
+      JsonNode p = s.get(policy);
+      double win = p.get("gold_win_rate_vs_sft").asDouble(Double.NaN);
+      assertThat(win).as(policy + " gold win rate").isBetween(0.0, 1.0);
+      assertThat(p.at("/gold_win_rate_vs_sft_ci/0").asDouble()).as(policy + " interval holds the estimate").isLessThanOrEqualTo(win);
+      assertThat(p.at("/gold_win_rate_vs_sft_ci/1").asDouble()).isGreaterThanOrEqualTo(win);
+      assertThat(p.get("proxy_win_rate_vs_sft").asDouble(Double.NaN)).as(policy + " proxy win rate").isBetween(0.0, 1.0);
+      assertThat(p.get("kl").asDouble(Double.NaN)).as(policy + " KL").isFinite().isGreaterThanOrEqualTo(0.0);
+      assertThat(p.get("mean_length").asDouble()).as(policy + " mean length").isPositive();
+      int n = 0;
+      for (JsonNode fam : p.get("per_family")) n += fam.get("n").asInt();
+      assertThat(n).as(policy + " per-family counts add up to the evaluation prompts").isEqualTo(60);
+      assertThat(p.get("per_family").size()).isEqualTo(5);
+    }
+    // Best-of-n picks by the learned reward: it must score higher than the SFT samples it was chosen from.
+    assertThat(s.at("/best_of_n/mean_proxy_reward").asDouble()).isGreaterThan(s.at("/sft/mean_proxy_reward").asDouble());
+    assertThat(s.at("/rater_agreement/fleiss_kappa").asDouble(Double.NaN)).as("raters agree more than chance").isBetween(0.05, 1.0);
+    assertThat(s.at("/rater_agreement/cohen_kappa_mean").asDouble(Double.NaN)).isBetween(0.05, 1.0);
+    assertThat(s.at("/rater_agreement/label_gold_agreement").asDouble(0)).as("majority labels mostly match gold").isGreaterThan(0.6);
+    assertThat(s.at("/reward_model/heldout_accuracy").asDouble(0)).as("reward model beats chance").isGreaterThan(0.5);
+    assertThat(s.at("/sft/mean_gold_reward").isNumber()).isTrue();
+    assertThat(s.at("/run/wall_seconds").asDouble()).isPositive();
+    JsonNode flags = s.at("/doctor/flags");
+    assertThat(flags.isArray()).isTrue();
+    for (JsonNode f : flags) assertThat(f.has("kind") && f.get("step").isIntegralNumber()).as(f.toString()).isTrue();
+
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html).contains("Rater agreement").contains("Run doctor");
+    Matcher img = Pattern.compile("src=\"([^\"]+\\.png)\"").matcher(html);
+    int images = 0;
+    while (img.find()) {
+      assertThat(out.resolve(img.group(1))).as("chart the report shows").isRegularFile();
+      images++;
+    }
+    assertThat(images).as("win rates, proxy win rates, over-optimisation, length, rater accuracy").isGreaterThanOrEqualTo(5);
+    // The pipeline saved the models it trained in Hugging Face layout.
+    assertThat(out.resolve("sft-model/config.json")).exists();
+    assertThat(out.resolve("sft-model/tokenizer.json")).exists();
+  }
+}

@@ -1,0 +1,28 @@
+package org.rlhf4j.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RuntimeTest {
+  @Test
+  void threadsSetsLibtorchAndOpenBlasPools() {
+    int before = Runtime.threads(), beforeBlas = Runtime.blasThreads();
+    try {
+      Runtime.threads(1);
+      assertThat(Runtime.threads()).isEqualTo(1);
+      assertThat(Runtime.blasThreads()).as("OpenBLAS follows libtorch").isEqualTo(1);
+      int n = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+      Runtime.threads(n);
+      assertThat(Runtime.threads()).isEqualTo(n);
+      assertThat(Runtime.blasThreads()).isEqualTo(n);
+      Runtime.threads(1, n);
+      assertThat(Runtime.threads()).isEqualTo(1);
+      assertThat(Runtime.blasThreads()).isEqualTo(n);
+    } finally {
+      Runtime.threads(before, beforeBlas > 0 ? beforeBlas : java.lang.Runtime.getRuntime().availableProcessors());
+    }
+    assertThatThrownBy(() -> Runtime.threads(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
+  }
+}
