@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   @TempDir Path out;
 
-  @Test
-  void quickDemoWritesReportAndSaneSummary() throws Exception {
+  /** Runs the command; returns what it printed. */
+  private String demo() {
     PrintStream old = System.out;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     int code;
@@ -32,7 +32,30 @@ class DemoCommandTest {
     String printed = log.toString(StandardCharsets.UTF_8);
     System.out.println(printed);
     assertThat(code).isZero();
+    return printed;
+  }
+
+  @Test
+  void quickDemoWritesReportAndSaneSummaryAndResumes() throws Exception {
+    String printed = demo();
     assertThat(printed).contains("1/6 pre-training").contains("6/6 evaluating").contains("gold win rate vs SFT");
+    assertThat(printed).doesNotContain("resuming from");
+    checkSummaryAndReport();
+
+    // A second run into the same folder loads every finished stage instead of failing or retraining,
+    // and, the demo being deterministic, reports the same numbers.
+    JsonNode first = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    String again = demo();
+    for (String stage : new String[] {"pretrain", "sft", "reward", "ppo", "dpo"}) {
+      assertThat(again).contains("resuming from " + out.resolve(stage));
+    }
+    JsonNode second = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) first).remove("run");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("run");
+    assertThat(second).isEqualTo(first);
+  }
+
+  private void checkSummaryAndReport() throws Exception {
 
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     for (String policy : new String[] {"ppo", "dpo", "best_of_n"}) {

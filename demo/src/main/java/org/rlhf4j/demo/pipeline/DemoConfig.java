@@ -32,9 +32,37 @@ public record DemoConfig(
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
   public DemoConfig withPpo(int iterations, double klCoef, double lr) {
+    return withPpo(iterations, ppoBatch, klCoef, lr);
+  }
+
+  /** The same run with other PPO settings (iterations, rollouts per iteration, KL coefficient, learning rate). */
+  public DemoConfig withPpo(int iterations, int batch, double klCoef, double lr) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
-        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, batch, dpoSteps, bestOfN, evalPrompts,
         maxNewTokens, klCoef, lr);
+  }
+
+  /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
+  static final int STAGE_FORMAT = 1;
+
+  /**
+   * The settings a stage's result depends on (its own and every earlier stage's): stamps the stage's folder so
+   * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo.
+   */
+  String stageKey(String stage) {
+    String pretrain = "format=" + STAGE_FORMAT + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
+        + "/" + intermediate + " corpus=" + corpusDocs + " pretrain=" + pretrainSteps;
+    String sft = pretrain + " sft=" + sftSteps;
+    String prefs = sft + " comparisons=" + comparisonItems + "x" + ratingsPerItem + "/" + raters + " hackable=" + hackable
+        + " tokens=" + maxNewTokens;
+    return switch (stage) {
+      case "pretrain" -> pretrain;
+      case "sft" -> sft;
+      case "reward" -> prefs + " reward=" + rewardSteps;
+      case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
+      case "dpo" -> prefs + " dpo=" + dpoSteps;
+      default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
+    };
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {

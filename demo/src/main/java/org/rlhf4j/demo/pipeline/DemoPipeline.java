@@ -21,6 +21,7 @@ import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.evaluation.doctor.DoctorConfig;
 import org.rlhf4j.evaluation.doctor.Flag;
+import org.rlhf4j.evaluation.doctor.MetricsLog;
 import org.rlhf4j.evaluation.doctor.RunDoctor;
 import org.rlhf4j.training.loop.TrainConfig;
 
@@ -60,7 +61,7 @@ public final class DemoPipeline {
     CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
     List<TokenRow> docs = new ArrayList<>();
     for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(allTargets(tok.encode(d, true), eos));
-    LmStage.train(base, docs, 32, pad, train(out.resolve("pretrain"), cfg.pretrainSteps(), 3e-3));
+    LmStage.train(base, docs, 32, pad, train(stageDir("pretrain"), cfg.pretrainSteps(), 3e-3));
     base.save(modelDir);
 
     stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
@@ -69,7 +70,7 @@ public final class DemoPipeline {
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
       demos.add(completion(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
     }
-    LmStage.train(sft, demos, 32, pad, train(out.resolve("sft"), cfg.sftSteps(), 1e-3));
+    LmStage.train(sft, demos, 32, pad, train(stageDir("sft"), cfg.sftSteps(), 1e-3));
     sft.save(out.resolve("sft-model"));
     TokenizerFiles.write(out.resolve("sft-model"), world.vocabulary());
 
@@ -90,7 +91,7 @@ public final class DemoPipeline {
     int held = Math.max(1, tp.size() / 5);
     List<RewardStage.TokenPair> rmTrain = tp.subList(held, tp.size()), rmTest = tp.subList(0, held);
     RewardStage rm = new RewardStage(sft.copy(DType.F32), ScalarHead.random(ScalarHead.Kind.SCORE, cfg.hidden(), cfg.seed(), Device.CPU));
-    rm.train(rmTrain, 16, pad, train(out.resolve("reward"), cfg.rewardSteps(), 5e-4));
+    rm.train(rmTrain, 16, pad, train(stageDir("reward"), cfg.rewardSteps(), 5e-4));
     double rmAcc = rm.accuracy(rmTest, pad);
     log.printf("    held-out pairwise accuracy %.3f on %d pairs%n", rmAcc, rmTest.size());
     ResponseScorer proxy = (ps, rs) -> {
@@ -104,11 +105,11 @@ public final class DemoPipeline {
     PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), proxy, sft, cfg.maxNewTokens(), cfg.seed());
     sft.requiresGrad(false);
     CausalLM ppoPolicy = PolicyStages.fresh(sft);
-    var ppo = PolicyStages.ppo(ppoPolicy, sft, rm, tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
-        world.gold(), cfg, out.resolve("ppo"));
+    PolicyStages.ppo(ppoPolicy, sft, rm, tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
+        world.gold(), cfg, stageDir("ppo"));
     CausalLM dpoPolicy = PolicyStages.fresh(sft);
     int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
-    var dpo = PolicyStages.dpo(dpoPolicy, sft, tp, promptLengths, cfg, out.resolve("dpo"));
+    var dpo = PolicyStages.dpo(dpoPolicy, sft, tp, promptLengths, cfg, stageDir("dpo"));
     log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
         dpo.lastMetrics().getOrDefault("rewards/margins", Double.NaN));
 
@@ -136,8 +137,10 @@ public final class DemoPipeline {
     report.put("rater_agreement", agreement);
     report.doctor(flags);
     report.config(cfg, seconds());
-    Path summary = report.write(out, prefs.agreement(), column(ppo.history(), "objective/kl"), column(ppo.history(), "eval/proxy_reward"),
-        column(ppo.history(), "eval/gold_reward"), steps(ppo.history().size()), column(ppo.history(), "response_length_mean"), flags,
+    // From the file, not memory: a resumed PPO stage has run only its remaining iterations.
+    MetricsLog ppoLog = MetricsLog.read(out.resolve("ppo").resolve("metrics.jsonl"));
+    Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
+        ppoLog.column("eval/gold_reward"), ppoLog.steps(), ppoLog.column("response_length_mean"), flags,
         prefs.goldAccuracyIntervals(), prefs.reliableRaters());
     log.printf("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d%n",
         report.goldWinRate("ppo"), ppoReport.kl(), report.goldWinRate("dpo"), cfg.bestOfN(),
@@ -146,19 +149,17 @@ public final class DemoPipeline {
     return summary;
   }
 
-  private static double[] column(List<Map<String, Double>> rows, String key) {
-    return rows.stream().mapToDouble(m -> m.getOrDefault(key, Double.NaN)).toArray();
-  }
-
-  private static double[] steps(int n) {
-    double[] s = new double[n];
-    for (int i = 0; i < n; i++) s[i] = i + 1;
-    return s;
-  }
-
   private TrainConfig train(Path dir, int steps, double lr) {
     return TrainConfig.defaults(dir).toBuilder().lr(lr).maxSteps(steps).warmupSteps(Math.min(20, steps / 10))
-        .weightDecay(0.01).seed(cfg.seed()).logEvery(Math.max(1, steps / 10)).saveEvery(0).keepCheckpoints(1).build();
+        .weightDecay(0.01).seed(cfg.seed()).logEvery(Math.max(1, steps / 10)).saveEvery(Math.max(1, steps / 4)).keepCheckpoints(1)
+        .resume(true).build();
+  }
+
+  /** The stage's folder, cleared when it holds work done under other settings (see {@link StageDir}). */
+  private Path stageDir(String stage) {
+    Path dir = cfg.output().resolve(stage);
+    StageDir.prepare(dir, cfg.stageKey(stage), log);
+    return dir;
   }
 
   private String describe() {

@@ -99,8 +99,10 @@ final class DemoReport {
       report.chart(Charts.meanLength(ppoSteps, ppoLength));
     }
     Map<String, WinRate> raters = new LinkedHashMap<>();
-    raterGoldAccuracy.forEach((r, w) -> raters.put(keptRaters.contains(r) ? r : r + " (dropped)", w));
-    if (!raters.isEmpty()) report.chart(Charts.winRates("Rater accuracy on gold items (95% interval)", raters));
+    raterGoldAccuracy.forEach((r, w) -> raters.put(keptRaters.contains(r) ? r : r + "*", w));
+    if (!raters.isEmpty()) {
+      report.chart(Charts.rates("Rater accuracy on gold items (95% interval; * dropped by the gold filter)", "accuracy", raters));
+    }
     List<Object[]> rows = new ArrayList<>();
     agreement.forEach((k, v) -> rows.add(new Object[] {k, String.format("%.3f", v)}));
     report.table(Table.of("Rater agreement", List.of("statistic", "value"), rows.toArray(new Object[0][])));

@@ -27,6 +27,9 @@ import org.rlhf4j.training.ppo.Scorer;
 final class PolicyStages {
   private PolicyStages() {}
 
+  /** PPO updates per rollout batch: 2 mini-batches x 4 epochs. */
+  private static final int MINI_BATCHES = 2, EPOCHS = 4, UPDATES_PER_ITERATION = MINI_BATCHES * EPOCHS;
+
   /** PPO from the SFT policy; the gold reward of every rollout batch is logged next to the proxy (never trained on). */
   static PpoTrainer.PpoResult ppo(CausalLM policy, CausalLM reference, RewardStage rm, Tokenizer tok, Chat chat,
       List<Prompt> prompts, GoldReward gold, DemoConfig cfg, Path dir) {
@@ -58,8 +61,8 @@ final class PolicyStages {
       return m;
     };
     TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.ppoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
-        .seed(cfg.seed()).logEvery(1).saveEvery(0).keepCheckpoints(1).build();
-    PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
+        .seed(cfg.seed()).logEvery(1).saveEvery(Math.max(1, cfg.ppoIterations() / 4) * UPDATES_PER_ITERATION).keepCheckpoints(1).resume(true).build();
+    PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), MINI_BATCHES, EPOCHS, cfg.maxNewTokens())
         .withSampling(0.7, tok.stopIds(), 1.0)
         .withKl(KlEstimator.K1, new KlController.Fixed(cfg.ppoKlCoef()))
         .withTrain(t);
@@ -69,7 +72,8 @@ final class PolicyStages {
   /** DPO (sigmoid, beta 0.1) from the SFT policy on the filtered rater pairs. */
   static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
     TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
-        .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(0).keepCheckpoints(1).build();
+        .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(Math.max(1, cfg.dpoSteps() / 4))
+        .keepCheckpoints(1).resume(true).build();
     DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(0.1)).withBatchSize(16).withPrecomputeReference(true)
         .withMaxLength(64).withTrain(t);
     List<DpoPair> dp = new ArrayList<>();

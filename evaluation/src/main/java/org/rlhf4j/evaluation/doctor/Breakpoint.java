@@ -17,7 +17,7 @@ final class Breakpoint {
     double bestSse = Double.POSITIVE_INFINITY;
     int stride = Math.max(1, (to - firstCandidate) / MAX_CANDIDATES);
     for (int b = firstCandidate; b < to; b += stride) {
-      double sse = sse(s, from, to, s.step(b));
+      double sse = hinge(s, from, to, s.step(b))[0];
       if (sse < bestSse) {
         bestSse = sse;
         best = b;
@@ -26,8 +26,27 @@ final class Breakpoint {
     return best;
   }
 
-  /** Residual sum of squares of the hinge fit with breakpoint at step {@code b} (normal equations, 3x3). */
-  private static double sse(Series s, int from, int to, double b) {
+  /** {slope before, slope after} of the hinge fit over observations [from, to) with its breakpoint at index b. */
+  static double[] slopes(Series s, int from, int to, int b) {
+    double[] h = hinge(s, from, to, s.step(b));
+    return new double[] {h[1], h[2]};
+  }
+
+  /** {sse, slope before, slope after} of the hinge fit with breakpoint at step {@code b}. */
+  private static double[] hinge(Series s, int from, int to, double b) {
+    double[] beta = coefficients(s, from, to, b);
+    if (beta == null) return new double[] {Double.POSITIVE_INFINITY, 0, 0};
+    double sse = 0;
+    for (int i = from; i < to; i++) {
+      double[] f = features(s.step(i), b);
+      double e = s.value(i) - (beta[0] * f[0] + beta[1] * f[1] + beta[2] * f[2]);
+      sse += e * e;
+    }
+    return new double[] {sse, beta[1], beta[2]};
+  }
+
+  /** Least-squares coefficients {a, s1, s2} of the hinge model (normal equations, 3x3); null when singular. */
+  private static double[] coefficients(Series s, int from, int to, double b) {
     double[][] a = new double[3][3];
     double[] r = new double[3];
     for (int i = from; i < to; i++) {
@@ -37,15 +56,7 @@ final class Breakpoint {
         for (int k = 0; k < 3; k++) a[j][k] += f[j] * f[k];
       }
     }
-    double[] beta = solve(a, r);
-    if (beta == null) return Double.POSITIVE_INFINITY;
-    double sse = 0;
-    for (int i = from; i < to; i++) {
-      double[] f = features(s.step(i), b);
-      double e = s.value(i) - (beta[0] * f[0] + beta[1] * f[1] + beta[2] * f[2]);
-      sse += e * e;
-    }
-    return sse;
+    return solve(a, r);
   }
 
   private static double[] features(double x, double b) {

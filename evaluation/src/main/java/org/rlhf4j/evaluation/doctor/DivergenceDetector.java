@@ -86,11 +86,17 @@ final class DivergenceDetector implements Detector {
   /**
    * Where the fall started: the breakpoint of a two-piece linear fit over the observations from two windows
    * before the peak window to now, searched between the peak window's start and the latest observation. For a
-   * sharp peak that is the peak; for a plateau that then falls, the plateau's end.
+   * sharp peak that is the peak; for a plateau that then falls, the plateau's end; for a fall that levels off,
+   * the centre of the peak window.
    */
   private long onset(int end) {
     int peakStart = peakEnd - window + 1;
-    int b = Breakpoint.fit(fall, Math.max(0, peakStart - 2 * window), peakStart, end + 1);
+    int from = Math.max(0, peakStart - 2 * window);
+    int b = Breakpoint.fit(fall, from, peakStart, end + 1);
+    double[] slopes = Breakpoint.slopes(fall, from, end + 1, b);
+    // Falling faster before the breakpoint than after: the fit found where the fall levelled off, so the fall
+    // began at the peak window (the best window mean), dated by its centre.
+    if (slopes[0] < slopes[1]) return fall.step(Math.max(0, peakEnd - window / 2));
     return fall.step(b);
   }
 

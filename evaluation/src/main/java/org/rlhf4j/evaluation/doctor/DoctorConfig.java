@@ -10,6 +10,8 @@ package org.rlhf4j.evaluation.doctor;
  *                             ratio, entropy, value loss, length)
  * @param noiseZ               a trend change must exceed this many standard errors of the difference of two window
  *                             means; noise is estimated from the step-to-step differences (robust, trend-free)
+ * @param hackingZ             the same for reward hacking (gold falling while the proxy rises), which is checked on
+ *                             a gold reward that is usually noisy and short (one value per PPO iteration)
  * @param minGoldDrop          smallest fall of the gold reward (absolute, window means) that counts as hacking
  * @param minProxyRise         smallest rise of the proxy reward over the same span that counts as hacking
  * @param lengthGrowthRatio    LENGTH_DRIFT when mean length reaches this multiple of the starting length (&gt; 1)
@@ -27,7 +29,7 @@ package org.rlhf4j.evaluation.doctor;
  * @param minMarginRise        smallest rise of {@code rewards/margins} over the same span that counts
  */
 public record DoctorConfig(
-    int window, int smoothing, double noiseZ,
+    int window, int smoothing, double noiseZ, double hackingZ,
     double minGoldDrop, double minProxyRise,
     double lengthGrowthRatio, double lengthShrinkRatio,
     double maxRepetition,
@@ -43,6 +45,7 @@ public record DoctorConfig(
       throw new IllegalArgumentException("smoothing must be in [1, window=" + window + "], got " + smoothing);
     }
     nonNegative("noiseZ", noiseZ);
+    nonNegative("hackingZ", hackingZ);
     nonNegative("minGoldDrop", minGoldDrop);
     nonNegative("minProxyRise", minProxyRise);
     above("lengthGrowthRatio", lengthGrowthRatio, 1);
@@ -64,25 +67,27 @@ public record DoctorConfig(
   }
 
   /**
-   * Defaults: 20-observation windows, 5-observation smoothing, 4 standard errors; hacking needs a gold fall and a
+   * Defaults: 20-observation windows, 5-observation smoothing, 4 standard errors, 3 for reward hacking (on 60 noisy
+   * observations, as a 60-iteration PPO run logs, 3 raises hacking on a flat gold curve 2% of the time and catches
+   * a 0.17 fall 70% of the time; 4: 0.3% and 38%; see HackingFalseAlarmTest); hacking needs a gold fall and a
    * proxy rise of at least 0.05; length x1.5 or x0.5; repetition 0.3; KL 10 nats or doubling growth; entropy below
    * 25% of the start; value loss 10x its median; ratio outside [0.8, 1.2]; DPO chosen log-probs down 2 nats while
    * the margin rises 0.5.
    */
   public static DoctorConfig defaults() {
-    return new DoctorConfig(20, 5, 4.0, 0.05, 0.05, 1.5, 0.5, 0.3, 10.0, 2.0, 0.25, 10.0, 0.2, 2.0, 0.5);
+    return new DoctorConfig(20, 5, 4.0, 3.0, 0.05, 0.05, 1.5, 0.5, 0.3, 10.0, 2.0, 0.25, 10.0, 0.2, 2.0, 0.5);
   }
 
   /** A copy with another trend window (smoothing is capped at the new window). */
   public DoctorConfig withWindow(int newWindow) {
-    return new DoctorConfig(newWindow, Math.min(smoothing, Math.max(1, newWindow)), noiseZ, minGoldDrop,
+    return new DoctorConfig(newWindow, Math.min(smoothing, Math.max(1, newWindow)), noiseZ, hackingZ, minGoldDrop,
         minProxyRise, lengthGrowthRatio, lengthShrinkRatio, maxRepetition, maxKl, klGrowthFactor,
         entropyCollapseRatio, valueLossFactor, maxRatioDeviation, minChosenLogpsDrop, minMarginRise);
   }
 
   /** A copy with another KL threshold. */
   public DoctorConfig withMaxKl(double newMaxKl) {
-    return new DoctorConfig(window, smoothing, noiseZ, minGoldDrop, minProxyRise, lengthGrowthRatio,
+    return new DoctorConfig(window, smoothing, noiseZ, hackingZ, minGoldDrop, minProxyRise, lengthGrowthRatio,
         lengthShrinkRatio, maxRepetition, newMaxKl, klGrowthFactor, entropyCollapseRatio, valueLossFactor,
         maxRatioDeviation, minChosenLogpsDrop, minMarginRise);
   }

@@ -24,7 +24,7 @@ public final class RunDoctor {
     int s = c.smoothing();
     detectors = List.of(
         new DivergenceDetector(FlagKind.REWARD_HACKING, MetricNames.PROXY_REWARD, MetricNames.GOLD_REWARD,
-            c.window(), c.noiseZ(), c.minGoldDrop(), c.minProxyRise(), Rules::hacking),
+            c.window(), c.hackingZ(), c.minGoldDrop(), c.minProxyRise(), Rules::hacking),
         new SmoothedDetector(FlagKind.LENGTH_DRIFT, MetricNames.LENGTH, s, false, Rules.length(c)),
         new SmoothedDetector(FlagKind.REPETITION, MetricNames.REPETITION, s, false, Rules.repetition(c)),
         new SmoothedDetector(FlagKind.KL_BLOWUP, MetricNames.KL, s, true, Rules.kl(c)),

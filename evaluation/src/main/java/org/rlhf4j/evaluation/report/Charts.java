@@ -34,8 +34,13 @@ public final class Charts {
 
   /** Win rate of each method (map order kept) with its 95% interval. */
   public static BarChart winRates(String title, Map<String, WinRate> byMethod) {
+    return rates(title, "win rate", byMethod);
+  }
+
+  /** Any rate with its interval per label (map order kept), e.g. each rater's accuracy on gold items. */
+  public static BarChart rates(String title, String yLabel, Map<String, WinRate> byLabel) {
     List<BarChart.Bar> bars = new ArrayList<>();
-    byMethod.forEach((method, w) -> bars.add(BarChart.Bar.of(method, w)));
-    return new BarChart(title, "win rate", bars);
+    byLabel.forEach((label, w) -> bars.add(BarChart.Bar.of(label, w)));
+    return new BarChart(title, yLabel, bars);
   }
 }

@@ -18,11 +18,11 @@ class DoctorConfigTest {
   void badFieldsAreNamed() {
     assertThatThrownBy(() -> DoctorConfig.defaults().withWindow(2)).hasMessageContaining("window");
     assertThatThrownBy(() -> DoctorConfig.defaults().withMaxKl(-1)).hasMessageContaining("maxKl");
-    assertThatThrownBy(() -> new DoctorConfig(20, 5, 4, 0.05, 0.05, 1.5, 1.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
+    assertThatThrownBy(() -> new DoctorConfig(20, 5, 4, 3, 0.05, 0.05, 1.5, 1.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
         .hasMessageContaining("lengthShrinkRatio");
-    assertThatThrownBy(() -> new DoctorConfig(20, 30, 4, 0.05, 0.05, 1.5, 0.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
+    assertThatThrownBy(() -> new DoctorConfig(20, 30, 4, 3, 0.05, 0.05, 1.5, 0.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
         .hasMessageContaining("smoothing");
-    assertThatThrownBy(() -> new DoctorConfig(20, 5, Double.NaN, 0.05, 0.05, 1.5, 0.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
+    assertThatThrownBy(() -> new DoctorConfig(20, 5, Double.NaN, 3, 0.05, 0.05, 1.5, 0.5, 0.3, 10, 2, 0.25, 10, 0.2, 2, 0.5))
         .hasMessageContaining("noiseZ");
   }
 

@@ -1,0 +1,45 @@
+package org.rlhf4j.demo.pipeline;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A stage's folder in the demo's output, stamped with the settings it was trained under ({@code stage.key}). A
+ * re-run with the same settings resumes the stage from its latest checkpoint (a finished stage is loaded, not
+ * retrained); a folder stamped with other settings, or not stamped, is from another run and is cleared first.
+ */
+final class StageDir {
+  static final String KEY_FILE = "stage.key";
+
+  private StageDir() {}
+
+  /** Makes {@code dir} ready for a stage trained under {@code key}; returns true when it resumes earlier work. */
+  static boolean prepare(Path dir, String key, PrintStream log) {
+    try {
+      Path stamp = dir.resolve(KEY_FILE);
+      boolean resumes = Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(key);
+      if (!resumes && Files.exists(dir)) {
+        log.println("    " + dir + " holds a run with other settings: training this stage afresh");
+        delete(dir);
+      }
+      Files.createDirectories(dir);
+      Files.writeString(stamp, key, StandardCharsets.UTF_8);
+      if (resumes) log.println("    resuming from " + dir);
+      return resumes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+}

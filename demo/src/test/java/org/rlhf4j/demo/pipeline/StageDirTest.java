@@ -1,0 +1,47 @@
+package org.rlhf4j.demo.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageDirTest {
+  @TempDir Path out;
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private final PrintStream ps = new PrintStream(log, true);
+
+  @Test
+  void sameSettingsResumeOtherSettingsStartAfresh() throws Exception {
+    Path dir = out.resolve("sft");
+    assertThat(StageDir.prepare(dir, "seed=1", ps)).as("nothing to resume yet").isFalse();
+    Files.writeString(dir.resolve("checkpoint-10"), "work");
+    assertThat(StageDir.prepare(dir, "seed=1", ps)).isTrue();
+    assertThat(dir.resolve("checkpoint-10")).exists();
+    assertThat(StageDir.prepare(dir, "seed=2", ps)).as("another run's checkpoints are not reused").isFalse();
+    assertThat(dir.resolve("checkpoint-10")).doesNotExist();
+    assertThat(log.toString()).contains("other settings");
+  }
+
+  @Test
+  void unstampedFolderIsClearedFirst() throws Exception {
+    Path dir = Files.createDirectories(out.resolve("ppo"));
+    Files.writeString(dir.resolve("metrics.jsonl"), "{}");
+    assertThat(StageDir.prepare(dir, "k", ps)).isFalse();
+    assertThat(dir.resolve("metrics.jsonl")).doesNotExist();
+    assertThat(dir.resolve(StageDir.KEY_FILE)).hasContent("k");
+  }
+
+  @Test
+  void keysChangeWithTheSettingsEachStageDependsOn() {
+    DemoConfig a = DemoConfig.quick(out, 1, false), b = a.withPpo(a.ppoIterations() + 1, a.ppoKlCoef(), a.ppoLr());
+    for (String stage : new String[] {"pretrain", "sft", "reward", "dpo"}) assertThat(b.stageKey(stage)).isEqualTo(a.stageKey(stage));
+    assertThat(b.stageKey("ppo")).isNotEqualTo(a.stageKey("ppo"));
+    assertThat(DemoConfig.quick(out, 2, false).stageKey("pretrain")).isNotEqualTo(a.stageKey("pretrain"));
+    assertThat(DemoConfig.quick(out, 1, true).stageKey("sft")).isEqualTo(a.stageKey("sft"));
+    assertThat(DemoConfig.quick(out, 1, true).stageKey("reward")).isNotEqualTo(a.stageKey("reward"));
+  }
+}
