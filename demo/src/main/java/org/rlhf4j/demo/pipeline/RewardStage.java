@@ -10,6 +10,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.runtime.HasParameters;
+import org.rlhf4j.runtime.CheckpointException;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Safetensors;
 import org.rlhf4j.runtime.Tensors;
@@ -23,6 +24,9 @@ import org.rlhf4j.training.loss.RewardLoss;
 final class RewardStage implements HasParameters {
   /** A labelled comparison in tokens: prompt + chosen/rejected response (each ending with EOS). */
   record TokenPair(long[] chosen, long[] rejected, double chosenProbability) {}
+
+  /** The score head beside the backbone (which is saved in Hugging Face layout) in each checkpoint. */
+  static final String HEAD_FILE = "score_head.safetensors";
 
   private final CausalLM backbone;
   private final ScalarHead head;
@@ -65,9 +69,19 @@ final class RewardStage implements HasParameters {
     }, sampler, new CheckpointIO() {
       @Override public void save(Path dir) {
         backbone.save(dir);
-        Safetensors.save(dir.resolve("score_head.safetensors"), head.parameters(), Map.of("format", "pt"));
+        Safetensors.save(dir.resolve(HEAD_FILE), head.parameters(), Map.of("format", "pt"));
       }
-      @Override public void load(Path dir) throws java.io.IOException { CheckpointIO.safetensors(RewardStage.this).load(dir); }
+      @Override public void load(Path dir) {
+        CheckpointIO.copyInto(backbone, dir);
+        try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+          Map<String, Tensor> saved = Safetensors.load(dir.resolve(HEAD_FILE));
+          head.parameters().forEach((name, p) -> {
+            Tensor t = saved.get(name);
+            if (t == null || t.numel() != p.numel()) throw new CheckpointException(dir.resolve(HEAD_FILE) + ": no tensor '" + name + "' of the head's size");
+            p.copy_(t);
+          });
+        }
+      }
     }, null);
     trainer.run();
     for (Tensor p : parameters().values()) p.requires_grad_(false);
