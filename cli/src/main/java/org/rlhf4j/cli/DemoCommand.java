@@ -18,15 +18,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--hackable", description = "Length-biased raters and a tiny KL coefficient: watch the run doctor catch reward hacking.") boolean hackable;
 
   @Option(names = "--ppo-iterations", description = "PPO rollout batches (default: per mode).") Integer ppoIterations;
-  @Option(names = "--ppo-batch", description = "PPO rollouts per iteration (default: 32; --quick: 16).") Integer ppoBatch;
+  @Option(names = "--ppo-batch", description = "PPO rollouts per iteration (default: 64; --quick: 16).") Integer ppoBatch;
   @Option(names = "--ppo-kl-coef", description = "PPO KL coefficient (default: 0.2, or 0.001 with --hackable; --quick: 0.05).") Double ppoKl;
   @Option(names = "--ppo-lr", description = "PPO learning rate (default: per mode).") Double ppoLr;
+  @Option(names = "--dpo-steps", description = "DPO optimizer steps of 16 pairs (default: 100, one epoch; --quick: 12).") Integer dpoSteps;
+  @Option(names = "--dpo-beta", description = "DPO beta (default 0.1).") Double dpoBeta;
 
   @Override public Integer call() throws Exception {
     DemoConfig cfg = quick ? DemoConfig.quick(output, seed, hackable) : DemoConfig.defaults(output, seed, hackable);
     cfg = cfg.withPpo(ppoIterations != null ? ppoIterations : cfg.ppoIterations(), ppoBatch != null ? ppoBatch : cfg.ppoBatch(),
         ppoKl != null ? ppoKl : cfg.ppoKlCoef(),
         ppoLr != null ? ppoLr : cfg.ppoLr());
+    cfg = cfg.withDpo(dpoSteps != null ? dpoSteps : cfg.dpoSteps(), dpoBeta != null ? dpoBeta : cfg.dpoBeta());
     new DemoPipeline(cfg, System.out).run();
     return 0;
   }

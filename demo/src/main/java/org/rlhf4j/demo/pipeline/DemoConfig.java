@@ -11,7 +11,7 @@ public record DemoConfig(
     int hidden, int layers, int heads, int kvHeads, int intermediate,
     int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
     int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
-    double ppoKlCoef, double ppoLr) {
+    double ppoKlCoef, double ppoLr, double dpoBeta) {
 
   public DemoConfig {
     if (output == null) throw new IllegalArgumentException("output directory is required");
@@ -23,11 +23,17 @@ public record DemoConfig(
     if (ratingsPerItem > raters) throw new IllegalArgumentException("ratingsPerItem (" + ratingsPerItem + ") exceeds the rater pool (" + raters + ")");
     if (!(ppoKlCoef >= 0)) throw new IllegalArgumentException("ppoKlCoef must be >= 0");
     if (!(ppoLr > 0)) throw new IllegalArgumentException("ppoLr must be > 0");
+    if (!(dpoBeta > 0)) throw new IllegalArgumentException("dpoBeta must be > 0");
   }
 
+  /**
+   * Measured on seeds 1-5 (gold win rate vs SFT): PPO with 64 rollouts per iteration 0.666 on average against
+   * 0.654 with 32 (better on 4 of 5 seeds); DPO for one epoch of the pairs (100 steps of 16) 0.676 against 0.608
+   * for four epochs, which drifted to 2-5 nats of KL.
+   */
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 60, 32, 400, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5);
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1);
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
@@ -39,7 +45,14 @@ public record DemoConfig(
   public DemoConfig withPpo(int iterations, int batch, double klCoef, double lr) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, batch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, klCoef, lr);
+        maxNewTokens, klCoef, lr, dpoBeta);
+  }
+
+  /** The same run with other DPO settings (optimizer steps, beta). */
+  public DemoConfig withDpo(int steps, double beta) {
+    return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, steps, bestOfN, evalPrompts,
+        maxNewTokens, ppoKlCoef, ppoLr, beta);
   }
 
   /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
@@ -60,13 +73,13 @@ public record DemoConfig(
       case "sft" -> sft;
       case "reward" -> prefs + " reward=" + rewardSteps;
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
-      case "dpo" -> prefs + " dpo=" + dpoSteps;
+      case "dpo" -> prefs + " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta);
       default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
     };
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 40, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4);
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1);
   }
 }

@@ -69,12 +69,12 @@ final class PolicyStages {
     return PpoTrainer.run(policy, reference, null, proxy, ids, tok.padId(), pc, hook);
   }
 
-  /** DPO (sigmoid, beta 0.1) from the SFT policy on the filtered rater pairs. */
+  /** DPO (sigmoid) from the SFT policy on the filtered rater pairs. */
   static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
     TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(Math.max(1, cfg.dpoSteps() / 4))
         .keepCheckpoints(1).resume(true).build();
-    DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(0.1)).withBatchSize(16).withPrecomputeReference(true)
+    DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(cfg.dpoBeta())).withBatchSize(16).withPrecomputeReference(true)
         .withMaxLength(64).withTrain(t);
     List<DpoPair> dp = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {
