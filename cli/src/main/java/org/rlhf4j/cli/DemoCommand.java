@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "runs/demo", description = "Output directory (default ${DEFAULT-VALUE}).") Path output;
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-  @Option(names = "--quick", description = "A smaller run of about two minutes.") boolean quick;
+  @Option(names = "--quick", description = "A smaller run of about 15 seconds (tiny model, few steps: for tests and a first look).") boolean quick;
   @Option(names = "--hackable", description = "Length-biased raters and a tiny KL coefficient: watch the run doctor catch reward hacking.") boolean hackable;
 
   @Option(names = "--ppo-iterations", description = "PPO rollout batches (default: per mode).") Integer ppoIterations;

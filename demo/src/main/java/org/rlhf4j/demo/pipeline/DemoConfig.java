@@ -3,8 +3,8 @@ package org.rlhf4j.demo.pipeline;
 import java.nio.file.Path;
 
 /**
- * Sizes and switches of one demo run. {@link #defaults} targets under 10 minutes on a 2-core
- * laptop CPU; {@link #quick} about 2 minutes (used by the tests).
+ * Sizes and switches of one demo run. {@link #defaults} takes under 6 minutes on a 2-core laptop
+ * CPU (target: under 10); {@link #quick} about 15 seconds (used by the tests).
  */
 public record DemoConfig(
     Path output, long seed, boolean quick, boolean hackable,
