@@ -39,21 +39,53 @@ public final class DemoPipeline {
     this.log = log;
   }
 
+  // Set up by run(): shared by every stage. The seeded stream rnd is drawn from in stage order.
+  private SplittableRandom rnd;
+  private World world;
+  private Tokenizer tok;
+  private Chat chat;
+  private long pad;
+  private int eos;
+
+  /** The reward model and what the report says of it. */
+  private record Rewards(RewardStage model, ResponseScorer proxy, List<RewardStage.TokenPair> pairs, double heldOutAccuracy,
+      int trainPairs, int heldOutPairs) {}
+
   /** Runs every stage; returns the path of summary.json. */
   public Path run() throws Exception {
     // The demo's models are tiny: one libtorch thread beats two (no fork/join around each small op), while
     // OpenBLAS on every core still speeds up the matmuls (pre-training 0.08 s/step against 0.12 with one thread).
     org.rlhf4j.runtime.Runtime.threads(1, java.lang.Runtime.getRuntime().availableProcessors());
-    SplittableRandom rnd = new SplittableRandom(cfg.seed());
-    World world = new World(cfg.seed());
-    Path out = cfg.output();
-    Path modelDir = out.resolve("base");
+    rnd = new SplittableRandom(cfg.seed());
+    world = new World(cfg.seed());
+    Path modelDir = cfg.output().resolve("base");
     TokenizerFiles.write(modelDir, world.vocabulary());
-    Tokenizer tok = Tokenizer.load(modelDir);
-    Chat chat = new Chat(tok);
-    long pad = tok.padId();
-    int eos = tok.eosId().orElseThrow();
+    tok = Tokenizer.load(modelDir);
+    chat = new Chat(tok);
+    pad = tok.padId();
+    eos = tok.eosId().orElseThrow();
 
+    CausalLM base = pretrain(modelDir);
+    CausalLM sft = supervisedFineTuning(base);
+    Preferences.Collected prefs = collectPreferences(sft);
+    Rewards rm = rewardModel(prefs, sft);
+
+    stage("5/6 optimising against the reward model: PPO, DPO and best-of-" + cfg.bestOfN());
+    sft.requiresGrad(false);
+    CausalLM ppoPolicy = PolicyStages.fresh(sft);
+    PolicyStages.ppo(ppoPolicy, sft, rm.model(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
+        world.gold(), cfg, stageDir("ppo"));
+    CausalLM dpoPolicy = PolicyStages.fresh(sft);
+    int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
+    var dpo = PolicyStages.dpo(dpoPolicy, sft, rm.pairs(), promptLengths, cfg, stageDir("dpo"));
+    if (dpo.lastMetrics().containsKey("rewards/margins")) { // absent when the finished stage was loaded
+      log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
+          dpo.lastMetrics().get("rewards/margins"));
+    }
+    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, prefs, rm);
+  }
+
+  private CausalLM pretrain(Path modelDir) {
     stage("1/6 pre-training a " + describe() + " on " + cfg.corpusDocs() + " documents of the assistant world");
     ModelConfig mc = new ModelConfig(ModelConfig.Architecture.LLAMA, world.vocabulary().size(), cfg.hidden(), cfg.intermediate(),
         cfg.layers(), cfg.heads(), cfg.kvHeads(), cfg.hidden() / cfg.heads(), 64, 1e-5, 1e4, true, false,
@@ -63,7 +95,10 @@ public final class DemoPipeline {
     for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(allTargets(tok.encode(d, true), eos));
     LmStage.train(base, docs, 32, pad, train(stageDir("pretrain"), cfg.pretrainSteps(), 3e-3));
     base.save(modelDir);
+    return base;
+  }
 
+  private CausalLM supervisedFineTuning(CausalLM base) {
     stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
     CausalLM sft = base.copy(DType.F32);
     List<TokenRow> demos = new ArrayList<>();
@@ -71,9 +106,13 @@ public final class DemoPipeline {
       demos.add(completion(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
     }
     LmStage.train(sft, demos, 32, pad, train(stageDir("sft"), cfg.sftSteps(), 1e-3));
-    sft.save(out.resolve("sft-model"));
-    TokenizerFiles.write(out.resolve("sft-model"), world.vocabulary());
+    Path dir = cfg.output().resolve("sft-model");
+    sft.save(dir);
+    TokenizerFiles.write(dir, world.vocabulary());
+    return sft;
+  }
 
+  private Preferences.Collected collectPreferences(CausalLM sft) {
     stage("3/6 sampling response pairs and collecting labels from " + cfg.raters() + " simulated raters");
     List<Prompt> cmpPrompts = world.prompts(cfg.comparisonItems(), rnd);
     PolicyEvaluator sampler = new PolicyEvaluator(chat, world.gold(), (p, r) -> new double[r.size()], sft, cfg.maxNewTokens(), cfg.seed());
@@ -85,7 +124,10 @@ public final class DemoPipeline {
     log.printf("    %d comparisons, %d labels, %d/%d raters kept, %d training pairs; labels agree with gold on %.0f%%; Fleiss' kappa %.3f%n",
         prefs.items().size(), prefs.labels().size(), prefs.reliableRaters().size(), cfg.raters(), prefs.pairs().size(),
         100 * prefs.labelGoldAgreement(), prefs.agreement().get("fleiss_kappa"));
+    return prefs;
+  }
 
+  private Rewards rewardModel(Preferences.Collected prefs, CausalLM sft) {
     stage("4/6 training the reward model (Bradley-Terry, soft labels from votes)");
     List<RewardStage.TokenPair> tp = tokenPairs(prefs, chat, tok, eos);
     int held = Math.max(1, tp.size() / 5);
@@ -99,26 +141,21 @@ public final class DemoPipeline {
       for (int i = 0; i < ps.size(); i++) rows.add(concat(chat.promptIds(ps.get(i)), tok.encode(rs.get(i), false), eos));
       return rm.score(rows, pad);
     };
+    return new Rewards(rm, proxy, tp, rmAcc, rmTrain.size(), rmTest.size());
+  }
 
-    stage("5/6 optimising against the reward model: PPO, DPO and best-of-" + cfg.bestOfN());
-    List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
-    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), proxy, sft, cfg.maxNewTokens(), cfg.seed());
-    sft.requiresGrad(false);
-    CausalLM ppoPolicy = PolicyStages.fresh(sft);
-    PolicyStages.ppo(ppoPolicy, sft, rm, tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
-        world.gold(), cfg, stageDir("ppo"));
-    CausalLM dpoPolicy = PolicyStages.fresh(sft);
-    int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
-    var dpo = PolicyStages.dpo(dpoPolicy, sft, tp, promptLengths, cfg, stageDir("dpo"));
-    log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
-        dpo.lastMetrics().getOrDefault("rewards/margins", Double.NaN));
-
+  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, Preferences.Collected prefs, Rewards rm)
+      throws java.io.IOException {
     stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
+    Path out = cfg.output();
+    List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
+    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), rm.proxy(), sft, cfg.maxNewTokens(), cfg.seed());
     PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
     PolicyReport ppoReport = eval.evaluate("ppo", ppoPolicy, evalPrompts);
     PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
-    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), proxy, cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
-    List<Flag> flags = RunDoctor.examine(out.resolve("ppo").resolve("metrics.jsonl"), DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6)));
+    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), rm.proxy(), cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
+    Path ppoMetrics = out.resolve("ppo").resolve("metrics.jsonl");
+    List<Flag> flags = RunDoctor.examine(ppoMetrics, DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6)));
     for (Flag f : flags) log.printf("    doctor: %s at step %d: %s%n", f.kind(), f.step(), f.explanation());
     DemoReport report = new DemoReport();
     report.baseline(sftReport);
@@ -126,9 +163,9 @@ public final class DemoPipeline {
     report.policy("dpo", dpoReport, sftReport);
     report.policy("best_of_n", bon, sftReport);
     Map<String, Object> rmSummary = new LinkedHashMap<>();
-    rmSummary.put("heldout_accuracy", rmAcc);
-    rmSummary.put("heldout_pairs", rmTest.size());
-    rmSummary.put("train_pairs", rmTrain.size());
+    rmSummary.put("heldout_accuracy", rm.heldOutAccuracy());
+    rmSummary.put("heldout_pairs", rm.heldOutPairs());
+    rmSummary.put("train_pairs", rm.trainPairs());
     report.put("reward_model", rmSummary);
     Map<String, Object> agreement = new LinkedHashMap<>(prefs.agreement());
     agreement.put("label_gold_agreement", prefs.labelGoldAgreement());
@@ -138,7 +175,7 @@ public final class DemoPipeline {
     report.doctor(flags);
     report.config(cfg, seconds());
     // From the file, not memory: a resumed PPO stage has run only its remaining iterations.
-    MetricsLog ppoLog = MetricsLog.read(out.resolve("ppo").resolve("metrics.jsonl"));
+    MetricsLog ppoLog = MetricsLog.read(ppoMetrics);
     Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
         ppoLog.column("eval/gold_reward"), ppoLog.steps(), ppoLog.column("response_length_mean"), flags,
         prefs.goldAccuracyIntervals(), prefs.reliableRaters());
