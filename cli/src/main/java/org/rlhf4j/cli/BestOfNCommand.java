@@ -26,14 +26,14 @@ public final class BestOfNCommand implements Callable<Integer> {
   @Option(names = "--n", description = "Samples per prompt (default 4).") Integer n;
 
   @Override public Integer call() throws IOException {
-    DpoCommand.Conf c = flags.conf(KEYS, true);
+    Settings c = flags.conf(KEYS, true);
     rl.apply(c);
     c.put("n", n);
     int count = c.integer("n", 4);
     if (count < 1) throw new UserError("n must be >= 1, got " + count);
     Path out = c.path("output");
-    try (Tokenizer tok = DpoCommand.Conf.tokenizer(c.path("model"))) {
-      CausalLM policy = DpoCommand.Conf.model(c.path("model"));
+    try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
+      CausalLM policy = Settings.model(c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       var picks = BestOfN.pick(policy, scorer, prompts, count, tok, c.integer("response_length", 53),

@@ -23,7 +23,7 @@ public final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--beta", description = "KL-to-reference weight (default 0.0).") Double beta;
 
   @Override public Integer call() throws IOException {
-    DpoCommand.Conf c = flags.conf(KEYS, true);
+    Settings c = flags.conf(KEYS, true);
     rl.apply(c);
     c.put("num_generations", k);
     c.put("beta", beta);

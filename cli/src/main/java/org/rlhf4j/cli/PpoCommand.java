@@ -51,12 +51,12 @@ public final class PpoCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     if (bench) return bench();
-    DpoCommand.Conf c = flags.conf(KEYS, true);
+    Settings c = flags.conf(KEYS, true);
     rl.apply(c);
     PpoConfig d = PpoConfig.defaults(c.path("output"));
     PpoConfig cfg = ppoConfig(c, d);
-    try (Tokenizer tok = DpoCommand.Conf.tokenizer(c.path("model"))) {
-      CausalLM policy = DpoCommand.Conf.model(c.path("model"));
+    try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
+      CausalLM policy = Settings.model(c.path("model"));
       List<long[]> prompts = RlFlags.prompts(c.path("data"), tok);
       Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
@@ -69,7 +69,7 @@ public final class PpoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static PpoConfig ppoConfig(DpoCommand.Conf c, PpoConfig d) {
+  private static PpoConfig ppoConfig(Settings c, PpoConfig d) {
     try {
       KlController kl = c.has("adaptive_kl_target")
           ? new KlController.Adaptive(c.number("kl_coef", d.kl().value()), c.number("adaptive_kl_target", 6), c.number("adaptive_kl_horizon", 10000))
@@ -117,7 +117,7 @@ public final class PpoCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "Sampling temperature.") Double temperature;
     @Option(names = "--kl-coef", description = "KL coefficient (ppo, rloo) / beta (grpo).") Double klCoef;
 
-    void apply(DpoCommand.Conf c) {
+    void apply(Settings c) {
       c.put("reward_model", rewardModel);
       c.put("response_length", maxNewTokens);
       c.put("temperature", temperature);
@@ -125,7 +125,7 @@ public final class PpoCommand implements Callable<Integer> {
     }
 
     /** The frozen reference: the policy as loaded, in {@code ref_dtype} (f32 default, bf16 to halve its cost). */
-    static CausalLM reference(CausalLM policy, DpoCommand.Conf c) {
+    static CausalLM reference(CausalLM policy, Settings c) {
       return policy.copy(DType.parse(c.string("ref_dtype", "f32")));
     }
 

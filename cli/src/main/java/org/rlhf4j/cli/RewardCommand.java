@@ -37,7 +37,7 @@ public final class RewardCommand implements Callable<Integer> {
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
 
   @Override public Integer call() {
-    PretrainCommand.Settings s = flags.settings(KEYS);
+    Settings s = flags.settings(KEYS);
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
     Path modelDir = s.path("model");

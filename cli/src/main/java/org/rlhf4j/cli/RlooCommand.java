@@ -27,14 +27,14 @@ public final class RlooCommand implements Callable<Integer> {
   @Option(names = "--k", description = "Completions per prompt (default 2).") Integer k;
 
   @Override public Integer call() throws IOException {
-    DpoCommand.Conf c = flags.conf(KEYS, true);
+    Settings c = flags.conf(KEYS, true);
     rl.apply(c);
     c.put("num_generations", k);
     return run(c, GroupConfig.rloo(c.path("output")), "rloo");
   }
 
   /** Shared by rloo and grpo: the group config from settings over defaults {@code d}, then training. */
-  static int run(DpoCommand.Conf c, GroupConfig d, String name) throws IOException {
+  static int run(Settings c, GroupConfig d, String name) throws IOException {
     GroupConfig built;
     try {
       boolean grpo = d.advantage() instanceof GroupConfig.Grpo;
@@ -53,8 +53,8 @@ public final class RlooCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     GroupConfig cfg = built;
-    try (Tokenizer tok = DpoCommand.Conf.tokenizer(c.path("model"))) {
-      CausalLM policy = DpoCommand.Conf.model(c.path("model"));
+    try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
+      CausalLM policy = Settings.model(c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {"Supervised fine-tuning: loss on completion tokens (EOS appended), conversations through the model's "
         + "chat template.", "Data: JSONL/JSON {prompt, completion}, {messages} or ShareGPT {conversations}, gzip allowed.",
         "Settings come from --config (YAML or JSON), overridden by flags; the effective ones are written to OUTPUT/"
-            + PretrainCommand.Settings.FILE + "."})
+            + Settings.FILE + "."})
 public final class SftCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("packing", "overflow", "completion_only", "reduction");
 
@@ -30,7 +30,7 @@ public final class SftCommand implements Callable<Integer> {
   @Option(names = "--packing", description = "Pack several examples into each row.") boolean packing;
 
   @Override public Integer call() {
-    PretrainCommand.Settings s = flags.settings(KEYS);
+    Settings s = flags.settings(KEYS);
     if (packing) s.put("packing", true);
     Path modelDir = s.path("model");
     TrainConfig cfg = s.trainConfig();
@@ -39,8 +39,8 @@ public final class SftCommand implements Callable<Integer> {
         s.integer("batch_size", d.batchSize()), s.bool("packing", false), s.bool("completion_only", true),
         s.choice("reduction", SftLoss.Reduction.class, d.reduction()));
     var data = DataFiles.readPromptCompletions(s.path("data"));
-    try (Tokenizer tok = PretrainCommand.CliFiles.tokenizer(modelDir)) {
-      CausalLM model = PretrainCommand.CliFiles.model(modelDir);
+    try (Tokenizer tok = Settings.tokenizer(modelDir)) {
+      CausalLM model = Settings.model(modelDir);
       s.write(cfg.outputDir());
       TrainResult r = SftTrainer.train(model, tok, data, cfg, opts, modelDir);
       System.out.printf(Locale.ROOT, "sft: final loss %.4f; model saved to %s%n", r.finalLoss(), cfg.outputDir());

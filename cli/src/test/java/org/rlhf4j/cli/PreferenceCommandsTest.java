@@ -44,7 +44,7 @@ class PreferenceCommandsTest {
         "--max-steps", "2", "--batch-size", "2", "--lr", "1e-3", "--loss-type", "ipo")).isZero();
     assertThat(out.resolve("metrics.jsonl")).isRegularFile();
     assertThat(out.resolve("checkpoint-2/config.json")).isRegularFile();
-    assertThat(out.resolve(DpoCommand.Conf.FILE)).isRegularFile();
+    assertThat(out.resolve(Settings.FILE)).isRegularFile();
     assertThat(doctorFlags(out)).as("the doctor watched the run").isNotNull();
   }
 

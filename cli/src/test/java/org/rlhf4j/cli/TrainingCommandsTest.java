@@ -49,7 +49,7 @@ class TrainingCommandsTest {
     Run pre = run("pretrain", "--config", tmp.resolve("pre.yaml").toString(), "--data", tmp.resolve("corpus.txt").toString(),
         "--output", base.toString(), "--max-steps", "2");
     assertThat(pre.exit()).as(pre.err()).isZero();
-    assertThat(Files.readString(base.resolve(PretrainCommand.Settings.FILE))).contains("max_steps: 2", "seq_length: 32");
+    assertThat(Files.readString(base.resolve(Settings.FILE))).contains("max_steps: 2", "seq_length: 32");
     assertThat(base.resolve("checkpoint-2")).isDirectory();
 
     Run s = run("sft", "--model", base.toString(), "--data", tmp.resolve("sft.jsonl").toString(), "--output", sft.toString(),
