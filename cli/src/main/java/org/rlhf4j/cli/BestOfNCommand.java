@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
 public final class BestOfNCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "n");
 
-  @Mixin DpoCommand.Flags flags;
+  @Mixin TrainFlags flags;
   @Mixin PpoCommand.RlFlags rl;
   @Option(names = "--n", description = "Samples per prompt (default 4).") Integer n;
 
   @Override public Integer call() throws IOException {
-    Settings c = flags.conf(KEYS, true);
+    Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     c.put("n", n);
     int count = c.integer("n", 4);

@@ -1,11 +1,8 @@
 package org.rlhf4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.models.CausalLM;
@@ -28,13 +25,13 @@ import picocli.CommandLine.Option;
 public final class DpoCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("loss_type", "beta", "label_smoothing", "precompute_ref_log_probs");
 
-  @Mixin Flags flags;
+  @Mixin TrainFlags flags;
   @Option(names = "--loss-type", description = "sigmoid, ipo, cdpo or hinge (default sigmoid).") String lossType;
   @Option(names = "--beta", description = "Beta (default 0.1).") Double beta;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
 
   @Override public Integer call() throws java.io.IOException {
-    Settings c = flags.conf(KEYS, true);
+    Settings c = flags.settings(KEYS, "model", "data", "output");
     c.put("loss_type", lossType);
     c.put("beta", beta);
     if (precompute) c.put("precompute_ref_log_probs", true);
@@ -66,39 +63,6 @@ public final class DpoCommand implements Callable<Integer> {
       };
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
-    }
-  }
-
-  /** The flags every preference-optimisation command shares (picocli mixin). */
-  public static final class Flags {
-    @Option(names = "--config", description = "YAML or JSON file of settings (flags override it).") Path config;
-    @Option(names = "--model", description = "Model folder (config.json, model.safetensors, tokenizer.json).") Path model;
-    @Option(names = "--data", description = "Data file (JSONL/JSON).") Path data;
-    @Option(names = "--output", description = "Output folder (checkpoints, metrics.jsonl).") Path output;
-    @Option(names = "--max-steps", description = "Optimizer steps (ppo/rloo/grpo: iterations).") Integer maxSteps;
-    @Option(names = "--lr", description = "Peak learning rate.") Double lr;
-    @Option(names = "--batch-size", description = "Examples per batch (ppo/rloo/grpo: prompts per iteration).") Integer batchSize;
-    @Option(names = "--seed", description = "Random seed.") Long seed;
-    @Option(names = "--max-length", description = "Tokens per example.") Integer maxLength;
-    @Option(names = "--resume", description = "Continue from the latest checkpoint in the output folder.") boolean resume;
-
-    /** The config file's settings with the flags applied, checked against the known keys. */
-    Settings conf(Set<String> commandKeys, boolean needsData) {
-      Settings c = config == null ? new Settings(new LinkedHashMap<>(), "settings") : Settings.read(config);
-      Set<String> known = new TreeSet<>(Settings.COMMON);
-      known.addAll(commandKeys);
-      c.checkKnown(known);
-      c.put("model", model);
-      c.put("data", data);
-      c.put("output", output);
-      c.put("max_steps", maxSteps);
-      c.put("lr", lr);
-      c.put("batch_size", batchSize);
-      c.put("seed", seed);
-      c.put("max_length", maxLength);
-      if (resume) c.put("resume", true);
-      for (String k : needsData ? new String[] {"model", "data", "output"} : new String[] {"model", "output"}) c.path(k);
-      return c;
     }
   }
 }

@@ -17,13 +17,13 @@ public final class GrpoCommand implements Callable<Integer> {
       "num_generations", "num_iterations", "num_mini_batches", "missing_eos_penalty", "epsilon", "epsilon_high",
       "scale_rewards", "ref_dtype");
 
-  @Mixin DpoCommand.Flags flags;
+  @Mixin TrainFlags flags;
   @Mixin PpoCommand.RlFlags rl;
   @Option(names = "--k", description = "Completions per prompt (num_generations, default 8).") Integer k;
   @Option(names = "--beta", description = "KL-to-reference weight (default 0.0).") Double beta;
 
   @Override public Integer call() throws IOException {
-    Settings c = flags.conf(KEYS, true);
+    Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     c.put("num_generations", k);
     c.put("beta", beta);

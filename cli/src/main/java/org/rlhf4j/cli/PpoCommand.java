@@ -42,7 +42,7 @@ public final class PpoCommand implements Callable<Integer> {
       "adaptive_kl_target", "adaptive_kl_horizon", "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty",
       "cliprange", "cliprange_value", "vf_coef", "gamma", "lam", "whiten_rewards", "ref_dtype");
 
-  @Mixin DpoCommand.Flags flags;
+  @Mixin TrainFlags flags;
   @Mixin RlFlags rl;
   @Option(names = "--bench", description = "Benchmark one PPO iteration instead of training.") boolean bench;
   @Option(names = "--bench-batch", defaultValue = "32", description = "Benchmark prompts (default ${DEFAULT-VALUE}).") int benchBatch;
@@ -51,7 +51,7 @@ public final class PpoCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     if (bench) return bench();
-    Settings c = flags.conf(KEYS, true);
+    Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     PpoConfig d = PpoConfig.defaults(c.path("output"));
     PpoConfig cfg = ppoConfig(c, d);

@@ -1,12 +1,10 @@
 package org.rlhf4j.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Text;
@@ -40,7 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--seq-length", description = "Block length in tokens (default 256).") Integer seqLength;
 
   @Override public Integer call() {
-    Settings s = flags.settings(KEYS);
+    Settings s = flags.settings(KEYS, "data", "output");
     s.put("tokenizer", tokenizer);
     s.put("seq_length", seqLength);
     Path data = s.path("data");
@@ -75,40 +73,4 @@ public final class PretrainCommand implements Callable<Integer> {
         .withVocab(tok.vocabSize(), tok.bosId().orElse(tok.padId()), tok.eosId().orElse(tok.padId()));
     return CausalLM.random(cfg, s.integer("seed", 42), Device.CPU);
   }
-
-  /** The flags every training command shares (picocli mixin). */
-  public static final class TrainFlags {
-    @Option(names = "--config", description = "YAML or JSON file of settings (flags override it).") Path config;
-    @Option(names = "--model", description = "Model folder to start from.") Path model;
-    @Option(names = "--data", description = "Training data file.") Path data;
-    @Option(names = "--output", description = "Output folder (checkpoints, metrics.jsonl, final model).") Path output;
-    @Option(names = "--max-steps", description = "Optimizer steps.") Integer maxSteps;
-    @Option(names = "--lr", description = "Peak learning rate.") Double lr;
-    @Option(names = "--batch-size", description = "Examples per micro-batch.") Integer batchSize;
-    @Option(names = "--seed", description = "Random seed.") Long seed;
-    @Option(names = "--max-length", description = "Tokens per example.") Integer maxLength;
-    @Option(names = "--resume", description = "Continue from the latest checkpoint in the output folder.") boolean resume;
-
-    /** The config file's settings with the flags applied, checked against the known keys. */
-    Settings settings(Set<String> commandKeys) {
-      Settings s = config == null ? new Settings(new LinkedHashMap<>(), "settings") : Settings.read(config);
-      Set<String> known = new TreeSet<>(Settings.COMMON);
-      known.addAll(commandKeys);
-      s.checkKnown(known);
-      s.put("model", model);
-      s.put("data", data);
-      s.put("output", output);
-      s.put("max_steps", maxSteps);
-      s.put("lr", lr);
-      s.put("batch_size", batchSize);
-      s.put("seed", seed);
-      s.put("max_length", maxLength);
-      if (resume) s.put("resume", true);
-      for (String required : List.of("data", "output")) {
-        if (!s.has(required)) throw new UserError("no " + required + ": give --" + required + " or set '" + required + "' in --config");
-      }
-      return s;
-    }
-  }
-
 }

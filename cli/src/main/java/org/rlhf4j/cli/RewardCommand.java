@@ -32,12 +32,12 @@ public final class RewardCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
       "margin");
 
-  @Mixin PretrainCommand.TrainFlags flags;
+  @Mixin TrainFlags flags;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
 
   @Override public Integer call() {
-    Settings s = flags.settings(KEYS);
+    Settings s = flags.settings(KEYS, "data", "output");
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
     Path modelDir = s.path("model");

@@ -22,12 +22,12 @@ public final class RlooCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "num_generations",
       "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty", "epsilon", "ref_dtype");
 
-  @Mixin DpoCommand.Flags flags;
+  @Mixin TrainFlags flags;
   @Mixin PpoCommand.RlFlags rl;
   @Option(names = "--k", description = "Completions per prompt (default 2).") Integer k;
 
   @Override public Integer call() throws IOException {
-    Settings c = flags.conf(KEYS, true);
+    Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     c.put("num_generations", k);
     return run(c, GroupConfig.rloo(c.path("output")), "rloo");

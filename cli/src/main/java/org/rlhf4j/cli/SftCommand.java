@@ -26,11 +26,11 @@ import picocli.CommandLine.Option;
 public final class SftCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("packing", "overflow", "completion_only", "reduction");
 
-  @Mixin PretrainCommand.TrainFlags flags;
+  @Mixin TrainFlags flags;
   @Option(names = "--packing", description = "Pack several examples into each row.") boolean packing;
 
   @Override public Integer call() {
-    Settings s = flags.settings(KEYS);
+    Settings s = flags.settings(KEYS, "data", "output");
     if (packing) s.put("packing", true);
     Path modelDir = s.path("model");
     TrainConfig cfg = s.trainConfig();

@@ -1,0 +1,40 @@
+package org.rlhf4j.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Option;
+
+/** The flags every training command shares (picocli mixin); each overrides the same key of --config. */
+public final class TrainFlags {
+  @Option(names = "--config", description = "YAML or JSON file of settings (flags override it).") Path config;
+  @Option(names = "--model", description = "Model folder (config.json, model.safetensors, tokenizer.json); pretrain: optional start.") Path model;
+  @Option(names = "--data", description = "Data file (JSONL/JSON; pretrain: also .txt).") Path data;
+  @Option(names = "--output", description = "Output folder (checkpoints, metrics.jsonl, final model).") Path output;
+  @Option(names = "--max-steps", description = "Optimizer steps (ppo/rloo/grpo: iterations).") Integer maxSteps;
+  @Option(names = "--lr", description = "Peak learning rate.") Double lr;
+  @Option(names = "--batch-size", description = "Examples per batch (ppo/rloo/grpo: prompts per iteration).") Integer batchSize;
+  @Option(names = "--seed", description = "Random seed.") Long seed;
+  @Option(names = "--max-length", description = "Tokens per example.") Integer maxLength;
+  @Option(names = "--resume", description = "Continue from the latest checkpoint in the output folder.") boolean resume;
+
+  /** The config file's settings with the flags applied, checked against the known keys; {@code required} must be set. */
+  Settings settings(Set<String> commandKeys, String... required) {
+    Settings s = config == null ? new Settings(new LinkedHashMap<>(), "settings") : Settings.read(config);
+    Set<String> known = new TreeSet<>(Settings.COMMON);
+    known.addAll(commandKeys);
+    s.checkKnown(known);
+    s.put("model", model);
+    s.put("data", data);
+    s.put("output", output);
+    s.put("max_steps", maxSteps);
+    s.put("lr", lr);
+    s.put("batch_size", batchSize);
+    s.put("seed", seed);
+    s.put("max_length", maxLength);
+    if (resume) s.put("resume", true);
+    for (String k : required) s.path(k); // one-line error naming the flag when missing
+    return s;
+  }
+}
