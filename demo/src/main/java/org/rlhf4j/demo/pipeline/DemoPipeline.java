@@ -23,6 +23,7 @@ import org.rlhf4j.evaluation.doctor.DoctorConfig;
 import org.rlhf4j.evaluation.doctor.Flag;
 import org.rlhf4j.evaluation.doctor.MetricsLog;
 import org.rlhf4j.evaluation.doctor.RunDoctor;
+import org.rlhf4j.evaluation.doctor.RunWatch;
 import org.rlhf4j.training.loop.TrainConfig;
 
 /**
@@ -73,8 +74,13 @@ public final class DemoPipeline {
     stage("5/6 optimising against the reward model: PPO, DPO and best-of-" + cfg.bestOfN());
     sft.requiresGrad(false);
     CausalLM ppoPolicy = PolicyStages.fresh(sft);
-    PolicyStages.ppo(ppoPolicy, sft, rm.model(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
-        world.gold(), cfg, stageDir("ppo"));
+    Path ppoDir = stageDir("ppo");
+    // The run doctor watches PPO as it trains; its flags go into the report at the end.
+    try (RunWatch watch = RunWatch.start(ppoDir.resolve("metrics.jsonl"), doctorConfig(),
+        f -> log.printf("    doctor: %s from step %d (seen while training)%n", f.kind(), f.step()))) {
+      PolicyStages.ppo(ppoPolicy, sft, rm.model(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
+          world.gold(), cfg, ppoDir);
+    }
     CausalLM dpoPolicy = PolicyStages.fresh(sft);
     int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
     var dpo = PolicyStages.dpo(dpoPolicy, sft, rm.pairs(), promptLengths, cfg, stageDir("dpo"));
@@ -155,7 +161,7 @@ public final class DemoPipeline {
     PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
     PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), rm.proxy(), cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
     Path ppoMetrics = out.resolve("ppo").resolve("metrics.jsonl");
-    List<Flag> flags = RunDoctor.examine(ppoMetrics, DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6)));
+    List<Flag> flags = RunDoctor.examine(ppoMetrics, doctorConfig());
     for (Flag f : flags) log.printf("    doctor: %s at step %d: %s%n", f.kind(), f.step(), f.explanation());
     DemoReport report = new DemoReport();
     report.baseline(sftReport);
@@ -184,6 +190,11 @@ public final class DemoPipeline {
         report.goldWinRate("best_of_n"), flags.size());
     log.printf("done in %.0f s: %s and %s%n", seconds(), out.resolve("report.html"), summary);
     return summary;
+  }
+
+  /** The doctor's defaults with a trend window of a sixth of the PPO run. */
+  private DoctorConfig doctorConfig() {
+    return DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6));
   }
 
   private TrainConfig train(Path dir, int steps, double lr) {
