@@ -85,6 +85,25 @@ final class DemoReport {
     summary.put("doctor", Map.of("flags", out));
   }
 
+  private static final int SMOOTH = 5;
+
+  /** Mean of each value with up to SMOOTH - 1 before it (NaN values skipped; NaN when a window has none). */
+  static double[] trailingMean(double[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      double sum = 0;
+      int n = 0;
+      for (int j = Math.max(0, i - SMOOTH + 1); j <= i; j++) {
+        if (!Double.isNaN(v[j])) {
+          sum += v[j];
+          n++;
+        }
+      }
+      out[i] = n == 0 ? Double.NaN : sum / n;
+    }
+    return out;
+  }
+
   /** Writes summary.json and report.html (with PNG charts) into {@code dir}. */
   Path write(Path dir, Map<String, Double> agreement, double[] ppoKl, double[] ppoProxy, double[] ppoGold,
       double[] ppoSteps, double[] ppoLength, List<Flag> flags, Map<String, WinRate> raterGoldAccuracy, Set<String> keptRaters)
@@ -95,7 +114,10 @@ final class DemoReport {
     report.chart(Charts.winRates("Gold win rate vs SFT (ties count half)", goldWins));
     report.chart(Charts.winRates("Learned-reward win rate vs SFT", proxyWins));
     if (ppoKl.length > 1) {
-      report.chart(Charts.overOptimisation(ppoKl, ppoProxy, ppoGold));
+      // Per-iteration values come from 64 rollouts each and are noisy: the chart shows trailing means of SMOOTH.
+      report.section("PPO over training", "Proxy (learned) and gold reward against KL to the reference, as trailing means of "
+          + SMOOTH + " iterations: where the gold curve bends down while the proxy climbs, the policy is over-optimising.");
+      report.chart(Charts.overOptimisation(trailingMean(ppoKl), trailingMean(ppoProxy), trailingMean(ppoGold)));
       report.chart(Charts.meanLength(ppoSteps, ppoLength));
     }
     Map<String, WinRate> raters = new LinkedHashMap<>();
