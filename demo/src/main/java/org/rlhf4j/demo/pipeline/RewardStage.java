@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.runtime.HasParameters;
-import org.rlhf4j.runtime.CheckpointException;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Safetensors;
 import org.rlhf4j.runtime.Tensors;
@@ -73,14 +72,7 @@ final class RewardStage implements HasParameters {
       }
       @Override public void load(Path dir) {
         CheckpointIO.copyInto(backbone, dir);
-        try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
-          Map<String, Tensor> saved = Safetensors.load(dir.resolve(HEAD_FILE));
-          head.parameters().forEach((name, p) -> {
-            Tensor t = saved.get(name);
-            if (t == null || t.numel() != p.numel()) throw new CheckpointException(dir.resolve(HEAD_FILE) + ": no tensor '" + name + "' of the head's size");
-            p.copy_(t);
-          });
-        }
+        CheckpointIO.copyFromFile(head, dir.resolve(HEAD_FILE));
       }
     }, null);
     trainer.run();

@@ -3,6 +3,7 @@ package org.rlhf4j.training.loop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.runtime.CheckpointException;
@@ -48,14 +49,23 @@ public interface CheckpointIO {
 
   /** Copies every parameter of {@code model} from the safetensors in {@code dir}; a missing one is an error. */
   static void copyInto(HasParameters model, Path dir) {
+    copy(model, dir, () -> Safetensors.loadDir(dir));
+  }
+
+  /** As {@link #copyInto}, from one safetensors file (e.g. a head saved beside a Hugging Face backbone). */
+  static void copyFromFile(HasParameters model, Path file) {
+    copy(model, file, () -> Safetensors.load(file));
+  }
+
+  private static void copy(HasParameters model, Path source, Supplier<Map<String, Tensor>> load) {
     try (NativeScope scope = NativeScope.open()) {
       new NoGradGuard(); // freed with the scope
-      Map<String, Tensor> saved = Safetensors.loadDir(dir);
+      Map<String, Tensor> saved = load.get();
       model.parameters().forEach((name, p) -> {
         Tensor t = saved.get(name);
-        if (t == null) throw new CheckpointException(dir + ": no tensor '" + name + "' to restore");
+        if (t == null) throw new CheckpointException(source + ": no tensor '" + name + "' to restore");
         if (t.numel() != p.numel()) {
-          throw new CheckpointException(dir + ": tensor '" + name + "' has " + t.numel() + " elements, the model " + p.numel());
+          throw new CheckpointException(source + ": tensor '" + name + "' has " + t.numel() + " elements, the model " + p.numel());
         }
         p.copy_(t);
       });
