@@ -37,7 +37,7 @@ public final class DoctorCommand implements Callable<Integer> {
     List<Flag> flags = follow ? follow(file, cfg) : examine(file, cfg);
     if (json) {
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(Map.of("flags", flags.stream().map(DoctorWatch::json).toList())));
+          .writeValueAsString(Map.of("flags", flags.stream().map(Flag::asJson).toList())));
     } else if (!follow) {
       flags.forEach(f -> System.out.println(DoctorWatch.line(f)));
       if (flags.isEmpty()) System.out.println("doctor: no flags in " + file);

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +45,7 @@ final class DoctorWatch {
     return result;
   }
 
-  /** Defaults with a trend window of a sixth of the run (3 to 20 logged lines), as the demo uses. */
+  /** Defaults with a trend window of a sixth of the run, 3 to 20 logged lines. */
   static DoctorConfig config(long steps) {
     return DoctorConfig.defaults().withWindow((int) Math.max(3, Math.min(20, steps / 6)));
   }
@@ -56,20 +55,12 @@ final class DoctorWatch {
   }
 
   static void write(Path file, List<Flag> flags) {
-    List<Map<String, Object>> rows = flags.stream().map(DoctorWatch::json).toList();
+    List<Map<String, Object>> rows = flags.stream().map(Flag::asJson).toList();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("flags", rows));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  static Map<String, Object> json(Flag f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("kind", f.kind().name().toLowerCase(Locale.ROOT));
-    m.put("step", f.step());
-    m.put("explanation", f.explanation());
-    return m;
   }
 }

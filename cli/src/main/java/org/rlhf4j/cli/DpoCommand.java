@@ -30,7 +30,7 @@ public final class DpoCommand implements Callable<Integer> {
   @Option(names = "--beta", description = "Beta (default 0.1).") Double beta;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
 
-  @Override public Integer call() throws java.io.IOException {
+  @Override public Integer call() throws IOException {
     Settings c = flags.settings(KEYS, "model", "data", "output");
     c.put("loss_type", lossType);
     c.put("beta", beta);

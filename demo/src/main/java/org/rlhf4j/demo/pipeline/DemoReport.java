@@ -74,15 +74,7 @@ final class DemoReport {
   }
 
   void doctor(List<Flag> flags) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Flag f : flags) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", f.kind().name().toLowerCase());
-      m.put("step", f.step());
-      m.put("explanation", f.explanation());
-      out.add(m);
-    }
-    summary.put("doctor", Map.of("flags", out));
+    summary.put("doctor", Map.of("flags", flags.stream().map(Flag::asJson).toList()));
   }
 
   private static final int SMOOTH = 5;

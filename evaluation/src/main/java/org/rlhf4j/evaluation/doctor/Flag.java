@@ -18,6 +18,15 @@ public record Flag(FlagKind kind, long step, String explanation) {
     if (explanation.isBlank()) throw new IllegalArgumentException("explanation must not be blank");
   }
 
+  /** The flag as JSON reports write it: {@code {kind (lower case), step, explanation}}. */
+  public java.util.Map<String, Object> asJson() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("step", step);
+    m.put("explanation", explanation);
+    return m;
+  }
+
   @Override
   public String toString() {
     return kind + " @ step " + step + ": " + explanation;
