@@ -22,7 +22,6 @@ import org.rlhf4j.runtime.Device;
 import org.rlhf4j.evaluation.doctor.DoctorConfig;
 import org.rlhf4j.evaluation.doctor.Flag;
 import org.rlhf4j.evaluation.doctor.MetricsLog;
-import org.rlhf4j.evaluation.doctor.RunDoctor;
 import org.rlhf4j.evaluation.doctor.RunWatch;
 import org.rlhf4j.training.loop.TrainConfig;
 
@@ -76,10 +75,12 @@ public final class DemoPipeline {
     CausalLM ppoPolicy = PolicyStages.fresh(sft);
     Path ppoDir = stageDir("ppo");
     // The run doctor watches PPO as it trains; its flags go into the report at the end.
+    List<Flag> ppoFlags;
     try (RunWatch watch = RunWatch.start(ppoDir.resolve("metrics.jsonl"), doctorConfig(),
         f -> log.printf("    doctor: %s from step %d (seen while training)%n", f.kind(), f.step()))) {
       PolicyStages.ppo(ppoPolicy, sft, rm.model(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
           world.gold(), cfg, ppoDir);
+      ppoFlags = watch.finish(); // the whole metrics.jsonl, so a resumed stage's earlier iterations count too
     }
     CausalLM dpoPolicy = PolicyStages.fresh(sft);
     int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
@@ -88,7 +89,7 @@ public final class DemoPipeline {
       log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
           dpo.lastMetrics().get("rewards/margins"));
     }
-    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, prefs, rm);
+    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, ppoFlags, prefs, rm);
   }
 
   private CausalLM pretrain(Path modelDir) {
@@ -150,7 +151,8 @@ public final class DemoPipeline {
     return new Rewards(rm, proxy, tp, rmAcc, rmTrain.size(), rmTest.size());
   }
 
-  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, Preferences.Collected prefs, Rewards rm)
+  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, List<Flag> flags, Preferences.Collected prefs,
+      Rewards rm)
       throws java.io.IOException {
     stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
     Path out = cfg.output();
@@ -160,8 +162,6 @@ public final class DemoPipeline {
     PolicyReport ppoReport = eval.evaluate("ppo", ppoPolicy, evalPrompts);
     PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
     PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), rm.proxy(), cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
-    Path ppoMetrics = out.resolve("ppo").resolve("metrics.jsonl");
-    List<Flag> flags = RunDoctor.examine(ppoMetrics, doctorConfig());
     for (Flag f : flags) log.printf("    doctor: %s at step %d: %s%n", f.kind(), f.step(), f.explanation());
     DemoReport report = new DemoReport();
     report.baseline(sftReport);
@@ -181,7 +181,7 @@ public final class DemoPipeline {
     report.doctor(flags);
     report.config(cfg, seconds());
     // From the file, not memory: a resumed PPO stage has run only its remaining iterations.
-    MetricsLog ppoLog = MetricsLog.read(ppoMetrics);
+    MetricsLog ppoLog = MetricsLog.read(out.resolve("ppo").resolve("metrics.jsonl"));
     Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
         ppoLog.column("eval/gold_reward"), ppoLog.steps(), ppoLog.column("response_length_mean"), flags,
         prefs.goldAccuracyIntervals(), prefs.reliableRaters());
