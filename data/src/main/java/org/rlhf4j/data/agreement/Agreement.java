@@ -1,7 +1,6 @@
 package org.rlhf4j.data.agreement;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,8 @@ public final class Agreement {
    * {@code equals}): (p_o - p_e) / (1 - p_e). 1.0 when both raters used one and the same category throughout.
    */
   public static double cohenKappa(Ratings<?> r, String raterA, String raterB) {
-    Map<Object, Integer> countA = new HashMap<>();
-    Map<Object, Integer> countB = new HashMap<>();
+    Map<Object, Integer> countA = new LinkedHashMap<>(); // first-seen order: sums in the same order in every JVM
+    Map<Object, Integer> countB = new LinkedHashMap<>();
     int n = 0;
     int agree = 0;
     for (String unit : r.units()) {
@@ -99,7 +98,7 @@ public final class Agreement {
    * this is exactly Fleiss (1971).
    */
   public static double fleissKappa(Ratings<?> r) {
-    Map<Object, Integer> totals = new HashMap<>();
+    Map<Object, Integer> totals = new LinkedHashMap<>(); // enum keys hash by identity: HashMap order varies by JVM
     double sumP = 0;
     int units = 0;
     int ratings = 0;
@@ -107,7 +106,7 @@ public final class Agreement {
       Map<String, ?> row = r.ratingsOf(unit);
       int m = row.size();
       if (m < 2) continue;
-      Map<Object, Integer> counts = new HashMap<>();
+      Map<Object, Integer> counts = new LinkedHashMap<>();
       for (Object v : row.values()) counts.merge(v, 1, Integer::sum);
       double agreeingPairs = 0;
       for (int c : counts.values()) agreeingPairs += (double) c * (c - 1);
