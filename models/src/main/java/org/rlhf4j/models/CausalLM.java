@@ -5,16 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.rlhf4j.models.gpt2.Gpt2Backbone;
-import org.rlhf4j.models.llama.LlamaBackbone;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.Tensors;
 
 /**
- * A causal language model (Llama, Qwen2 or GPT-2) in Hugging Face layout: parameters are kept
- * under their checkpoint names, so what rlhf4j trains saves back to a folder transformers loads.
+ * A causal language model of any registered {@link ModelFamily} (Llama, Qwen2, GPT-2) in Hugging
+ * Face layout: parameters are kept under their checkpoint names, so what rlhf4j trains saves back to a folder transformers loads.
  */
 public final class CausalLM implements HasParameters {
   private final ModelConfig config;
@@ -30,14 +28,14 @@ public final class CausalLM implements HasParameters {
     this.config = config;
     this.device = device;
     Weights w = new Weights(parameters, source);
-    this.backbone = config.architecture() == ModelConfig.Architecture.GPT2 ? new Gpt2Backbone(config, w) : new LlamaBackbone(config, w);
+    this.backbone = config.family().backbone(config, w);
     this.lmHead = config.tieWordEmbeddings() ? backbone.embeddingWeight()
         : w.take("lm_head.weight", config.vocabSize(), config.hiddenSize());
     var unused = w.unused();
     unused.remove("lm_head.weight"); // a tied checkpoint may still carry a copy
     if (!unused.isEmpty()) {
       throw new org.rlhf4j.runtime.CheckpointException(source + ": " + unused.size() + " tensors do not belong to a "
-          + config.architecture().modelType() + " model of this config, e.g. '" + unused.iterator().next() + "'");
+          + config.family().modelType() + " model of this config, e.g. '" + unused.iterator().next() + "'");
     }
     Map<String, Tensor> params = new LinkedHashMap<>(parameters);
     if (config.tieWordEmbeddings()) params.remove("lm_head.weight");

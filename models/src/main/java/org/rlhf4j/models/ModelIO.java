@@ -19,7 +19,7 @@ final class ModelIO {
   static CausalLM load(Path dir, Device device, DType dtype) {
     ModelConfig cfg = ModelConfig.read(dir);
     Map<String, Tensor> raw = Safetensors.loadDir(dir);
-    Map<String, Tensor> named = cfg.architecture() == ModelConfig.Architecture.GPT2 ? gpt2Names(raw) : raw;
+    Map<String, Tensor> named = cfg.family().canonicalNames(raw);
     Map<String, Tensor> converted = new LinkedHashMap<>();
     for (var e : named.entrySet()) {
       Tensor t = e.getValue().to(dtype.scalarType());
@@ -27,18 +27,6 @@ final class ModelIO {
     }
     String source = Files.isRegularFile(dir.resolve(Safetensors.SINGLE)) ? dir.resolve(Safetensors.SINGLE).toString() : dir.toString();
     return new CausalLM(cfg, converted, source, device);
-  }
-
-  /** Hub GPT-2 files have no "transformer." prefix and carry attn.bias / attn.masked_bias buffers. */
-  private static Map<String, Tensor> gpt2Names(Map<String, Tensor> raw) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (var e : raw.entrySet()) {
-      String k = e.getKey();
-      if (k.endsWith(".attn.bias") || k.endsWith(".attn.masked_bias")) continue;
-      if (!k.startsWith("transformer.") && !k.startsWith("lm_head.")) k = "transformer." + k;
-      out.put(k, e.getValue());
-    }
-    return out;
   }
 
   static void save(CausalLM model, Path dir) {

@@ -29,18 +29,19 @@ import org.rlhf4j.testkit.Shared;
 class ModelBehaviourTest {
   @TempDir Path tmp;
 
-  private static CausalLM tiny(ModelConfig.Architecture arch) {
-    ModelConfig c = arch == ModelConfig.Architecture.GPT2
-        ? new ModelConfig(arch, 50, 32, 64, 2, 4, 4, 8, 64, 1e-5, 1e4, true, true, 1, 2)
-        : new ModelConfig(arch, 50, 32, 48, 2, 4, 2, 8, 64, 1e-5, 1e4, false, arch == ModelConfig.Architecture.QWEN2, 1, 2);
+  private static CausalLM tiny(ModelFamily family) {
+    ModelConfig.Builder b = ModelConfig.builder(family).vocabSize(50).hiddenSize(32).numLayers(2).numHeads(4).headDim(8)
+        .maxPositions(64).normEps(1e-5).ropeTheta(1e4).bosTokenId(1).eosTokenId(2);
+    ModelConfig c = family == ModelFamilies.GPT2 ? b.intermediateSize(64).numKvHeads(4).tieWordEmbeddings(true).build()
+        : b.intermediateSize(48).numKvHeads(2).tieWordEmbeddings(false).build();
     return CausalLM.random(c, 3, Device.CPU);
   }
 
   @Test
   void saveThenLoadIsBitExactForEveryArchitecture() {
-    for (ModelConfig.Architecture a : ModelConfig.Architecture.values()) {
+    for (ModelFamily a : ModelFamilies.all()) {
       CausalLM m = tiny(a);
-      Path dir = tmp.resolve(a.name());
+      Path dir = tmp.resolve(a.modelType());
       m.save(dir);
       assertThat(dir.resolve("config.json")).exists();
       CausalLM back = CausalLM.load(dir);
@@ -65,7 +66,7 @@ class ModelBehaviourTest {
 
   @Test
   void missingTensorAndWrongShapeAreNamed() {
-    CausalLM m = tiny(ModelConfig.Architecture.LLAMA);
+    CausalLM m = tiny(ModelFamilies.LLAMA);
     Path dir = tmp.resolve("m");
     m.save(dir);
     Map<String, Tensor> w = new java.util.LinkedHashMap<>(Safetensors.loadDir(dir));
@@ -79,7 +80,7 @@ class ModelBehaviourTest {
 
   @Test
   void kvCacheDecodingEqualsFullRecomputation() {
-    for (ModelConfig.Architecture a : ModelConfig.Architecture.values()) {
+    for (ModelFamily a : ModelFamilies.all()) {
       CausalLM m = tiny(a);
       List<long[]> prompts = List.of(new long[] {1, 5, 7, 9, 11}, new long[] {1, 4});
       Generation g = Generator.generate(m, prompts, 0, SamplingConfig.greedy(8, Set.of()));
@@ -103,7 +104,7 @@ class ModelBehaviourTest {
 
   @Test
   void seededSamplingIsReproducibleAndStopsAtStopToken() {
-    CausalLM m = tiny(ModelConfig.Architecture.LLAMA);
+    CausalLM m = tiny(ModelFamilies.LLAMA);
     List<long[]> prompts = List.of(new long[] {1, 5, 7}, new long[] {1, 8}, new long[] {1});
     SamplingConfig cfg = SamplingConfig.sample(20, 1.0, 10, 0.9, 42, Set.of(2));
     Generation a = Generator.generate(m, prompts, 0, cfg);
@@ -122,7 +123,7 @@ class ModelBehaviourTest {
 
   @Test
   void topKOneEqualsGreedy() {
-    CausalLM m = tiny(ModelConfig.Architecture.QWEN2);
+    CausalLM m = tiny(ModelFamilies.QWEN2);
     List<long[]> prompts = List.of(new long[] {1, 5, 7});
     Generation g = Generator.generate(m, prompts, 0, SamplingConfig.greedy(10, Set.of()));
     Generation k1 = Generator.generate(m, prompts, 0, SamplingConfig.sample(10, 0.7, 1, 1.0, 5, Set.of()));

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.ModelFamilies;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.runtime.Autocast;
@@ -21,22 +22,22 @@ public final class ModelBench {
 
   /** GPT-2 small (124M) shape. */
   public static ModelConfig gpt2Small() {
-    return new ModelConfig(ModelConfig.Architecture.GPT2, 50257, 768, 3072, 12, 12, 12, 64, 1024, 1e-5, 1e4, true, true, 50256, 50256);
+    return ModelConfig.builder(ModelFamilies.GPT2).vocabSize(50257).hiddenSize(768).intermediateSize(3072).numLayers(12)
+        .numHeads(12).maxPositions(1024).build();
   }
 
   /** Qwen2.5-0.5B shape. */
   public static ModelConfig qwen05b() {
-    return new ModelConfig(ModelConfig.Architecture.QWEN2, 151936, 896, 4864, 24, 14, 2, 64, 32768, 1e-6, 1e6, true, true, 151643, 151645);
+    return ModelConfig.builder(ModelFamilies.QWEN2).vocabSize(151936).hiddenSize(896).intermediateSize(4864).numLayers(24)
+        .numHeads(14).numKvHeads(2).maxPositions(32768).normEps(1e-6).ropeTheta(1e6).tieWordEmbeddings(true)
+        .bosTokenId(151643).eosTokenId(151645).build();
   }
 
   /** Matmul FLOPs of one forward+backward per token (6 x matmul params + causal attention), PaLM-style. */
   public static double trainFlopsPerToken(ModelConfig c, int seq) {
-    long h = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim();
-    long perLayer = c.architecture() == ModelConfig.Architecture.GPT2 ? 4 * h * h + 2 * h * c.intermediateSize()
-        : 2 * h * q + 2 * h * kv + 3 * h * c.intermediateSize();
-    double matmulParams = (double) c.numLayers() * perLayer + (double) c.vocabSize() * h;
+    long q = (long) c.numHeads() * c.headDim();
     double attention = 6.0 * c.numLayers() * q * seq; // QK^T and AV, fwd+bwd, causal half counted as full
-    return 6.0 * matmulParams + attention;
+    return 6.0 * c.matmulParameterCount() + attention;
   }
 
   public record TrainResult(double tokensPerSecond, double secondsPerStep) {}

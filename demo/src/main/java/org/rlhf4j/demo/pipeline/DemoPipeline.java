@@ -94,9 +94,8 @@ public final class DemoPipeline {
 
   private CausalLM pretrain(Path modelDir) {
     stage("1/6 pre-training a " + describe() + " on " + cfg.corpusDocs() + " documents of the assistant world");
-    ModelConfig mc = new ModelConfig(ModelConfig.Architecture.LLAMA, world.vocabulary().size(), cfg.hidden(), cfg.intermediate(),
-        cfg.layers(), cfg.heads(), cfg.kvHeads(), cfg.hidden() / cfg.heads(), 64, 1e-5, 1e4, true, false,
-        tok.bosId().orElseThrow(), eos);
+    ModelConfig mc = ModelConfig.llama(world.vocabulary().size(), cfg.hidden(), cfg.intermediate(), cfg.layers(), cfg.heads(),
+        cfg.kvHeads(), 64).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
     CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
     List<TokenRow> docs = new ArrayList<>();
     for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(allTargets(tok.encode(d, true), eos));

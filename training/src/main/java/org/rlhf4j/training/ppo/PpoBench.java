@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.ModelFamilies;
 import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
@@ -38,8 +39,8 @@ public final class PpoBench {
 
   /** GPT-2 124M's shape (vocab 50257, 12 layers, 768 wide, tied embeddings). */
   public static ModelConfig gpt2Small() {
-    return new ModelConfig(ModelConfig.Architecture.GPT2, 50257, 768, 3072, 12, 12, 12, 64, 1024, 1e-5, 1e4, true, true,
-        50256, 50256);
+    return ModelConfig.builder(ModelFamilies.GPT2).vocabSize(50257).hiddenSize(768).intermediateSize(3072).numLayers(12)
+        .numHeads(12).maxPositions(1024).build();
   }
 
   /**

@@ -50,21 +50,13 @@ final class RewardModelIO {
       default -> "float32";
     };
     ObjectNode o = c.toJson(dtype);
-    o.putArray("architectures").add(className(c.architecture()));
+    o.putArray("architectures").add(c.family().sequenceClassifierClass());
     o.put("num_labels", 1);
     o.putObject("id2label").put("0", "LABEL_0");
     o.putObject("label2id").put("LABEL_0", 0);
     o.put("tie_word_embeddings", rm.tiedInSource());
     if (rm.hasTokenizer()) o.put("pad_token_id", rm.tokenizer().padId());
     return o;
-  }
-
-  static String className(ModelConfig.Architecture a) {
-    switch (a) {
-      case QWEN2: return "Qwen2ForSequenceClassification";
-      case GPT2: return "GPT2ForSequenceClassification";
-      default: return "LlamaForSequenceClassification";
-    }
   }
 
   /**

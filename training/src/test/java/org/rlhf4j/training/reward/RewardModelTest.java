@@ -19,6 +19,7 @@ import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Ranking;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
+import org.rlhf4j.models.ModelFamilies;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.Safetensors;
 import org.rlhf4j.training.batch.Tiny;
@@ -82,8 +83,8 @@ class RewardModelTest {
   }
 
   @Test void savesAsHuggingFaceSequenceClassifierAndLoadsBackTheSameScores() throws Exception {
-    ModelConfig untied = new ModelConfig(ModelConfig.Architecture.LLAMA, 512, 32, 64, 2, 4, 2, 8, 128, 1e-5, 10000.0,
-        false, false, 1, 2);
+    ModelConfig untied = ModelConfig.builder(ModelFamilies.LLAMA).vocabSize(512).hiddenSize(32).intermediateSize(64)
+        .numLayers(2).numHeads(4).numKvHeads(2).maxPositions(128).build();
     RewardModel rm = RewardModel.init(CausalLM.random(untied, 3, Device.CPU), Tiny.tokenizerDir(), 11);
     Path dir = tmp.resolve("rm");
     rm.save(dir);
