@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.models.CausalLM;
@@ -23,9 +24,11 @@ import org.rlhf4j.training.ppo.ResponseBatch;
  * Direct preference optimisation (TRL DPOTrainer) on the shared training loop: each step
  * scores a batch of pairs with the policy (chosen and rejected in one concatenated forward) and
  * the frozen reference (on the fly, or cached once before training), and minimises
- * {@link DpoLoss}. Logs TRL's names: {@code loss}, {@code rewards/chosen},
+ * {@link DpoLoss}; what the loss needs (a reference, length-normalised log-probs, the chosen
+ * NLL) its variant states. Logs TRL's names: {@code loss}, {@code rewards/chosen},
  * {@code rewards/rejected}, {@code rewards/accuracies}, {@code rewards/margins},
- * {@code logps/chosen}, {@code logps/rejected}.
+ * {@code logps/chosen}, {@code logps/rejected}, {@code logits/chosen}, {@code logits/rejected},
+ * and the variant's own ({@code nll_loss}, {@code log_odds_ratio}, ...).
  *
  * <pre>{@code
  * DpoResult r = DpoTrainer.run(policy, reference, pairs, DpoConfig.defaults(out));
@@ -45,24 +48,28 @@ public final class DpoTrainer {
 
   /**
    * Trains {@code policy} in place. {@code reference} is frozen here (requires_grad off); null
-   * uses a frozen copy of the policy as it is now.
+   * uses a frozen copy of the policy as it is now. A variant that needs no reference (SimPO,
+   * ORPO, SFT) loads none: {@code reference} is ignored and no reference forward runs.
    */
   public static DpoResult run(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DpoConfig cfg) {
     if (pairs.isEmpty()) throw new IllegalArgumentException("DPO needs at least one preference pair");
-    CausalLM ref = reference == null ? policy.copy(policy.dtype()) : reference;
-    ref.requiresGrad(false);
+    DpoLoss.Variant v = cfg.variant();
+    CausalLM ref = !v.needsReference() ? null : reference == null ? policy.copy(policy.dtype()) : reference;
+    if (ref != null) ref.requiresGrad(false);
     policy.requiresGrad(true);
     List<DpoPair> data = pairs.stream().map(p -> p.truncated(cfg.maxLength())).toList();
-    double[][] cached = cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
+    double[][] cached = ref != null && cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
     EpochSampler sampler = new EpochSampler(data.size(), cfg.batchSize(), cfg.train().seed(), true);
+    DpoLoss.RewardBaseline baseline = new DpoLoss.RewardBaseline();
     Map<String, Double> last = new LinkedHashMap<>();
     TrainResult r = new Trainer(cfg.train(), policy, micro -> {
       List<Integer> idx = sampler.next();
       List<DpoPair> batch = idx.stream().map(data::get).toList();
-      Tensor[] pol = logps(policy, batch, cfg.variant()); // (B), (B)
-      Tensor[] rf = cached != null ? fromCache(cached, idx, policy.device()) : noGrad(() -> logps(ref, batch, cfg.variant()));
-      DpoLoss.Result res = DpoLoss.compute(cfg.variant(), pol[0], pol[1], rf[0], rf[1]);
-      Map<String, Double> m = metrics(res.metrics());
+      Scored pol = score(policy, batch);
+      Tensor[] rf = ref == null ? null : cached != null ? fromCache(cached, idx, policy.device())
+          : noGrad(() -> score(ref, batch).sums());
+      DpoLoss.Result res = DpoLoss.compute(v, inputs(pol.sums(), rf, batch, policy.device()), baseline);
+      Map<String, Double> m = metrics(res.metrics(), pol);
       m.remove("loss"); // the loop logs the loss itself
       last.clear();
       last.putAll(m);
@@ -71,32 +78,70 @@ public final class DpoTrainer {
     return new DpoResult(r, Map.copyOf(last));
   }
 
-  /** DPO metrics (TRL names, plus {@code loss}) of {@code policy} against {@code reference} over all pairs. */
+  /**
+   * DPO metrics (TRL names, plus {@code loss}) of {@code policy} against {@code reference} over
+   * all pairs; {@code reference} may be null when the variant needs none.
+   */
   public static Map<String, Double> evaluate(CausalLM policy, CausalLM reference, List<DpoPair> pairs,
       DpoLoss.Variant variant, int batchSize) {
+    if (variant.needsReference() && reference == null) {
+      throw new IllegalArgumentException(variant + " needs a reference model");
+    }
     try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
       List<Tensor> pc = new ArrayList<>(), pr = new ArrayList<>(), rc = new ArrayList<>(), rr = new ArrayList<>();
+      Scored total = null;
       for (int s = 0; s < pairs.size(); s += batchSize) {
         List<DpoPair> batch = pairs.subList(s, Math.min(pairs.size(), s + batchSize));
-        Tensor[] p = logps(policy, batch, variant), r = logps(reference, batch, variant);
-        pc.add(p[0]); pr.add(p[1]); rc.add(r[0]); rr.add(r[1]);
+        Scored p = score(policy, batch);
+        total = total == null ? p : total.plus(p);
+        pc.add(p.sums()[0]); pr.add(p.sums()[1]);
+        if (variant.needsReference()) {
+          Tensor[] r = score(reference, batch).sums();
+          rc.add(r[0]); rr.add(r[1]);
+        }
       }
-      DpoLoss.Result res = DpoLoss.compute(variant, cat(pc), cat(pr), cat(rc), cat(rr));
-      return metrics(res.metrics());
+      Tensor[] ref = variant.needsReference() ? new Tensor[] {cat(rc), cat(rr)} : null;
+      DpoLoss.Result res = DpoLoss.compute(variant, inputs(new Tensor[] {cat(pc), cat(pr)}, ref, pairs, policy.device()), null);
+      return metrics(res.metrics(), total);
     }
   }
 
-  /** Sequence log-probs of chosen (B) and rejected (B); IPO uses length-normalised ones (as TRL). */
-  static Tensor[] logps(CausalLM model, List<DpoPair> batch, DpoLoss.Variant v) {
+  /**
+   * One forward's summed response log-probs of chosen (B) and rejected (B), and the sums and
+   * counts behind TRL's {@code logits/chosen} and {@code logits/rejected} (mean over response
+   * tokens of the mean logit over the vocabulary).
+   */
+  record Scored(Tensor[] sums, double chosenLogits, double chosenTokens, double rejectedLogits, double rejectedTokens) {
+    Scored plus(Scored o) {
+      return new Scored(null, chosenLogits + o.chosenLogits, chosenTokens + o.chosenTokens,
+          rejectedLogits + o.rejectedLogits, rejectedTokens + o.rejectedTokens);
+    }
+  }
+
+  /** Chosen and rejected in one concatenated forward (chosen rows first). */
+  static Scored score(CausalLM model, List<DpoPair> batch) {
     List<long[]> prompts = new ArrayList<>(), completions = new ArrayList<>();
     for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.chosen()); }
     for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.rejected()); }
     ResponseBatch rb = ResponseBatch.of(prompts, completions, 0, model.device());
-    Tensor tokenLogps = rb.forward(model, 1.0).logprobs(); // (2B, R)
-    Tensor seq = tokenLogps.sum(1); // (2B)
-    if (v instanceof DpoLoss.Ipo) seq = seq.div(rb.responseMask().sum(1).clamp_min(Tensors.scalar(1))); // (2B)
+    ResponseBatch.Forward f = rb.forward(model, 1.0);
+    Tensor seq = f.logprobs().sum(1); // (2B)
+    Tensor mask = rb.responseMask(); // (2B, R)
+    Tensor meanLogit = f.logits().detach().mean(new long[] {-1}, false, new ScalarTypeOptional())
+        .to(mask.scalar_type()).mul(mask); // (2B, R)
     int b = batch.size();
-    return new Tensor[] {seq.narrow(0, 0, b), seq.narrow(0, b, b)};
+    return new Scored(new Tensor[] {seq.narrow(0, 0, b), seq.narrow(0, b, b)},
+        meanLogit.narrow(0, 0, b).sum().item_double(), mask.narrow(0, 0, b).sum().item_double(),
+        meanLogit.narrow(0, b, b).sum().item_double(), mask.narrow(0, b, b).sum().item_double());
+  }
+
+  /** The loss inputs: policy sums, reference sums (or null) and the response lengths of {@code pairs}. */
+  private static DpoLoss.Inputs inputs(Tensor[] policy, Tensor[] reference, List<DpoPair> pairs,
+      org.rlhf4j.runtime.Device device) {
+    float[] lc = new float[pairs.size()], lr = new float[pairs.size()];
+    for (int i = 0; i < lc.length; i++) { lc[i] = pairs.get(i).chosen().length; lr[i] = pairs.get(i).rejected().length; }
+    return new DpoLoss.Inputs(policy[0], policy[1], reference == null ? null : reference[0],
+        reference == null ? null : reference[1], Tensors.floats(lc, device, lc.length), Tensors.floats(lr, device, lr.length));
   }
 
   private static double[][] referenceLogps(CausalLM ref, List<DpoPair> data, DpoConfig cfg) {
@@ -104,7 +149,7 @@ public final class DpoTrainer {
     for (int s = 0; s < data.size(); s += cfg.batchSize()) {
       int from = s, to = Math.min(data.size(), s + cfg.batchSize());
       try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-        Tensor[] r = logps(ref, data.subList(from, to), cfg.variant());
+        Tensor[] r = score(ref, data.subList(from, to)).sums();
         float[] c = Tensors.toFloats(r[0]), j = Tensors.toFloats(r[1]);
         for (int i = from; i < to; i++) { out[0][i] = c[i - from]; out[1][i] = j[i - from]; }
       }
@@ -124,6 +169,14 @@ public final class DpoTrainer {
     }
   }
 
+  /** The loss's metrics (TRL names) and TRL's {@code logits/chosen}, {@code logits/rejected}. */
+  static Map<String, Double> metrics(DpoLoss.Metrics m, Scored scored) {
+    Map<String, Double> out = metrics(m);
+    if (scored.chosenTokens() > 0) out.put("logits/chosen", scored.chosenLogits() / scored.chosenTokens());
+    if (scored.rejectedTokens() > 0) out.put("logits/rejected", scored.rejectedLogits() / scored.rejectedTokens());
+    return out;
+  }
+
   static Map<String, Double> metrics(DpoLoss.Metrics m) {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("loss", m.loss());
@@ -133,6 +186,7 @@ public final class DpoTrainer {
     out.put("rewards/margins", m.rewardMargin());
     out.put("logps/chosen", m.policyChosenLogps());
     out.put("logps/rejected", m.policyRejectedLogps());
+    out.putAll(m.extra());
     return out;
   }
 

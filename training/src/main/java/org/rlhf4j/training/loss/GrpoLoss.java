@@ -15,13 +15,24 @@ public final class GrpoLoss {
   private GrpoLoss() {}
 
   /** How masked per-token losses are reduced (TRL loss_type). */
-  public sealed interface Aggregation permits SequenceMean, TokenMean, FixedLength {}
+  public sealed interface Aggregation permits SequenceMean, TokenMean, FixedLength {
+    /** One number from the masked per-token losses (B, T) and the mask (B, T). */
+    Tensor reduce(Tensor masked, Tensor mask);
+  }
 
   /** "grpo": mean over sequences of each sequence's token mean (empty rows count 0 tokens as 1). */
-  public record SequenceMean() implements Aggregation {}
+  public record SequenceMean() implements Aggregation {
+    @Override public Tensor reduce(Tensor masked, Tensor mask) {
+      return masked.sum(1).div(mask.sum(1).clamp_min(s(1))).mean(); // ()
+    }
+  }
 
   /** "bnpo": sum over all counted tokens / number of counted tokens. */
-  public record TokenMean() implements Aggregation {}
+  public record TokenMean() implements Aggregation {
+    @Override public Tensor reduce(Tensor masked, Tensor mask) {
+      return masked.sum().div(mask.sum().clamp_min(s(1))); // ()
+    }
+  }
 
   /** "dr_grpo": sum over all counted tokens / (B * maxCompletionLength), no length bias. */
   public record FixedLength(long maxCompletionLength) implements Aggregation {
@@ -29,6 +40,10 @@ public final class GrpoLoss {
       if (maxCompletionLength < 1) {
         throw new IllegalArgumentException("maxCompletionLength must be >= 1, got " + maxCompletionLength);
       }
+    }
+
+    @Override public Tensor reduce(Tensor masked, Tensor mask) {
+      return masked.sum().div(s((double) masked.size(0) * maxCompletionLength)); // ()
     }
   }
 
@@ -79,7 +94,7 @@ public final class GrpoLoss {
       klMean = Ops.value(Masked.mean(kl, m));
       if (cfg.beta() > 0) perToken = perToken.add(kl.mul(s(cfg.beta()))); // (B, T)
     }
-    Tensor loss = aggregate(cfg.aggregation(), perToken.mul(m), m); // ()
+    Tensor loss = cfg.aggregation().reduce(perToken.mul(m), m); // ()
     Tensor r = ratio.detach(); // (B, T)
     Tensor low = r.lt(s(1 - cfg.epsLow())).logical_and(adv.lt(s(0)).expand_as(r)); // (B, T)
     Tensor high = r.gt(s(1 + cfg.epsHigh())).logical_and(adv.gt(s(0)).expand_as(r)); // (B, T)
@@ -90,17 +105,5 @@ public final class GrpoLoss {
   private static Tensor checked(String name, Tensor t, Tensor lp) {
     Ops.requireSameShape(name, t, "logps", lp);
     return Ops.like(t, lp); // (B, T)
-  }
-
-  private static Tensor aggregate(Aggregation a, Tensor masked, Tensor m) {
-    if (a instanceof SequenceMean) {
-      Tensor perRow = masked.sum(1).div(m.sum(1).clamp_min(s(1))); // (B)
-      return perRow.mean(); // ()
-    } else if (a instanceof TokenMean) {
-      return masked.sum().div(m.sum().clamp_min(s(1))); // ()
-    } else if (a instanceof FixedLength f) {
-      return masked.sum().div(s((double) masked.size(0) * f.maxCompletionLength())); // ()
-    }
-    throw new AssertionError("unhandled aggregation " + a);
   }
 }

@@ -31,12 +31,15 @@
  * reward std is the unbiased std over all 2B rewards.
  *
  * <h2>DPO family ({@link org.rlhf4j.training.loss.DpoLoss})</h2>
- * Inputs: summed response log-probs of policy and reference; h = (pi_c - pi_r) - (ref_c - ref_r).
- * Sigmoid: -log sigma(beta h) (beta default 0.1); Conservative (cDPO): -(1-eps) log sigma(beta h)
- * - eps log sigma(-beta h); Ipo: (h - 1/(2 beta))^2 (TRL length-normalises: pass
- * {@code LogProbs.sequenceMean}); Hinge (SLiC): relu(1 - beta h). loss = batch mean. Implicit
- * rewards beta*(pi - ref); accuracy = mean[chosen reward > rejected reward] (strict); margin =
- * mean(chosen - rejected reward).
+ * Inputs: summed response log-probs of policy and reference and, optionally, response lengths
+ * ({@code DpoLoss.Inputs}); h = (pi_c - pi_r) - (ref_c - ref_r). Each variant states
+ * needsReference() and lengthNormalised(); with lengths, a length-normalised variant reads
+ * sum/length log-probs (without lengths the log-probs are used as given) and the chosen NLL is
+ * -sum(pi_c)/sum(len_c). Sigmoid: -log sigma(beta h) (beta default 0.1); Conservative (cDPO):
+ * -(1-eps) log sigma(beta h) - eps log sigma(-beta h); Ipo: (h - 1/(2 beta))^2, length-normalised
+ * as TRL; Hinge (SLiC): relu(1 - beta h). loss = batch mean. Implicit rewards beta*(pi - ref) in
+ * the variant's view (ref = 0 without reference); accuracy = mean[chosen reward > rejected
+ * reward] (strict); margin = mean(chosen - rejected reward).
  *
  * <h2>PPO ({@link org.rlhf4j.training.loss.KlEstimator}, {@link org.rlhf4j.training.loss.PpoRewards},
  * {@link org.rlhf4j.training.loss.Gae}, {@link org.rlhf4j.training.loss.PpoLoss},
@@ -75,8 +78,9 @@
  * ("bnpo"), FixedLength(L) ("dr_grpo", masked sum / (B L)). clipRatio = masked mean of
  * (ratio &lt; 1-epsLow and A &lt; 0) or (ratio &gt; 1+epsHigh and A &gt; 0).
  *
- * <p>Java 17 has no pattern switch: variant dispatch is an {@code instanceof}-pattern chain over
- * the sealed types. libtorch note: {@code Tensor.scalar_type()} returns fresh enum instances
+ * <p>Sealed variants carry their behaviour (each DPO variant its per-example loss and what it
+ * needs, each GRPO aggregation its reduction): callers never ask which variant they hold.
+ * libtorch note: {@code Tensor.scalar_type()} returns fresh enum instances
  * under JavaCPP, so dtype checks compare {@code .value}, never {@code ==}.
  */
 package org.rlhf4j.training.loss;
