@@ -11,10 +11,13 @@ import org.rlhf4j.training.optim.Schedule;
  * @param variant             loss type and beta: {@link DpoLoss.Sigmoid} (TRL default, beta 0.1),
  *                            {@link DpoLoss.Ipo} (length-normalised log-probs, as TRL),
  *                            {@link DpoLoss.Conservative} (cDPO, TRL label_smoothing),
- *                            {@link DpoLoss.Hinge}
+ *                            {@link DpoLoss.Hinge}, or one of {@link org.rlhf4j.training.loss.DpoVariants}
+ *                            (robust, BCO, APO, NCA, SPPO, EXO, AOT, SimPO, ORPO, SFT, mixtures); it
+ *                            states whether a reference is needed
  * @param batchSize           preference pairs per micro-batch (TRL per_device_train_batch_size 8)
  * @param precomputeReference reference log-probs computed once before training and cached (TRL
- *                            precompute_ref_log_probs, default false: on the fly each step)
+ *                            precompute_ref_log_probs, default false: on the fly each step); moot
+ *                            for reference-free variants
  * @param maxLength           prompt + completion tokens kept per sequence (TRL max_length 1024):
  *                            longer prompts lose their start, longer completions their end
  * @param train               the loop's settings (steps, lr, checkpoints, output directory)

@@ -19,14 +19,18 @@ import org.bytedeco.pytorch.Tensor;
  *   <li>{@link Ipo}: (h - 1/(2 beta))^2 on length-normalised log-probs (as TRL)</li>
  *   <li>{@link Hinge}: relu(1 - beta h) (SLiC)</li>
  * </ul>
- * Implicit rewards are beta * (pi - ref), with ref = 0
+ * and the variants in {@link DpoVariants} (robust, BCO, APO, NCA, SPPO, EXO, AOT, SimPO, ORPO,
+ * SFT, weighted mixtures). Implicit rewards are beta * (pi - ref), with ref = 0
  * for reference-free variants and both length-normalised when the variant normalises.
  */
 public final class DpoLoss {
   private DpoLoss() {}
 
   /** A preference loss type: what it needs and its per-example loss. */
-  public sealed interface Variant permits Sigmoid, Conservative, Ipo, Hinge {
+  public sealed interface Variant permits Sigmoid, Conservative, Ipo, Hinge, DpoVariants.Robust,
+      DpoVariants.BcoPair, DpoVariants.ApoZero, DpoVariants.ApoDown, DpoVariants.NcaPair, DpoVariants.SppoHard,
+      DpoVariants.ExoPair, DpoVariants.Aot, DpoVariants.AotPair, DpoVariants.SimPo, DpoVariants.Orpo,
+      DpoVariants.Sft, DpoVariants.Mixture {
     /** Scales the implicit rewards (and the loss, where the variant's definition uses it); > 0. */
     double beta();
 

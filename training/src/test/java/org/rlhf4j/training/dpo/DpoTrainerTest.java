@@ -88,6 +88,24 @@ class DpoTrainerTest {
     assertThat(drift[1]).isLessThan(drift[0] / 3);
   }
 
+  @Test void referenceFreeVariantsTrainWithoutAReference() throws Exception {
+    List<DpoPair> data = pairs(32, 17);
+    CausalLM policy = TinyTask.policy(4);
+    DpoLoss.Variant simpo = new org.rlhf4j.training.loss.DpoVariants.SimPo(2.0, 0.5);
+    Map<String, Double> before = DpoTrainer.evaluate(policy, null, data, simpo, 16);
+    DpoTrainer.run(policy, null, data, config(tmp.resolve("simpo"), simpo, 20));
+    Map<String, Double> after = DpoTrainer.evaluate(policy, null, data, simpo, 16);
+    assertThat(after.get("rewards/margins")).isGreaterThan(before.get("rewards/margins") + 0.1); // beta * mean log-prob gap
+    assertThat(after.get("loss")).isLessThan(before.get("loss"));
+
+    DpoLoss.Variant orpo = new org.rlhf4j.training.loss.DpoVariants.Orpo(0.1);
+    CausalLM p2 = TinyTask.policy(4);
+    var r = DpoTrainer.run(p2, null, data, config(tmp.resolve("orpo"), orpo, 10));
+    assertThat(r.lastMetrics()).containsKeys("nll_loss", "log_odds_ratio", "log_odds_chosen", "logits/chosen");
+    assertThatThrownBy(() -> DpoTrainer.evaluate(p2, null, data, new DpoLoss.Sigmoid(0.1), 16))
+        .hasMessageContaining("reference");
+  }
+
   @Test void rejectsBadInput() {
     assertThatThrownBy(() -> new DpoPair(new long[0], new long[] {1}, new long[] {2}))
         .hasMessageContaining("prompt");
