@@ -2,6 +2,7 @@ package org.rlhf4j.training.grpo;
 
 import java.nio.file.Path;
 import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.GroupAdvantages;
 import org.rlhf4j.training.loss.GrpoLoss;
@@ -21,13 +22,26 @@ public record GroupConfig(int iterations, int promptsPerIteration, int k, int ma
     int epochs, int numMiniBatches, int forwardBatchSize, TrainConfig train) {
 
   /** How group rewards become advantages. */
-  public sealed interface Advantage permits Rloo, Grpo {}
+  public sealed interface Advantage permits Rloo, Grpo {
+    /** Advantages (P, K) from rewards (P, K). */
+    Tensor of(Tensor rewards);
+  }
 
   /** Leave-one-out baseline (RLOO). */
-  public record Rloo() implements Advantage {}
+  public record Rloo() implements Advantage {
+    @Override public Tensor of(Tensor rewards) { return GroupAdvantages.rloo(rewards); }
+  }
 
   /** Group-normalised (GRPO); {@code scaleByStd = false} is Dr. GRPO. */
-  public record Grpo(GroupAdvantages.GrpoConfig config) implements Advantage {}
+  public record Grpo(GroupAdvantages.GrpoConfig config) implements Advantage {
+    public Grpo {
+      if (config == null) throw new IllegalArgumentException("GroupConfig.Grpo: config is required");
+    }
+
+    @Override public Tensor of(Tensor rewards) {
+      return GroupAdvantages.grpo(config, rewards);
+    }
+  }
 
   public GroupConfig {
     positive("iterations", iterations);

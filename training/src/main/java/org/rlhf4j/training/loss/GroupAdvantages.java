@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
  *       scaleByStd = false: A_ij = r_ij - mean_i (Dr. GRPO / scale_rewards = none).</li>
  * </ul>
  * Results are detached (P, K); flatten them to match a (P*K) batch ordered prompt-major.
+ * {@link #zeroStd} and {@link #fracZeroStd} find the groups with all-equal rewards.
  */
 public final class GroupAdvantages {
   private GroupAdvantages() {}
@@ -39,6 +40,26 @@ public final class GroupAdvantages {
     if (!cfg.scaleByStd()) return centered;
     Tensor std = r.std(new long[] {1}, true, true); // (P, 1) unbiased
     return centered.div(std.add(s(cfg.eps()))); // (P, K)
+  }
+
+  /**
+   * Which groups (rows of rewards (P, K)) have all-equal rewards: unbiased std within 1e-8 of 0
+   * (torch.isclose against 0, as TRL). Their advantages are 0, so they teach nothing (DAPO's
+   * dynamic sampling drops them).
+   */
+  public static boolean[] zeroStd(Tensor rewards) {
+    Tensor std = check(rewards).std(new long[] {1}, true, false); // (P)
+    boolean[] out = new boolean[(int) std.size(0)];
+    for (int i = 0; i < out.length; i++) out[i] = Math.abs(std.get(i).item_double()) <= 1e-8;
+    return out;
+  }
+
+  /** TRL's {@code frac_reward_zero_std}: the fraction of groups whose rewards are all equal. */
+  public static double fracZeroStd(Tensor rewards) {
+    boolean[] z = zeroStd(rewards);
+    int n = 0;
+    for (boolean b : z) if (b) n++;
+    return (double) n / z.length;
   }
 
   private static Tensor check(Tensor rewards) {

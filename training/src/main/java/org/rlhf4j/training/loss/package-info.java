@@ -70,13 +70,20 @@
  * Rewards (P prompts, K samples). RLOO: A_ij = r_ij - (sum_k r_ik - r_ij)/(K-1). GRPO:
  * A_ij = (r_ij - mean_i)/(std_i + 1e-4) with std_i the UNBIASED (K-1) row std (torch.std
  * default, TRL); equal rewards give 0. scaleByStd = false gives r_ij - mean_i (Dr. GRPO).
+ * zeroStd/fracZeroStd: groups whose unbiased std is within 1e-8 of 0 (TRL frac_reward_zero_std).
+ * {@link org.rlhf4j.training.loss.OverlongPenalty} (DAPO): 0 up to L_max - L_cache tokens, then
+ * ((L_max - L_cache) - len)/L_cache, -1 beyond L_max.
  *
- * <h2>GRPO policy loss ({@link org.rlhf4j.training.loss.GrpoLoss}; also for RLOO advantages)</h2>
- * ratio = exp(logp - logp_old) (old = logp.detach() for one update per batch); per token
- * -min(ratio A_b, clamp(ratio, 1-epsLow, 1+epsHigh) A_b) + beta k3, k3 = exp(ref - logp) -
- * (ref - logp) - 1. Aggregation: SequenceMean ("grpo", mean of row token means), TokenMean
- * ("bnpo"), FixedLength(L) ("dr_grpo", masked sum / (B L)). clipRatio = masked mean of
- * (ratio &lt; 1-epsLow and A &lt; 0) or (ratio &gt; 1+epsHigh and A &gt; 0).
+ * <h2>GRPO policy loss family ({@link org.rlhf4j.training.loss.GrpoLoss}; also for RLOO advantages)</h2>
+ * Importance weight w = exp(logp - logp_old) per token, or per sequence (GSPO,
+ * ImportanceLevel.SEQUENCE) w_b = exp(sum_t (logp - logp_old) m / sum_t m); old = logp.detach()
+ * for one update per batch. Per token -min(w A_b, clamp(w, 1-epsLow, 1+epsHigh) A_b) + beta k3,
+ * k3 = exp(ref - logp) - (ref - logp) - 1. Aggregation: SequenceMean ("grpo", mean of row token
+ * means), TokenMean ("bnpo", this micro-batch's tokens), GlobalTokenMean ("dapo", masked sum / the
+ * optimizer step's tokens, passed per micro-batch as batchTokens), FixedLength(L) ("dr_grpo",
+ * masked sum / (B L)). Clip ratios (TRL clip_ratio/low_mean, high_mean, region_mean) = mean over
+ * counted tokens (counted sequences for GSPO) of (w &lt; 1-epsLow and A &lt; 0), (w &gt;
+ * 1+epsHigh and A &gt; 0), either; low_min/high_max over per-sequence fractions.
  *
  * <p>Sealed variants carry their behaviour (each DPO variant its per-example loss and what it
  * needs, each GRPO aggregation its reduction): callers never ask which variant they hold.
