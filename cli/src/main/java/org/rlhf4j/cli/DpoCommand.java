@@ -1,6 +1,7 @@
 package org.rlhf4j.cli;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -12,28 +13,43 @@ import org.rlhf4j.training.dpo.DpoConfig;
 import org.rlhf4j.training.dpo.DpoTrainer;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.loss.DpoVariants;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code rlhf4j dpo}: direct preference optimisation on preference pairs. */
+/** {@code rlhf4j dpo}: direct preference optimisation and its relatives on preference pairs. */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
-    description = {"Direct preference optimisation (TRL DPOTrainer): sigmoid (default), ipo, cdpo or hinge loss.",
-        "Data: JSONL/JSON {prompt, chosen, rejected} (plain text). The reference is the --model as loaded.",
-        "Settings come from --config (YAML or JSON) and are overridden by flags; effective ones go to OUTPUT/"
-            + Settings.FILE + ". Writes metrics.jsonl and checkpoint-<step>/ (Hugging Face layout)."})
+    description = {"Offline preference optimisation (TRL DPOTrainer loss types, SimPO, ORPO): sigmoid (default), ipo,",
+        "cdpo, hinge, robust, bco_pair, apo_zero, apo_down, nca_pair, sppo_hard, exo_pair, aot, aot_pair (aot_unpaired),",
+        "simpo, orpo, sft; several at once with --loss-type a,b --loss-weights wa,wb (TRL loss_weights, e.g. MPO).",
+        "Data: JSONL/JSON {prompt, chosen, rejected} (plain text). The reference is the --model as loaded; simpo, orpo",
+        "and sft load none. Settings come from --config (YAML or JSON) and are overridden by flags; effective ones go to",
+        "OUTPUT/" + Settings.FILE + ". Writes metrics.jsonl and checkpoint-<step>/ (Hugging Face layout)."})
 public final class DpoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("loss_type", "beta", "label_smoothing", "precompute_ref_log_probs");
+  static final Set<String> KEYS = Set.of("loss_type", "loss_weights", "beta", "label_smoothing", "simpo_gamma",
+      "precompute_ref_log_probs");
+  static final List<String> LOSS_TYPES = List.of("sigmoid", "ipo", "cdpo", "hinge", "robust", "bco_pair", "apo_zero",
+      "apo_down", "nca_pair", "sppo_hard", "exo_pair", "aot", "aot_pair", "aot_unpaired", "simpo", "orpo", "sft");
 
   @Mixin TrainFlags flags;
-  @Option(names = "--loss-type", description = "sigmoid, ipo, cdpo or hinge (default sigmoid).") String lossType;
-  @Option(names = "--beta", description = "Beta (default 0.1).") Double beta;
+  @Option(names = "--loss-type", split = ",", description = "One loss type or a comma-separated list (default sigmoid).")
+  List<String> lossType;
+  @Option(names = "--loss-weights", split = ",", description = "Weights of the listed loss types (default 1 each).")
+  List<Double> lossWeights;
+  @Option(names = "--beta", description = "Beta (default 0.1; ORPO's lambda; SimPO's reward scale).") Double beta;
+  @Option(names = "--label-smoothing", description = "cdpo/robust: label-flip probability; exo_pair: epsilon (default 1e-3); aot: smoothing.")
+  Double labelSmoothing;
+  @Option(names = "--simpo-gamma", description = "SimPO target reward margin (default 0.5).") Double simpoGamma;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
 
   @Override public Integer call() throws IOException {
     Settings c = flags.settings(KEYS, "model", "data", "output");
     c.put("loss_type", lossType);
+    c.put("loss_weights", lossWeights);
     c.put("beta", beta);
+    c.put("label_smoothing", labelSmoothing);
+    c.put("simpo_gamma", simpoGamma);
     if (precompute) c.put("precompute_ref_log_probs", true);
     DpoConfig d = DpoConfig.defaults(c.path("output"));
     TrainConfig train = c.trainConfig(d.train());
@@ -42,27 +58,48 @@ public final class DpoCommand implements Callable<Integer> {
     var pairs = DataFiles.readPreferences(c.path("data"));
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
+      CausalLM reference = cfg.variant().needsReference() ? policy.copy(DType.F32) : null;
       c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
-          () -> DpoTrainer.run(policy, policy.copy(DType.F32), pairs, tok, cfg));
+          () -> DpoTrainer.run(policy, reference, pairs, tok, cfg));
       System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; checkpoints in %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }
     return 0;
   }
 
-  private static DpoLoss.Variant variant(Settings c) {
-    double beta = c.number("beta", 0.1);
+  /** The loss from {@code loss_type} (one name or a list) and {@code loss_weights}. */
+  static DpoLoss.Variant variant(Settings c) {
+    List<String> types = c.strings("loss_type", List.of("sigmoid"));
+    List<Double> weights = c.has("loss_weights") ? c.numbers("loss_weights") : null;
     try {
-      return switch (c.string("loss_type", "sigmoid").toLowerCase(Locale.ROOT)) {
-        case "sigmoid" -> new DpoLoss.Sigmoid(beta);
-        case "ipo" -> new DpoLoss.Ipo(beta);
-        case "cdpo", "conservative" -> new DpoLoss.Conservative(beta, c.number("label_smoothing", 0.1));
-        case "hinge" -> new DpoLoss.Hinge(beta);
-        default -> throw new UserError("loss_type must be sigmoid, ipo, cdpo or hinge, got '" + c.string("loss_type", "") + "'");
-      };
+      return DpoVariants.mix(types.stream().map(t -> variant(t, c)).toList(), weights);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  private static DpoLoss.Variant variant(String type, Settings c) {
+    double beta = c.number("beta", 0.1);
+    double smoothing = c.number("label_smoothing", 0);
+    return switch (type.trim().toLowerCase(Locale.ROOT)) {
+      case "sigmoid" -> smoothing > 0 ? new DpoLoss.Conservative(beta, smoothing) : new DpoLoss.Sigmoid(beta);
+      case "ipo" -> new DpoLoss.Ipo(beta);
+      case "cdpo", "conservative" -> new DpoLoss.Conservative(beta, c.number("label_smoothing", 0.1));
+      case "hinge" -> new DpoLoss.Hinge(beta);
+      case "robust" -> new DpoVariants.Robust(beta, smoothing);
+      case "bco_pair" -> new DpoVariants.BcoPair(beta);
+      case "apo_zero" -> new DpoVariants.ApoZero(beta);
+      case "apo_down" -> new DpoVariants.ApoDown(beta);
+      case "nca_pair" -> new DpoVariants.NcaPair(beta);
+      case "sppo_hard" -> new DpoVariants.SppoHard(beta);
+      case "exo_pair" -> new DpoVariants.ExoPair(beta, c.number("label_smoothing", 1e-3));
+      case "aot" -> new DpoVariants.Aot(beta, smoothing);
+      case "aot_pair", "aot_unpaired" -> new DpoVariants.AotPair(beta, smoothing);
+      case "simpo" -> new DpoVariants.SimPo(beta, c.number("simpo_gamma", 0.5));
+      case "orpo" -> new DpoVariants.Orpo(beta);
+      case "sft" -> new DpoVariants.Sft(beta);
+      default -> throw new UserError("loss_type must be one of " + String.join(", ", LOSS_TYPES) + "; got '" + type + "'");
+    };
   }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +69,32 @@ final class Settings {
   String string(String key, String dflt) { return has(key) ? values.get(key).toString() : dflt; }
 
   int integer(String key, int dflt) { return (int) number(key, dflt); }
+
+  /** A list setting: a YAML/JSON list, or one comma-separated string (as a flag gives it). */
+  List<String> strings(String key, List<String> dflt) {
+    if (!has(key)) return dflt;
+    Object v = values.get(key);
+    List<String> out = new ArrayList<>();
+    if (v instanceof List<?> l) l.forEach(x -> out.add(String.valueOf(x).trim()));
+    else for (String x : v.toString().split(",")) out.add(x.trim());
+    if (out.isEmpty() || out.stream().anyMatch(String::isEmpty)) {
+      throw new UserError(source + ": setting '" + key + "' has an empty entry: '" + v + "'");
+    }
+    return out;
+  }
+
+  /** A list of numbers (see {@link #strings}); errors name the key and the entry. */
+  List<Double> numbers(String key) {
+    List<Double> out = new ArrayList<>();
+    for (String x : strings(key, List.of())) {
+      try {
+        out.add(Double.parseDouble(x));
+      } catch (NumberFormatException e) {
+        throw new UserError(source + ": setting '" + key + "' must be numbers, got '" + x + "'");
+      }
+    }
+    return out;
+  }
 
   double number(String key, double dflt) {
     if (!has(key)) return dflt;

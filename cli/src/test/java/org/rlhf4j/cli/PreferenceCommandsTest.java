@@ -48,6 +48,25 @@ class PreferenceCommandsTest {
     assertThat(doctorFlags(out)).as("the doctor watched the run").isNotNull();
   }
 
+  @Test void dpoLossTypesFromFlagsAndConfig() throws Exception {
+    Path simpo = tmp.resolve("simpo");
+    assertThat(run("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", simpo.toString(),
+        "--max-steps", "1", "--batch-size", "2", "--loss-type", "simpo", "--beta", "2.0", "--simpo-gamma", "1.0")).isZero();
+    String simpoLine = Files.readAllLines(simpo.resolve("metrics.jsonl")).get(0);
+    assertThat(simpoLine).contains("\"logits/chosen\"", "\"rewards/margins\"");
+    Path cfg = tmp.resolve("mpo.yaml");
+    Files.writeString(cfg, "loss_type: [sigmoid, bco_pair, sft]\nloss_weights: [0.8, 0.2, 1.0]\n");
+    Path mpo = tmp.resolve("mpo");
+    assertThat(run("dpo", "--config", cfg.toString(), "--model", model.toString(), "--data", prefs.toString(),
+        "--output", mpo.toString(), "--max-steps", "1", "--batch-size", "2")).isZero();
+    assertThat(Files.readAllLines(mpo.resolve("metrics.jsonl")).get(0)).contains("\"nll_loss\"");
+    assertThat(Files.readString(mpo.resolve(Settings.FILE))).contains("bco_pair", "0.2");
+    assertThat(run("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", tmp.resolve("z").toString(),
+        "--loss-type", "sigmoid,nonsense")).isEqualTo(2);
+    assertThat(run("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", tmp.resolve("w").toString(),
+        "--loss-type", "sigmoid,sft", "--loss-weights", "1")).isEqualTo(2);
+  }
+
   /** The flags array of the doctor.json a training command writes beside its metrics. */
   static com.fasterxml.jackson.databind.JsonNode doctorFlags(Path out) throws java.io.IOException {
     var flags = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve(DoctorWatch.FILE).toFile()).get("flags");
