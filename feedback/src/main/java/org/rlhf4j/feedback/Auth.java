@@ -1,9 +1,13 @@
 package org.rlhf4j.feedback;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.SameSite;
+import io.javalin.http.UnauthorizedResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,15 +58,15 @@ final class Auth {
 
   /** Creates a user; 409 when the name is taken. */
   long createUser(String username, String password, String role) {
-    if (!ROLES.contains(role)) throw ApiError.badRequest("role must be admin or rater but was '" + role + "'");
-    if (password.length() < 8) throw ApiError.badRequest("password must have at least 8 characters");
-    if (!username.matches("[A-Za-z0-9_.@-]{1,64}")) throw ApiError.badRequest("username must be 1-64 letters, digits or _.@-");
+    if (!ROLES.contains(role)) throw new BadRequestResponse("role must be admin or rater but was '" + role + "'");
+    if (password.length() < 8) throw new BadRequestResponse("password must have at least 8 characters");
+    if (!username.matches("[A-Za-z0-9_.@-]{1,64}")) throw new BadRequestResponse("username must be 1-64 letters, digits or _.@-");
     String h = hash(password);
     try {
       return db.write(c -> Db.insert(c, "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
           username, h, role, System.currentTimeMillis()));
     } catch (IllegalStateException e) {
-      if (Db.isUniqueViolation(e)) throw ApiError.conflict("user '" + username + "' already exists");
+      if (Db.isUniqueViolation(e)) throw new ConflictResponse("user '" + username + "' already exists");
       throw e;
     }
   }
@@ -84,7 +88,7 @@ final class Auth {
     Row row = db.read(c -> Db.queryOne(c, "SELECT id, password_hash, role FROM users WHERE username = ?",
         rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)), username));
     boolean ok = verify(password, row == null ? dummyHash : row.hash()) && row != null;
-    if (!ok) throw ApiError.unauthorized("wrong username or password");
+    if (!ok) throw new UnauthorizedResponse("wrong username or password");
     String token = token();
     String csrf = token();
     db.write(c -> Db.update(c, "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
@@ -132,12 +136,12 @@ final class Auth {
     Principal p = null;
     if (authz != null && authz.startsWith("Bearer ")) {
       p = fromBearer(authz.substring(7).trim());
-      if (p == null) throw ApiError.unauthorized("invalid API token");
+      if (p == null) throw new UnauthorizedResponse("invalid API token");
     } else {
       String cookie = ctx.cookie(COOKIE);
       if (cookie != null) p = fromSession(cookie);
       if (p != null && !safe(ctx.method().name()) && !csrfMatches(p.csrf(), ctx.header(CSRF_HEADER))) {
-        throw ApiError.forbidden("missing or invalid CSRF token (send the session's token in the " + CSRF_HEADER + " header)");
+        throw new ForbiddenResponse("missing or invalid CSRF token (send the session's token in the " + CSRF_HEADER + " header)");
       }
     }
     if (p != null) ctx.attribute("principal", p);
@@ -153,20 +157,20 @@ final class Auth {
 
   static Principal user(Context ctx) {
     Principal p = ctx.attribute("principal");
-    if (p == null) throw ApiError.unauthorized("log in first");
-    if (p.viaToken()) throw ApiError.forbidden("API tokens may only use the production feedback API");
+    if (p == null) throw new UnauthorizedResponse("log in first");
+    if (p.viaToken()) throw new ForbiddenResponse("API tokens may only use the production feedback API");
     return p;
   }
 
   static Principal admin(Context ctx) {
     Principal p = user(ctx);
-    if (!p.admin()) throw ApiError.forbidden("admin role required");
+    if (!p.admin()) throw new ForbiddenResponse("admin role required");
     return p;
   }
 
   static Principal apiToken(Context ctx) {
     Principal p = ctx.attribute("principal");
-    if (p == null || !p.viaToken()) throw ApiError.unauthorized("an API token (Authorization: Bearer ...) is required");
+    if (p == null || !p.viaToken()) throw new UnauthorizedResponse("an API token (Authorization: Bearer ...) is required");
     return p;
   }
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.UnsupportedMediaTypeResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,17 +26,17 @@ final class Body {
   /** The raw body, rejecting more than {@code limit} bytes with 413. */
   static byte[] bytes(Context ctx, long limit) {
     long declared = ctx.contentLength();
-    if (declared > limit) throw new ApiError(413, "request body of " + declared + " bytes exceeds the limit of " + limit);
+    if (declared > limit) throw new ContentTooLargeResponse( "request body of " + declared + " bytes exceeds the limit of " + limit);
     try (InputStream in = ctx.req().getInputStream()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       for (int n; (n = in.read(buf)) > 0; ) {
         out.write(buf, 0, n);
-        if (out.size() > limit) throw new ApiError(413, "request body exceeds the limit of " + limit + " bytes");
+        if (out.size() > limit) throw new ContentTooLargeResponse( "request body exceeds the limit of " + limit + " bytes");
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw ApiError.badRequest("cannot read request body: " + e.getMessage());
+      throw new BadRequestResponse("cannot read request body: " + e.getMessage());
     }
   }
 
@@ -41,23 +44,23 @@ final class Body {
   static Body of(Context ctx, long limit) {
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      throw new ApiError(415, "Content-Type must be application/json");
+      throw new UnsupportedMediaTypeResponse( "Content-Type must be application/json");
     }
     byte[] raw = bytes(ctx, limit);
     try {
       JsonNode n = JSON.readTree(raw);
-      if (n == null || !n.isObject()) throw ApiError.badRequest("request body must be a JSON object");
+      if (n == null || !n.isObject()) throw new BadRequestResponse("request body must be a JSON object");
       return new Body(n);
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+      throw new BadRequestResponse("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiError.badRequest("malformed JSON: " + e.getMessage());
+      throw new BadRequestResponse("malformed JSON: " + e.getMessage());
     }
   }
 
   static Body wrap(JsonNode node) {
-    if (node == null || !node.isObject()) throw ApiError.badRequest("expected a JSON object");
+    if (node == null || !node.isObject()) throw new BadRequestResponse("expected a JSON object");
     return new Body(node);
   }
 
@@ -67,15 +70,15 @@ final class Body {
 
   String text(String field) {
     JsonNode v = node.get(field);
-    if (v == null || v.isNull()) throw ApiError.badRequest("field '" + field + "' is required");
-    if (!v.isTextual()) throw ApiError.badRequest("field '" + field + "' must be a string");
+    if (v == null || v.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
+    if (!v.isTextual()) throw new BadRequestResponse("field '" + field + "' must be a string");
     return v.asText();
   }
 
   String text(String field, int maxLength) {
     String s = text(field);
-    if (s.isBlank()) throw ApiError.badRequest("field '" + field + "' must not be blank");
-    if (s.length() > maxLength) throw ApiError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
+    if (s.isBlank()) throw new BadRequestResponse("field '" + field + "' must not be blank");
+    if (s.length() > maxLength) throw new BadRequestResponse("field '" + field + "' is longer than " + maxLength + " characters");
     return s;
   }
 
@@ -83,16 +86,16 @@ final class Body {
 
   String oneOf(String field, Set<String> allowed) {
     String s = text(field);
-    if (!allowed.contains(s)) throw ApiError.badRequest("field '" + field + "' must be one of " + new java.util.TreeSet<>(allowed) + " but was '" + s + "'");
+    if (!allowed.contains(s)) throw new BadRequestResponse("field '" + field + "' must be one of " + new java.util.TreeSet<>(allowed) + " but was '" + s + "'");
     return s;
   }
 
   long integer(String field, long min, long max) {
     JsonNode v = node.get(field);
-    if (v == null || v.isNull()) throw ApiError.badRequest("field '" + field + "' is required");
-    if (!v.isIntegralNumber()) throw ApiError.badRequest("field '" + field + "' must be an integer");
+    if (v == null || v.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
+    if (!v.isIntegralNumber()) throw new BadRequestResponse("field '" + field + "' must be an integer");
     long x = v.asLong();
-    if (x < min || x > max) throw ApiError.badRequest("field '" + field + "' must be in [" + min + ", " + max + "] but was " + x);
+    if (x < min || x > max) throw new BadRequestResponse("field '" + field + "' must be in [" + min + ", " + max + "] but was " + x);
     return x;
   }
 
@@ -100,26 +103,26 @@ final class Body {
 
   double number(String field, double min, double max) {
     JsonNode v = node.get(field);
-    if (v == null || v.isNull()) throw ApiError.badRequest("field '" + field + "' is required");
-    if (!v.isNumber()) throw ApiError.badRequest("field '" + field + "' must be a number");
+    if (v == null || v.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
+    if (!v.isNumber()) throw new BadRequestResponse("field '" + field + "' must be a number");
     double x = v.asDouble();
-    if (!(x >= min && x <= max)) throw ApiError.badRequest("field '" + field + "' must be in [" + min + ", " + max + "] but was " + x);
+    if (!(x >= min && x <= max)) throw new BadRequestResponse("field '" + field + "' must be in [" + min + ", " + max + "] but was " + x);
     return x;
   }
 
   boolean bool(String field, boolean fallback) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) return fallback;
-    if (!v.isBoolean()) throw ApiError.badRequest("field '" + field + "' must be true or false");
+    if (!v.isBoolean()) throw new BadRequestResponse("field '" + field + "' must be true or false");
     return v.asBoolean();
   }
 
   List<Integer> intList(String field) {
     JsonNode v = node.get(field);
-    if (v == null || !v.isArray()) throw ApiError.badRequest("field '" + field + "' must be an array of integers");
+    if (v == null || !v.isArray()) throw new BadRequestResponse("field '" + field + "' must be an array of integers");
     List<Integer> out = new ArrayList<>();
     for (JsonNode e : v) {
-      if (!e.canConvertToInt() || !e.isIntegralNumber()) throw ApiError.badRequest("field '" + field + "' must contain only integers");
+      if (!e.canConvertToInt() || !e.isIntegralNumber()) throw new BadRequestResponse("field '" + field + "' must contain only integers");
       out.add(e.asInt());
     }
     return out;
@@ -127,10 +130,10 @@ final class Body {
 
   List<Body> objects(String field) {
     JsonNode v = node.get(field);
-    if (v == null || !v.isArray()) throw ApiError.badRequest("field '" + field + "' must be an array of objects");
+    if (v == null || !v.isArray()) throw new BadRequestResponse("field '" + field + "' must be an array of objects");
     List<Body> out = new ArrayList<>();
     for (JsonNode e : v) {
-      if (!e.isObject()) throw ApiError.badRequest("field '" + field + "' must contain only objects");
+      if (!e.isObject()) throw new BadRequestResponse("field '" + field + "' must contain only objects");
       out.add(new Body(e));
     }
     return out;

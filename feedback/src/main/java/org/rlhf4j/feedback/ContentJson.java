@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.BadRequestResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlhf4j.data.Chat;
@@ -29,24 +30,24 @@ final class ContentJson {
   }
 
   static Content fromJson(JsonNode node, String field) {
-    if (node == null || node.isNull()) throw ApiError.badRequest("field '" + field + "' is required");
+    if (node == null || node.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
     if (node.isTextual()) {
-      if (node.asText().length() > MAX_CHARS) throw ApiError.badRequest("field '" + field + "' is longer than " + MAX_CHARS + " characters");
+      if (node.asText().length() > MAX_CHARS) throw new BadRequestResponse("field '" + field + "' is longer than " + MAX_CHARS + " characters");
       return new Text(node.asText());
     }
-    if (!node.isArray()) throw ApiError.badRequest("field '" + field + "' must be a string or an array of {role, content} messages");
+    if (!node.isArray()) throw new BadRequestResponse("field '" + field + "' must be a string or an array of {role, content} messages");
     List<Message> messages = new ArrayList<>();
     for (JsonNode m : node) {
       if (!m.isObject() || !m.path("role").isTextual() || !m.path("content").isTextual()) {
-        throw ApiError.badRequest("field '" + field + "' must contain only {role, content} messages with string values");
+        throw new BadRequestResponse("field '" + field + "' must contain only {role, content} messages with string values");
       }
       try {
         messages.add(new Message(m.get("role").asText(), m.get("content").asText()));
       } catch (IllegalArgumentException e) {
-        throw ApiError.badRequest("field '" + field + "': " + e.getMessage());
+        throw new BadRequestResponse("field '" + field + "': " + e.getMessage());
       }
     }
-    if (messages.isEmpty()) throw ApiError.badRequest("field '" + field + "' must not be an empty conversation");
+    if (messages.isEmpty()) throw new BadRequestResponse("field '" + field + "' must not be an empty conversation");
     return new Chat(messages);
   }
 

@@ -1,6 +1,7 @@
 package org.rlhf4j.feedback;
 
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 
 /** {@code GET /api/projects/{id}/export?format=preferences|rankings|unpaired} with consensus and rater-quality filters. */
@@ -17,14 +18,14 @@ final class ExportRoutes {
     ProjectExport.Filter f = new ProjectExport.Filter(QualityRoutes.param(ctx, "minConsensus", 0, 0, 1),
         QualityRoutes.param(ctx, "minGoldAccuracy", 0, 0, 1), (int) QualityRoutes.param(ctx, "minLabels", 1, 1, 1000));
     String format = ctx.queryParam("format");
-    if (format == null) throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or unpaired");
+    if (format == null) throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or unpaired");
     ProjectExport export = db.read(c -> new ProjectExport(c, Project.load(c, id), f));
     String name = "project-" + id + "-" + format + ".jsonl";
     switch (format) {
       case "preferences" -> Jsonl.send(ctx, name, Jsonl.preferences(export.preferences()));
       case "rankings" -> Jsonl.send(ctx, name, Jsonl.rankings(export.rankings()));
       case "unpaired" -> Jsonl.send(ctx, name, Jsonl.unpaired(export.unpaired()));
-      default -> throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or unpaired");
+      default -> throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or unpaired");
     }
   }
 }

@@ -3,8 +3,8 @@ package org.rlhf4j.feedback;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.PrintStream;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +78,6 @@ public final class FeedbackServer implements AutoCloseable {
     new QualityRoutes(db, config).register(app);
     new ExportRoutes(db).register(app);
     new Production(db, config).register(app);
-    app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Body.object().put("error", e.getMessage())));
     app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Body.object().put("error", e.getMessage())));
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);

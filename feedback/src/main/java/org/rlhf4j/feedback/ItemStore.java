@@ -2,6 +2,8 @@ package org.rlhf4j.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.HttpResponseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -27,12 +29,12 @@ final class ItemStore {
       Body b = bodies.get(i);
       try {
         JsonNode rs = b.get("responses");
-        if (rs == null || !rs.isArray()) throw ApiError.badRequest("field 'responses' must be an array");
+        if (rs == null || !rs.isArray()) throw new BadRequestResponse("field 'responses' must be an array");
         List<Content> responses = new ArrayList<>();
         for (JsonNode r : rs) responses.add(ContentJson.fromJson(r, "responses"));
         list.add(new NewItem(ContentJson.fromJson(b.get("prompt"), "prompt"), responses, b.has("gold") ? b.get("gold") : null));
-      } catch (ApiError e) {
-        throw new ApiError(e.status, "items[" + i + "]: " + e.getMessage());
+      } catch (HttpResponseException e) {
+        throw new HttpResponseException(e.getStatus(), "items[" + i + "]: " + e.getMessage());
       }
     }
     return add(projectId, list);
@@ -40,7 +42,7 @@ final class ItemStore {
 
   /** Imports a JSONL file in one of the training core's formats. */
   List<Long> importJsonl(long projectId, String format, boolean gold, byte[] raw) {
-    if (format == null) throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or prompt-completions");
+    if (format == null) throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or prompt-completions");
     List<NewItem> list = new ArrayList<>();
     switch (format) {
       case "preferences" -> Jsonl.readPreferences(raw).forEach(p ->
@@ -48,17 +50,17 @@ final class ItemStore {
       case "rankings" -> Jsonl.readRankings(raw).forEach(r -> list.add(new NewItem(r.prompt(), r.bestFirst(),
           gold ? Body.JSON.valueToTree(java.util.stream.IntStream.range(0, r.size()).boxed().toList()) : null)));
       case "prompt-completions" -> {
-        if (gold) throw ApiError.badRequest("prompt-completion imports carry no gold answer; add gold rating items as JSON");
+        if (gold) throw new BadRequestResponse("prompt-completion imports carry no gold answer; add gold rating items as JSON");
         Jsonl.readPromptCompletions(raw).forEach(pc -> list.add(new NewItem(pc.prompt(), List.of(pc.completion()), null)));
       }
-      default -> throw ApiError.badRequest("query parameter 'format' must be preferences, rankings or prompt-completions but was '" + format + "'");
+      default -> throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or prompt-completions but was '" + format + "'");
     }
     return add(projectId, list);
   }
 
   /** Stores the items in one transaction after validating all of them against the project's task kind. */
   List<Long> add(long projectId, List<NewItem> list) {
-    if (list.isEmpty()) throw ApiError.badRequest("no items given");
+    if (list.isEmpty()) throw new BadRequestResponse("no items given");
     List<Long> ids = insert(projectId, list);
     if (db.dialect() == Db.Dialect.POSTGRES && list.size() >= 50) {
       db.write(c -> Db.update(c, "ANALYZE items"));  // fresh statistics keep /next on the informative-order index
@@ -88,13 +90,13 @@ final class ItemStore {
     int k = item.responses().size();
     String where = "items[" + index + "]: ";
     if (k < range[0] || k > range[1]) {
-      throw ApiError.badRequest(where + "a " + p.kind() + " item needs " + (range[0] == range[1] ? range[0] : range[0] + "-" + range[1]) + " responses but has " + k);
+      throw new BadRequestResponse(where + "a " + p.kind() + " item needs " + (range[0] == range[1] ? range[0] : range[0] + "-" + range[1]) + " responses but has " + k);
     }
     if (item.gold() == null) return null;
     try {
       return Labels.validate(p, Body.wrap(Body.object().set("v", item.gold())), "v", k).toString();
-    } catch (ApiError e) {
-      throw ApiError.badRequest(where + "gold: " + e.getMessage());
+    } catch (HttpResponseException e) {
+      throw new BadRequestResponse(where + "gold: " + e.getMessage());
     }
   }
 
@@ -106,7 +108,7 @@ final class ItemStore {
 
   static void checkPermutation(List<Integer> order, int k) {
     if (order.size() != k || new HashSet<>(order).size() != k || order.stream().anyMatch(i -> i < 0 || i >= k)) {
-      throw ApiError.badRequest("a ranking must list each of the " + k + " response indexes 0.." + (k - 1) + " exactly once, but was " + order);
+      throw new BadRequestResponse("a ranking must list each of the " + k + " response indexes 0.." + (k - 1) + " exactly once, but was " + order);
     }
   }
 }

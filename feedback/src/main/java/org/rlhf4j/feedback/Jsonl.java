@@ -1,5 +1,6 @@
 package org.rlhf4j.feedback;
 
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,7 @@ final class Jsonl {
     } catch (DataFormatException e) {
       String msg = e.getMessage();
       int cut = msg.indexOf("upload.jsonl");
-      throw ApiError.badRequest("invalid upload: " + (cut >= 0 ? "upload" + msg.substring(cut + "upload.jsonl".length()) : msg));
+      throw new BadRequestResponse("invalid upload: " + (cut >= 0 ? "upload" + msg.substring(cut + "upload.jsonl".length()) : msg));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -131,14 +134,14 @@ final class Labels {
     Body b = Body.of(ctx, config.maxBodyBytes());
     long itemId = b.integer("itemId", 1, Long.MAX_VALUE);
     String key = b.text("idempotencyKey");
-    if (!key.matches(KEY_PATTERN)) throw ApiError.badRequest("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
+    if (!key.matches(KEY_PATTERN)) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
     try {
       ObjectNode ack = db.write(c -> store(c, who, b, itemId, key));
       ctx.status(ack.get("replayed").asBoolean() ? 200 : 201).json(ack);
     } catch (IllegalStateException e) {
       if (!Db.isUniqueViolation(e)) throw e;
       ObjectNode ack = db.read(c -> replay(c, who, itemId, key));  // a concurrent duplicate won the race
-      if (ack == null) throw ApiError.conflict("item " + itemId + " was already labelled by you");
+      if (ack == null) throw new ConflictResponse("item " + itemId + " was already labelled by you");
       ctx.status(200).json(ack);
     }
   }
@@ -149,9 +152,9 @@ final class Labels {
     record Assignment(long projectId, String order, boolean labelled) {}
     Assignment a = Db.queryOne(c, "SELECT project_id, display_order, labelled FROM assignments WHERE item_id = ? AND rater_id = ?",
         rs -> new Assignment(rs.getLong(1), rs.getString(2), rs.getInt(3) != 0), itemId, who.userId());
-    if (a == null) throw ApiError.forbidden("item " + itemId + " is not assigned to you (fetch it from /api/projects/{id}/next first)");
+    if (a == null) throw new ForbiddenResponse("item " + itemId + " is not assigned to you (fetch it from /api/projects/{id}/next first)");
     Project p = Project.visible(c, who, a.projectId());
-    if (a.labelled()) throw ApiError.conflict("item " + itemId + " was already labelled by you");
+    if (a.labelled()) throw new ConflictResponse("item " + itemId + " was already labelled by you");
     int k = ContentJson.parse(a.order()).size();
     JsonNode value = validate(p, b, field(p), k);
     Integer strength = null;
@@ -171,7 +174,7 @@ final class Labels {
     long[] prior = Db.queryOne(c, "SELECT id, item_id FROM labels WHERE rater_id = ? AND idempotency_key = ?",
         rs -> new long[] {rs.getLong(1), rs.getLong(2)}, who.userId(), key);
     if (prior == null) return null;
-    if (prior[1] != itemId) throw ApiError.conflict("idempotency key '" + key + "' was already used for item " + prior[1]);
+    if (prior[1] != itemId) throw new ConflictResponse("idempotency key '" + key + "' was already used for item " + prior[1]);
     return Body.object().put("labelId", prior[0]).put("itemId", itemId).put("replayed", true);
   }
 }

@@ -2,6 +2,7 @@ package org.rlhf4j.feedback;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +39,7 @@ final class Production {
     String thumb = b.oneOf("thumb", java.util.Set.of("up", "down"));
     Content correction = b.has("correction") ? ContentJson.fromJson(b.get("correction"), "correction") : null;
     String key = b.has("idempotencyKey") ? b.text("idempotencyKey") : Auth.token();
-    if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw ApiError.badRequest("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
+    if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_feedback WHERE token_id = ? AND idempotency_key = ?", rs -> rs.getLong(1), token.tokenId(), key);
       if (prior != null) return Body.object().put("id", prior).put("replayed", true);
@@ -81,6 +82,6 @@ final class Production {
     List<Row> rows = db.read(Production::rows);
     if ("preferences".equals(format)) Jsonl.send(ctx, "production-preferences.jsonl", Jsonl.preferences(preferences(rows)));
     else if ("unpaired".equals(format)) Jsonl.send(ctx, "production-unpaired.jsonl", Jsonl.unpaired(unpaired(rows)));
-    else throw ApiError.badRequest("query parameter 'format' must be preferences or unpaired");
+    else throw new BadRequestResponse("query parameter 'format' must be preferences or unpaired");
   }
 }

@@ -1,5 +1,7 @@
 package org.rlhf4j.feedback;
 
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.NotFoundResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
@@ -17,14 +19,14 @@ record Project(long id, String name, String kind, int ratingsPerItem, double gol
   static Project load(Connection c, long id) throws SQLException {
     Project p = Db.queryOne(c, "SELECT id, name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels FROM projects WHERE id = ?",
         rs -> new Project(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5), rs.getInt(6) != 0, rs.getInt(7)), id);
-    if (p == null) throw ApiError.notFound("no project " + id);
+    if (p == null) throw new NotFoundResponse("no project " + id);
     return p;
   }
 
   /** Loads the project when the caller may see it: admins see all, raters only projects they are members of. */
   static Project visible(Connection c, Auth.Principal who, long id) throws SQLException {
     if (!who.admin() && Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?", id, who.userId()) == 0) {
-      throw ApiError.forbidden("you are not a member of project " + id);
+      throw new ForbiddenResponse("you are not a member of project " + id);
     }
     return load(c, id);
   }

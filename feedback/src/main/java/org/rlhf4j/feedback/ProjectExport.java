@@ -1,6 +1,7 @@
 package org.rlhf4j.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.BadRequestResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ final class ProjectExport {
 
   /** Preference pairs: soft labels from vote fractions (pairwise: ties count half; ranking: per response pair). */
   List<PreferencePair> preferences() {
-    if (project.rating()) throw ApiError.badRequest("a rating project exports 'unpaired', not preferences");
+    if (project.rating()) throw new BadRequestResponse("a rating project exports 'unpaired', not preferences");
     List<PreferencePair> out = new ArrayList<>();
     for (Item it : items) {
       if (project.pairwise()) {
@@ -95,7 +96,7 @@ final class ProjectExport {
 
   /** Rankings: the adjudicated order, else the responses sorted by mean position (Borda), ties by index. */
   List<Ranking> rankings() {
-    if (!project.ranking()) throw ApiError.badRequest("only a ranking project exports rankings");
+    if (!project.ranking()) throw new BadRequestResponse("only a ranking project exports rankings");
     List<Ranking> out = new ArrayList<>();
     for (Item it : items) {
       List<Integer> order;
@@ -113,7 +114,7 @@ final class ProjectExport {
 
   /** Unpaired (KTO) rows from a rating project: mean score >= 5 desirable, <= 3 undesirable, in between skipped. */
   List<UnpairedExample> unpaired() {
-    if (!project.rating()) throw ApiError.badRequest("only a rating project exports unpaired rows");
+    if (!project.rating()) throw new BadRequestResponse("only a rating project exports unpaired rows");
     List<UnpairedExample> out = new ArrayList<>();
     for (Item it : items) {
       double mean = it.adjudicated() != null ? it.adjudicated().asInt() : it.labels().stream().mapToInt(LabelRows.Row::score).average().orElse(4);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -37,7 +39,7 @@ final class ProjectRoutes {
     try {
       return Long.parseLong(ctx.pathParam(param));
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("path parameter '" + param + "' must be an integer");
+      throw new BadRequestResponse("path parameter '" + param + "' must be an integer");
     }
   }
 
@@ -111,7 +113,7 @@ final class ProjectRoutes {
     db.write(c -> {
       Project.load(c, id);
       Long uid = Db.queryOne(c, "SELECT id FROM users WHERE username = ?", rs -> rs.getLong(1), username);
-      if (uid == null) throw ApiError.notFound("no user '" + username + "'");
+      if (uid == null) throw new NotFoundResponse("no user '" + username + "'");
       if (Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ? AND user_id = ?", id, uid) == 0) {
         Db.update(c, "INSERT INTO project_members (project_id, user_id) VALUES (?, ?)", id, uid);
       }
@@ -150,7 +152,7 @@ final class ProjectRoutes {
         long item = s.integer("itemId", 1, Long.MAX_VALUE);
         double score = s.number("score", -1e12, 1e12);
         if (Db.update(c, "UPDATE items SET uncertainty = ?, scored = 1 WHERE id = ? AND project_id = ?", score, item, id) == 0) {
-          throw ApiError.notFound("no item " + item + " in project " + id);
+          throw new NotFoundResponse("no item " + item + " in project " + id);
         }
         n++;
       }
@@ -179,10 +181,10 @@ final class ProjectRoutes {
     if (s == null) return 20;
     try {
       int n = Integer.parseInt(s);
-      if (n < 1 || n > 1000) throw ApiError.badRequest("limit must be in [1, 1000]");
+      if (n < 1 || n > 1000) throw new BadRequestResponse("limit must be in [1, 1000]");
       return n;
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("limit must be an integer");
+      throw new BadRequestResponse("limit must be an integer");
     }
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -33,10 +35,10 @@ final class QualityRoutes {
     if (s == null) return fallback;
     try {
       double v = Double.parseDouble(s);
-      if (!(v >= min && v <= max)) throw ApiError.badRequest("query parameter '" + name + "' must be in [" + min + ", " + max + "]");
+      if (!(v >= min && v <= max)) throw new BadRequestResponse("query parameter '" + name + "' must be in [" + min + ", " + max + "]");
       return v;
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest("query parameter '" + name + "' must be a number");
+      throw new BadRequestResponse("query parameter '" + name + "' must be a number");
     }
   }
 
@@ -82,11 +84,11 @@ final class QualityRoutes {
     long itemId = ProjectRoutes.id(ctx, "item");
     Body b = Body.of(ctx, config.maxBodyBytes());
     String note = b.optText("note", "");
-    if (note.length() > 10_000) throw ApiError.badRequest("field 'note' is longer than 10000 characters");
+    if (note.length() > 10_000) throw new BadRequestResponse("field 'note' is longer than 10000 characters");
     db.write(c -> {
       Project p = Project.load(c, id);
       JsonNode[] item = Db.count(c, "SELECT COUNT(*) FROM items WHERE id = ? AND project_id = ?", itemId, id) == 0 ? null : ItemStore.load(c, itemId);
-      if (item == null) throw ApiError.notFound("no item " + itemId + " in project " + id);
+      if (item == null) throw new NotFoundResponse("no item " + itemId + " in project " + id);
       JsonNode value = Labels.validate(p, b, Labels.field(p), item[1].size());
       Db.update(c, "DELETE FROM adjudications WHERE item_id = ?", itemId);
       Db.update(c, "INSERT INTO adjudications (item_id, admin_id, choice, ranking, score, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
