@@ -54,6 +54,11 @@ function loggedIn(me) {
   loadProjects().catch(fail);
 }
 
+async function loadKinds() {
+  const kinds = await api('GET', '/api/task-kinds');
+  $('project-kind').replaceChildren(...kinds.map((k) => el('option', { value: k.kind, text: k.description })));
+}
+
 async function loadProjects() {
   const projects = await api('GET', '/api/projects');
   const list = $('projects');
@@ -71,6 +76,7 @@ async function loadProjects() {
     list.append(li);
   }
   $('admin-tools').hidden = state.me.role !== 'admin';
+  if (state.me.role === 'admin' && $('project-kind').options.length === 0) await loadKinds();
   show('projects-view');
 }
 
@@ -97,9 +103,7 @@ async function nextItem() {
       el('h4', { text: 'Response ' + (pos + 1) }), el('pre', { class: 'response-text', id: 'response-' + pos, text: contentText(r.content) })));
   });
   task.append(responses);
-  if (item.kind === 'pairwise') pairwiseControls(task, item);
-  else if (item.kind === 'ranking') rankingControls(task, item);
-  else ratingControls(task);
+  LABEL_CONTROLS[item.labelField](task, item);
 }
 
 function pairwiseControls(task, item) {
@@ -193,8 +197,7 @@ async function openAdmin(p) {
     rbody.append(el('tr', {}, el('td', { text: r.rater }), el('td', { text: String(r.labels) }), el('td', { text: String(r.goldLabels) }),
       el('td', { text: fmt(r.goldAccuracy) }), el('td', { text: fmt(r.majorityAgreement) }), el('td', { text: r.flagged ? 'FLAGGED' : '' })));
   }
-  const formats = p.kind === 'pairwise' ? ['preferences'] : p.kind === 'ranking' ? ['preferences', 'rankings'] : ['unpaired'];
-  $('exports').replaceChildren(...formats.map((f) => el('a', { href: '/api/projects/' + p.id + '/export?format=' + f, text: f + '.jsonl ', download: '' })));
+  $('exports').replaceChildren(...p.exportFormats.map((f) => el('a', { href: '/api/projects/' + p.id + '/export?format=' + f, text: f + '.jsonl ', download: '' })));
   await loadQueue(p);
   show('admin-view');
 }
@@ -218,28 +221,38 @@ function adjudicateControls(div, p, it) {
   const send = (value) => api('POST', '/api/projects/' + p.id + '/items/' + it.itemId + '/adjudicate', Object.assign({ note: 'adjudicated in UI' }, value))
     .then(() => { status('Adjudicated item ' + it.itemId + '.'); return loadQueue(p); }).catch(fail);
   const actions = el('div', { class: 'actions' });
-  if (p.kind === 'pairwise') {
-    for (const c of ['A', 'B', 'TIE']) {
-      const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + c, text: c === 'TIE' ? 'Final: tie' : 'Final: ' + c + ' is better' });
-      b.addEventListener('click', () => send({ choice: c }));
-      actions.append(b);
-    }
-  } else if (p.kind === 'ranking') {
-    rankSelects(actions, it.responses.length, 'adj-rank-' + it.itemId + '-');
-    const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId, text: 'Final ranking' });
-    b.addEventListener('click', () => {
-      try { send({ ranking: readRanking(it.responses.length, 'adj-rank-' + it.itemId + '-', (pos) => pos) }); } catch (e) { fail(e); }
-    });
-    actions.append(b);
-  } else {
-    for (let s = 1; s <= 7; s++) {
-      const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + s, text: String(s) });
-      b.addEventListener('click', () => send({ score: s }));
-      actions.append(b);
-    }
-  }
+  ADJUDICATION_CONTROLS[p.labelField](actions, p, it, send);
   div.append(actions);
 }
+
+function adjudicateChoice(actions, p, it, send) {
+  for (const c of ['A', 'B', 'TIE']) {
+    const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + c, text: c === 'TIE' ? 'Final: tie' : 'Final: ' + c + ' is better' });
+    b.addEventListener('click', () => send({ choice: c }));
+    actions.append(b);
+  }
+}
+
+function adjudicateRanking(actions, p, it, send) {
+  rankSelects(actions, it.responses.length, 'adj-rank-' + it.itemId + '-');
+  const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId, text: 'Final ranking' });
+  b.addEventListener('click', () => {
+    try { send({ ranking: readRanking(it.responses.length, 'adj-rank-' + it.itemId + '-', (pos) => pos) }); } catch (e) { fail(e); }
+  });
+  actions.append(b);
+}
+
+function adjudicateScore(actions, p, it, send) {
+  for (let s = 1; s <= 7; s++) {
+    const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + s, text: String(s) });
+    b.addEventListener('click', () => send({ score: s }));
+    actions.append(b);
+  }
+}
+
+// One entry per label field of a task kind (GET /api/task-kinds): a new kind with a new field adds its controls here.
+const LABEL_CONTROLS = { choice: pairwiseControls, ranking: rankingControls, score: ratingControls };
+const ADJUDICATION_CONTROLS = { choice: adjudicateChoice, ranking: adjudicateRanking, score: adjudicateScore };
 
 function onSubmit(id, handler) {
   $(id).addEventListener('submit', (ev) => { ev.preventDefault(); handler().catch(fail); });

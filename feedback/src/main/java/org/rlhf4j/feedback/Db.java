@@ -28,7 +28,10 @@ final class Db implements AutoCloseable {
   private final Dialect dialect;
   private final ReentrantLock writeLock = new ReentrantLock();
 
-  Db(String url) {
+  Db(String url) { this(url, Migrations.FILES.size()); }
+
+  /** A database migrated to the first {@code migrations} schema versions (tests start from an old schema). */
+  Db(String url, int migrations) {
     HikariConfig hc = new HikariConfig();
     String u = url == null || url.isBlank() ? "rlhf4j-feedback.db" : url.trim();
     if (u.startsWith("postgresql://") || u.startsWith("postgres://")) {
@@ -49,7 +52,12 @@ final class Db implements AutoCloseable {
     hc.setMaximumPoolSize(dialect == Dialect.SQLITE ? 8 : 20);
     hc.setPoolName("rlhf4j-feedback");
     pool = new HikariDataSource(hc);
-    Migrations.apply(this);
+    try {
+      Migrations.apply(this, migrations);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   private static void configurePostgres(HikariConfig hc, URI uri) {
@@ -69,13 +77,25 @@ final class Db implements AutoCloseable {
   Dialect dialect() { return dialect; }
 
   /** Runs {@code fn} in one transaction (committed when it returns, rolled back when it throws). */
-  <T> T write(SqlFn<T> fn) {
+  <T> T write(SqlFn<T> fn) { return transaction(fn, false); }
+
+  /**
+   * Runs a schema change in one transaction. On SQLite, foreign keys are checked once before the commit
+   * ({@code PRAGMA foreign_key_check}) instead of per statement, as SQLite's table-rebuild procedure requires.
+   */
+  <T> T writeSchema(SqlFn<T> fn) { return transaction(fn, dialect == Dialect.SQLITE); }
+
+  private <T> T transaction(SqlFn<T> fn, boolean deferForeignKeys) {
     boolean lock = dialect == Dialect.SQLITE;
     if (lock) writeLock.lock();
     try (Connection c = pool.getConnection()) {
+      if (deferForeignKeys) pragma(c, "PRAGMA foreign_keys = OFF");
       c.setAutoCommit(false);
       try {
         T result = fn.apply(c);
+        if (deferForeignKeys && !query(c, "PRAGMA foreign_key_check", rs -> rs.getString(1)).isEmpty()) {
+          throw new SQLException("schema change would break foreign keys (PRAGMA foreign_key_check)");
+        }
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -83,11 +103,18 @@ final class Db implements AutoCloseable {
         throw e;
       } finally {
         c.setAutoCommit(true);
+        if (deferForeignKeys) pragma(c, "PRAGMA foreign_keys = ON");
       }
     } catch (SQLException e) {
       throw new IllegalStateException("database error: " + e.getMessage(), e);
     } finally {
       if (lock) writeLock.unlock();
+    }
+  }
+
+  private static void pragma(Connection c, String sql) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute(sql);
     }
   }
 

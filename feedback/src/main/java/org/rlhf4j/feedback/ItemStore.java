@@ -7,7 +7,6 @@ import io.javalin.http.HttpResponseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import org.rlhf4j.data.Content;
 
@@ -16,8 +15,13 @@ final class ItemStore {
   /** Most informative first: highest uncertainty, items without a score after scored ones, then oldest. */
   static final String INFORMATIVE_ORDER = "i.scored DESC, i.uncertainty DESC, i.id";
 
-  /** An item before it is stored; {@code gold} is null or the JSON of the known answer. */
-  record NewItem(Content prompt, List<Content> responses, JsonNode gold) {}
+  /**
+   * An item before it is stored; {@code gold} is null or the JSON of the known answer, and {@code goldBestFirst}
+   * says the responses are listed best first and that order is the gold answer (imports).
+   */
+  record NewItem(Content prompt, List<Content> responses, JsonNode gold, boolean goldBestFirst) {
+    NewItem(Content prompt, List<Content> responses, JsonNode gold) { this(prompt, responses, gold, false); }
+  }
 
   private final Db db;
 
@@ -45,10 +49,8 @@ final class ItemStore {
     if (format == null) throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or prompt-completions");
     List<NewItem> list = new ArrayList<>();
     switch (format) {
-      case "preferences" -> Jsonl.readPreferences(raw).forEach(p ->
-          list.add(new NewItem(p.prompt(), List.of(p.chosen(), p.rejected()), gold ? Body.JSON.getNodeFactory().textNode("A") : null)));
-      case "rankings" -> Jsonl.readRankings(raw).forEach(r -> list.add(new NewItem(r.prompt(), r.bestFirst(),
-          gold ? Body.JSON.valueToTree(java.util.stream.IntStream.range(0, r.size()).boxed().toList()) : null)));
+      case "preferences" -> Jsonl.readPreferences(raw).forEach(p -> list.add(new NewItem(p.prompt(), List.of(p.chosen(), p.rejected()), null, gold)));
+      case "rankings" -> Jsonl.readRankings(raw).forEach(r -> list.add(new NewItem(r.prompt(), r.bestFirst(), null, gold)));
       case "prompt-completions" -> {
         if (gold) throw new BadRequestResponse("prompt-completion imports carry no gold answer; add gold rating items as JSON");
         Jsonl.readPromptCompletions(raw).forEach(pc -> list.add(new NewItem(pc.prompt(), List.of(pc.completion()), null)));
@@ -86,15 +88,16 @@ final class ItemStore {
   }
 
   private static String validate(Project p, NewItem item, int index) {
-    int[] range = p.responseCount();
+    TaskKind kind = p.kind();
     int k = item.responses().size();
     String where = "items[" + index + "]: ";
-    if (k < range[0] || k > range[1]) {
-      throw new BadRequestResponse(where + "a " + p.kind() + " item needs " + (range[0] == range[1] ? range[0] : range[0] + "-" + range[1]) + " responses but has " + k);
+    if (k < kind.minResponses() || k > kind.maxResponses()) {
+      String range = kind.minResponses() == kind.maxResponses() ? "" + kind.minResponses() : kind.minResponses() + "-" + kind.maxResponses();
+      throw new BadRequestResponse(where + "a " + kind.id() + " item needs " + range + " responses but has " + k);
     }
-    if (item.gold() == null) return null;
     try {
-      return Labels.validate(p, Body.wrap(Body.object().set("v", item.gold())), "v", k).toString();
+      JsonNode gold = item.goldBestFirst() ? kind.goldBestFirst(k) : item.gold();
+      return gold == null ? null : p.validate(Body.wrap(Body.object().set("gold", gold)), "gold", k).toString();
     } catch (HttpResponseException e) {
       throw new BadRequestResponse(where + "gold: " + e.getMessage());
     }
@@ -104,11 +107,5 @@ final class ItemStore {
   static JsonNode[] load(Connection c, long itemId) throws SQLException {
     return Db.queryOne(c, "SELECT prompt, responses FROM items WHERE id = ?",
         rs -> new JsonNode[] {ContentJson.parse(rs.getString(1)), ContentJson.parse(rs.getString(2))}, itemId);
-  }
-
-  static void checkPermutation(List<Integer> order, int k) {
-    if (order.size() != k || new HashSet<>(order).size() != k || order.stream().anyMatch(i -> i < 0 || i >= k)) {
-      throw new BadRequestResponse("a ranking must list each of the " + k + " response indexes 0.." + (k - 1) + " exactly once, but was " + order);
-    }
   }
 }

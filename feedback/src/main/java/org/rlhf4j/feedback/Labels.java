@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -36,23 +35,6 @@ final class Labels {
   void register(Javalin app) {
     app.get("/api/projects/{id}/next", this::next);
     app.post("/api/labels", this::submit);
-  }
-
-  /** The JSON field holding a label's value for each task kind. */
-  static String field(Project p) { return p.pairwise() ? "choice" : p.ranking() ? "ranking" : "score"; }
-
-  /** Validates a label value (or gold answer) for the project's kind; returns its canonical JSON. */
-  static JsonNode validate(Project p, Body b, String field, int k) {
-    if (p.pairwise()) {
-      Set<String> allowed = p.allowTie() ? Set.of("A", "B", "TIE") : Set.of("A", "B");
-      return Body.JSON.getNodeFactory().textNode(b.oneOf(field, allowed));
-    }
-    if (p.ranking()) {
-      List<Integer> order = b.intList(field);
-      ItemStore.checkPermutation(order, k);
-      return Body.JSON.valueToTree(order);
-    }
-    return Body.JSON.getNodeFactory().numberNode((int) b.integer(field, Project.MIN_SCORE, Project.MAX_SCORE));
   }
 
   private void next(Context ctx) {
@@ -119,7 +101,8 @@ final class Labels {
     JsonNode[] item = ItemStore.load(c, itemId);
     String orderJson = Db.queryOne(c, "SELECT display_order FROM assignments WHERE item_id = ? AND rater_id = ?", rs -> rs.getString(1), itemId, rater);
     ObjectNode o = Body.object();
-    o.put("itemId", itemId).put("kind", p.kind()).put("allowTie", p.allowTie()).put("strengthLevels", p.strengthLevels());
+    o.put("itemId", itemId).put("kind", p.kind().id()).put("labelField", p.kind().field()).put("allowTie", p.allowTie())
+        .put("strengthLevels", p.strengthLevels());
     o.put("guidelinesVersion", Project.guidelineVersion(c, p.id()));
     o.set("prompt", item[0]);
     ArrayNode shown = o.putArray("responses");
@@ -156,15 +139,14 @@ final class Labels {
     Project p = Project.visible(c, who, a.projectId());
     if (a.labelled()) throw new ConflictResponse("item " + itemId + " was already labelled by you");
     int k = ContentJson.parse(a.order()).size();
-    JsonNode value = validate(p, b, field(p), k);
-    Integer strength = null;
-    if (p.pairwise() && p.strengthLevels() > 0 && !"TIE".equals(value.asText())) {
-      strength = (int) b.integer("strength", 1, p.strengthLevels());
-    }
-    long id = Db.insert(c, "INSERT INTO labels (project_id, item_id, rater_id, guideline_version, choice, strength, ranking, score, display_order,"
-        + " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        p.id(), itemId, who.userId(), Project.guidelineVersion(c, p.id()), p.pairwise() ? value.asText() : null, strength,
-        p.ranking() ? value.toString() : null, p.rating() ? value.asInt() : null, a.order(), key, System.currentTimeMillis());
+    TaskKind kind = p.kind();
+    JsonNode value = p.validate(b, kind.field(), k);
+    Integer strength = kind.strength(p, b, value);
+    // the value column's name comes from TaskKind, never from input
+    long id = Db.insert(c, "INSERT INTO labels (project_id, item_id, rater_id, guideline_version, " + kind.field() + ", strength, display_order,"
+        + " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        p.id(), itemId, who.userId(), Project.guidelineVersion(c, p.id()), kind.storage().toSql(value), strength, a.order(), key,
+        System.currentTimeMillis());
     Db.update(c, "UPDATE assignments SET labelled = 1 WHERE item_id = ? AND rater_id = ?", itemId, who.userId());
     return Body.object().put("labelId", id).put("itemId", itemId).put("replayed", false);
   }

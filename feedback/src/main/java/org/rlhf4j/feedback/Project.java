@@ -1,24 +1,17 @@
 package org.rlhf4j.feedback;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Set;
 
 /** A labelling project: the task kind and how many ratings each item gets; guidelines are versioned separately. */
-record Project(long id, String name, String kind, int ratingsPerItem, double goldRate, boolean allowTie, int strengthLevels) {
-  static final Set<String> KINDS = Set.of("pairwise", "ranking", "rating");
-  static final int MIN_SCORE = 1;
-  static final int MAX_SCORE = 7;
-
-  boolean pairwise() { return kind.equals("pairwise"); }
-  boolean ranking() { return kind.equals("ranking"); }
-  boolean rating() { return kind.equals("rating"); }
+record Project(long id, String name, TaskKind kind, int ratingsPerItem, double goldRate, boolean allowTie, int strengthLevels) {
 
   static Project load(Connection c, long id) throws SQLException {
     Project p = Db.queryOne(c, "SELECT id, name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels FROM projects WHERE id = ?",
-        rs -> new Project(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5), rs.getInt(6) != 0, rs.getInt(7)), id);
+        rs -> new Project(rs.getLong(1), rs.getString(2), TaskKind.of(rs.getString(3)), rs.getInt(4), rs.getDouble(5), rs.getInt(6) != 0, rs.getInt(7)), id);
     if (p == null) throw new NotFoundResponse("no project " + id);
     return p;
   }
@@ -36,12 +29,6 @@ record Project(long id, String name, String kind, int ratingsPerItem, double gol
     return (int) Db.count(c, "SELECT COALESCE(MAX(version), 0) FROM guidelines WHERE project_id = ?", projectId);
   }
 
-  /** Number of responses an item of this kind must have, as [min, max]. */
-  int[] responseCount() {
-    return switch (kind) {
-      case "pairwise" -> new int[] {2, 2};
-      case "ranking" -> new int[] {2, 10};
-      default -> new int[] {1, 1};
-    };
-  }
+  /** Validates a label value (or gold answer, or adjudication) in {@code field} for this project's kind and {@code k} responses. */
+  JsonNode validate(Body b, String field, int k) { return kind.validate(this, b, field, k); }
 }

@@ -33,6 +33,18 @@ final class ProjectRoutes {
     app.post("/api/projects/{id}/import", this::importFile);
     app.post("/api/projects/{id}/uncertainty", this::setUncertainty);
     app.get("/api/projects/{id}/informative", this::informative);
+    app.get("/api/task-kinds", this::kinds);
+  }
+
+  /** The task kinds a project may have, with what the UI needs to offer them. */
+  private void kinds(Context ctx) {
+    Auth.user(ctx);
+    ArrayNode out = Body.JSON.createArrayNode();
+    for (TaskKind k : TaskKind.values()) {
+      out.addObject().put("kind", k.id()).put("description", k.description()).put("labelField", k.field())
+          .put("minResponses", k.minResponses()).put("maxResponses", k.maxResponses()).set("exportFormats", Body.JSON.valueToTree(k.exportFormats()));
+    }
+    ctx.json(out);
   }
 
   static long id(Context ctx, String param) {
@@ -47,7 +59,7 @@ final class ProjectRoutes {
     Auth.admin(ctx);
     Body b = Body.of(ctx, config.maxBodyBytes());
     String name = b.text("name", 200);
-    String kind = b.oneOf("kind", Project.KINDS);
+    String kind = b.oneOf("kind", TaskKind.ids());
     long n = b.optInteger("ratingsPerItem", 1, 1000, 3);
     double gold = b.has("goldRate") ? b.number("goldRate", 0, 1) : 0.1;
     boolean tie = b.bool("allowTie", true);
@@ -82,6 +94,8 @@ final class ProjectRoutes {
 
   static ObjectNode describe(Connection c, Project p) throws SQLException {
     ObjectNode o = Body.JSON.valueToTree(p);
+    o.put("labelField", p.kind().field());
+    o.set("exportFormats", Body.JSON.valueToTree(p.kind().exportFormats()));
     int version = Project.guidelineVersion(c, p.id());
     o.put("guidelinesVersion", version);
     o.put("guidelines", version == 0 ? "" : Db.queryOne(c, "SELECT body FROM guidelines WHERE project_id = ? AND version = ?",

@@ -7,14 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rlhf4j.data.agreement.Agreement;
-import org.rlhf4j.data.agreement.Distance;
 import org.rlhf4j.data.agreement.Ratings;
 import org.rlhf4j.data.label.DriftFlag;
 import org.rlhf4j.data.label.LabelStats;
-import org.rlhf4j.data.label.LabelTables;
-import org.rlhf4j.data.label.PairwiseLabel;
 
 /**
  * Label quality of one project, computed with the data module's statistics: per-rater gold accuracy,
@@ -33,18 +31,20 @@ final class Quality {
   List<DriftFlag> drift(int window, double drop) { return LabelStats.drift(labels.goldAsPairwise(), labels.goldKey(), window, drop); }
 
   /** Per rater, how often their label equals the strict plurality of the other raters' labels on the item. */
-  Map<String, Double> majorityAgreement() {
-    if (labels.project.pairwise()) return LabelStats.majorityAgreement(labels.regular().stream().map(LabelRows::pairwise).toList());
+  Map<String, Double> majorityAgreement() { return labels.project.kind().majorityAgreement(labels.regular()); }
+
+  /** Per rater, how often {@code category} of their label equals the strict plurality of the other raters' on the item. */
+  static Map<String, Double> pluralityAgreement(List<LabelRows.Row> rows, Function<LabelRows.Row, Object> category) {
     Map<String, int[]> counts = new TreeMap<>();
-    for (List<LabelRows.Row> item : LabelRows.byItem(labels.regular()).values()) {
+    for (List<LabelRows.Row> item : LabelRows.byItem(rows).values()) {
       for (LabelRows.Row r : item) {
         Map<Object, Integer> others = new HashMap<>();
-        for (LabelRows.Row o : item) if (!o.rater().equals(r.rater())) others.merge(labels.category(o), 1, Integer::sum);
+        for (LabelRows.Row o : item) if (!o.rater().equals(r.rater())) others.merge(category.apply(o), 1, Integer::sum);
         int best = others.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         List<Object> top = others.entrySet().stream().filter(e -> e.getValue() == best).map(Map.Entry::getKey).toList();
         if (top.size() != 1) continue;
         int[] c = counts.computeIfAbsent(r.rater(), k -> new int[2]);
-        if (top.get(0).equals(labels.category(r))) c[0]++;
+        if (top.get(0).equals(category.apply(r))) c[0]++;
         c[1]++;
       }
     }
@@ -62,17 +62,7 @@ final class Quality {
     stat(o, "rawAgreement", () -> Agreement.rawAgreement(nominal));
     stat(o, "cohenKappa", () -> Agreement.meanPairwiseCohenKappa(nominal));
     stat(o, "fleissKappa", () -> Agreement.fleissKappa(nominal));
-    if (labels.project.pairwise()) {
-      stat(o, "firstShownPreference", () -> LabelStats.firstShownPreference(rows.stream().map(LabelRows::pairwise).toList()));  // 0.5 = no position bias
-      o.put("alphaDistance", "nominal");
-      stat(o, "krippendorffAlpha", () -> Agreement.krippendorffAlpha(LabelTables.pairwise(rows.stream().map(LabelRows::pairwise).toList()), Distance.nominal()));
-    } else if (labels.project.ranking()) {
-      o.put("alphaDistance", "ranking");
-      stat(o, "krippendorffAlpha", () -> Agreement.krippendorffAlpha(LabelTables.rankings(rows.stream().map(LabelRows::ranking).toList()), Distance.ranking()));
-    } else {
-      o.put("alphaDistance", "interval");
-      stat(o, "krippendorffAlpha", () -> Agreement.krippendorffAlpha(LabelTables.ratings(rows.stream().map(LabelRows::rating).toList()), Distance.interval()));
-    }
+    labels.project.kind().alpha(o, rows);
     return o;
   }
 
@@ -82,7 +72,8 @@ final class Quality {
     return b.build();
   }
 
-  private static void stat(ObjectNode o, String name, Supplier<Double> f) {
+  /** Puts statistic {@code name}; an undefined one is null, with the reason in {@code <name>Undefined}. */
+  static void stat(ObjectNode o, String name, Supplier<Double> f) {
     try {
       double v = f.get();
       if (Double.isNaN(v)) o.putNull(name);
@@ -96,7 +87,7 @@ final class Quality {
   /** The full report: agreement plus one row per rater. */
   ObjectNode report(int driftWindow, double driftDrop) {
     ObjectNode o = Body.object();
-    o.put("project", labels.project.id()).put("kind", labels.project.kind());
+    o.put("project", labels.project.id()).put("kind", labels.project.kind().id());
     o.set("agreement", agreement());
     Map<String, Double> gold = goldAccuracy();
     Map<String, Double> majority = majorityAgreement();
@@ -116,26 +107,8 @@ final class Quality {
     return o;
   }
 
-  /** Consensus of one item's labels in [0, 1]: top-vote share (pairwise), 1 - mean Kendall distance (ranking), 1 - mean |a-b|/6 (rating). */
-  double consensus(List<LabelRows.Row> item) {
-    if (labels.project.pairwise()) {
-      Map<String, Integer> votes = new HashMap<>();
-      item.forEach(r -> votes.merge(r.choice(), 1, Integer::sum));
-      return votes.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) item.size();
-    }
-    if (item.size() < 2) return 1.0;
-    double sum = 0;
-    int pairs = 0;
-    for (int i = 0; i < item.size(); i++) {
-      for (int j = i + 1; j < item.size(); j++) {
-        LabelRows.Row a = item.get(i);
-        LabelRows.Row b = item.get(j);
-        sum += labels.project.ranking() ? Distance.ranking().squared(a.ranking(), b.ranking()) : Math.abs(a.score() - b.score()) / 6.0;
-        pairs++;
-      }
-    }
-    return 1.0 - sum / pairs;
-  }
+  /** Consensus of one item's labels in [0, 1], as the project's kind defines it. */
+  double consensus(List<LabelRows.Row> item) { return labels.project.kind().consensus(item); }
 
   /** Raters whose gold accuracy is known and below {@code min}. */
   List<String> lowQualityRaters(double min) {
@@ -144,6 +117,4 @@ final class Quality {
     return out;
   }
 
-  /** Pairwise labels of the regular items (for soft labels). */
-  static List<PairwiseLabel> pairwise(List<LabelRows.Row> rows) { return rows.stream().map(LabelRows::pairwise).toList(); }
 }

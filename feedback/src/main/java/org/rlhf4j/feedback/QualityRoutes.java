@@ -73,7 +73,7 @@ final class QualityRoutes {
       o.set("prompt", item[0]);
       o.set("responses", item[1]);
       ArrayNode ls = o.putArray("labels");
-      for (LabelRows.Row r : e.getValue()) ls.addObject().put("rater", r.rater()).set("value", Body.JSON.valueToTree(rows.category(r)));
+      for (LabelRows.Row r : e.getValue()) ls.addObject().put("rater", r.rater()).set("value", r.value());
     }
     return out;
   }
@@ -89,11 +89,12 @@ final class QualityRoutes {
       Project p = Project.load(c, id);
       JsonNode[] item = Db.count(c, "SELECT COUNT(*) FROM items WHERE id = ? AND project_id = ?", itemId, id) == 0 ? null : ItemStore.load(c, itemId);
       if (item == null) throw new NotFoundResponse("no item " + itemId + " in project " + id);
-      JsonNode value = Labels.validate(p, b, Labels.field(p), item[1].size());
+      TaskKind kind = p.kind();
+      JsonNode value = p.validate(b, kind.field(), item[1].size());
       Db.update(c, "DELETE FROM adjudications WHERE item_id = ?", itemId);
-      Db.update(c, "INSERT INTO adjudications (item_id, admin_id, choice, ranking, score, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          itemId, admin.userId(), p.pairwise() ? value.asText() : null, p.ranking() ? value.toString() : null,
-          p.rating() ? value.asInt() : null, note, System.currentTimeMillis());
+      // the value column's name comes from TaskKind, never from input
+      Db.update(c, "INSERT INTO adjudications (item_id, admin_id, " + kind.field() + ", note, created_at) VALUES (?, ?, ?, ?, ?)",
+          itemId, admin.userId(), kind.storage().toSql(value), note, System.currentTimeMillis());
       return null;
     });
     ctx.status(201).json(Body.object().put("itemId", itemId).put("adjudicated", true));
