@@ -48,6 +48,7 @@ final class Db implements AutoCloseable {
       hc.addDataSourceProperty("synchronous", "NORMAL"); // WAL + NORMAL: a committed write survives a process kill
       hc.addDataSourceProperty("busy_timeout", "30000");
       hc.addDataSourceProperty("foreign_keys", "true");
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");  // a transaction takes the write lock when it begins, so what it reads stays current
     }
     hc.setMaximumPoolSize(dialect == Dialect.SQLITE ? 8 : 20);
     hc.setPoolName("rlhf4j-feedback");

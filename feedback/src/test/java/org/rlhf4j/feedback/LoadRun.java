@@ -22,12 +22,21 @@ final class LoadRun {
   final List<Ack> acks = new ArrayList<>();
   final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
   final AtomicLong replays = new AtomicLong();
+  /** Every {@code {"done": true}} answer: the rater and (in {@code labelId}) how many labels it had acknowledged by then. */
+  final ConcurrentLinkedQueue<Ack> doneAnswers = new ConcurrentLinkedQueue<>();
+  private final AtomicLong acked = new AtomicLong();
+  private int minAcks;
+  private long overtime;
   long[] latencyNanos = new long[0];
   double seconds;
 
   /** Creates {@code raters} rater accounts, a pairwise project of {@code items} items every rater may label, and returns its id. */
-  static long setUp(Client admin, int raters, int items) {
-    long project = admin.ok(admin.post("/api/projects", Map.of("name", "load", "kind", "pairwise", "ratingsPerItem", raters, "goldRate", 0.0)), 201).get("id").asLong();
+  static long setUp(Client admin, int raters, int items) { return setUp(admin, raters, items, raters); }
+
+  /** As above with {@code ratingsPerItem} ratings per item. */
+  static long setUp(Client admin, int raters, int items, int ratingsPerItem) {
+    long project = admin.ok(admin.post("/api/projects", Map.of("name", "load", "kind", "pairwise", "ratingsPerItem", ratingsPerItem, "goldRate", 0.0)), 201)
+        .get("id").asLong();
     List<Map<String, Object>> list = new ArrayList<>();
     for (int i = 0; i < items; i++) list.add(Map.of("prompt", "prompt " + i, "responses", List.of("a" + i, "b" + i)));
     admin.ok(admin.post("/api/projects/" + project + "/items", Map.of("items", list)), 201);
@@ -40,12 +49,22 @@ final class LoadRun {
 
   /** Runs {@code raters} concurrent raters for {@code millis}; returns when all have stopped. */
   static LoadRun run(String base, long project, int raters, long millis, double replayProbability) throws InterruptedException {
+    return run(base, project, raters, millis, replayProbability, 0);
+  }
+
+  /**
+   * As above, but when fewer than {@code minAcks} labels were acknowledged after {@code millis} (a machine busy with
+   * other work), the raters go on until there are, for at most a minute more.
+   */
+  static LoadRun run(String base, long project, int raters, long millis, double replayProbability, int minAcks) throws InterruptedException {
     LoadRun run = new LoadRun();
+    run.minAcks = minAcks;
     List<long[]> latencies = new ArrayList<>();
     List<List<Ack>> perRater = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     long deadline = start + millis * 1_000_000L;
+    run.overtime = deadline + 60_000_000_000L;
     for (int r = 0; r < raters; r++) {
       String name = "load" + r;
       List<Ack> mine = new ArrayList<>();
@@ -68,15 +87,19 @@ final class LoadRun {
     int n = 0;
     try {
       login(c, name, deadline + 60_000_000_000L);
-      while (System.nanoTime() < deadline) {
+      while (run.keepGoing(deadline)) {
         JsonNode next = retry(c, name, () -> c.get("/api/projects/" + project + "/next"), deadline + 60_000_000_000L);
-        if (next.path("done").asBoolean()) return;
+        if (next.path("done").asBoolean()) {
+          run.doneAnswers.add(new Ack(name, -1, acks.size()));
+          return;
+        }
         long item = next.get("itemId").asLong();
         Map<String, Object> label = Map.of("itemId", item, "idempotencyKey", name + "-" + item, "choice", ThreadLocalRandom.current().nextBoolean() ? "A" : "B");
         long t0 = System.nanoTime();
         JsonNode ack = retry(c, name, () -> c.post("/api/labels", label), deadline + 60_000_000_000L);
         if (n < lat.length) lat[n++] = System.nanoTime() - t0;
         acks.add(new Ack(name, item, ack.get("labelId").asLong()));
+        run.acked.incrementAndGet();
         if (ThreadLocalRandom.current().nextDouble() < replayP) {
           JsonNode again = retry(c, name, () -> c.post("/api/labels", label), deadline + 60_000_000_000L);
           run.replays.incrementAndGet();
@@ -125,6 +148,32 @@ final class LoadRun {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The {@code done} answers that were wrong: the rater was told nothing was left, yet at the end of the run the
+   * project still has an item the rater never got with fewer than N assignments. Assignments only accumulate
+   * during a run, so such an item was available when the rater was told "done".
+   */
+  List<String> falseDone(String dbUrl, long project) {
+    try (Db db = new Db(dbUrl)) {
+      return db.read(c -> {
+        List<String> wrong = new ArrayList<>();
+        for (Ack d : doneAnswers) {
+          long left = Db.count(c, "SELECT COUNT(*) FROM items i WHERE i.project_id = ? AND i.gold IS NULL"
+              + " AND NOT EXISTS (SELECT 1 FROM assignments a JOIN users u ON u.id = a.rater_id WHERE a.item_id = i.id AND u.username = ?)"
+              + " AND (SELECT COUNT(*) FROM assignments a WHERE a.item_id = i.id) < (SELECT ratings_per_item FROM projects WHERE id = ?)",
+              project, d.rater(), project);
+          if (left > 0) wrong.add(d.rater() + " was told done after " + d.labelId() + " labels with " + left + " items still open to it");
+        }
+        return wrong;
+      });
+    }
+  }
+
+  private boolean keepGoing(long deadline) {
+    long now = System.nanoTime();
+    return now < deadline || (now < overtime && acked.get() < minAcks);
   }
 
   double perSecond() { return acks.size() / seconds; }
