@@ -12,6 +12,7 @@ import org.rlhf4j.data.Content;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Ranking;
+import org.rlhf4j.data.ResponsePair;
 import org.rlhf4j.data.UnpairedExample;
 
 /**
@@ -35,6 +36,8 @@ import org.rlhf4j.data.UnpairedExample;
  *       indices is present, the responses may be in any order and {@code ranking} gives them best first.</li>
  *   <li>Prompt/completion: {@code {"prompt","completion"}}; {@code {"messages"}} or ShareGPT
  *       {@code {"conversations"}} (the last assistant message is the completion); {@code {"text"}} (empty prompt).</li>
+ *   <li>Unlabelled pairs: {@code {"prompt","response_a","response_b"}} (what an AI judge labels).</li>
+ *   <li>Prompts: any record with a {@code "prompt"} (string or messages); other fields are ignored.</li>
  *   <li>Unpaired: {@code {"prompt","completion","label"}}, {@code {"messages","label"}},
  *       {@code {"conversations","label"|"kto_tag"}} with a boolean label (true = desirable).</li>
  * </ul>
@@ -63,27 +66,44 @@ public final class DataFiles {
     return read(file, Layouts.UNPAIRED, "unpaired");
   }
 
+  public static List<ResponsePair> readResponsePairs(Path file) {
+    return read(file, Layouts.RESPONSE_PAIRS, "unlabelled pair");
+  }
+
+  public static List<Content> readPrompts(Path file) {
+    return read(file, Layouts.PROMPTS, "prompt");
+  }
+
   /** {"prompt","chosen","rejected"} per line, plus "chosen_probability" for soft labels. */
   public static void writePreferences(Path file, List<PreferencePair> pairs) {
-    write(file, pairs, p -> {
-      ObjectNode o = Json.object();
-      o.set("prompt", Json.toJson(p.prompt()));
-      o.set("chosen", Json.toJson(p.chosen()));
-      o.set("rejected", Json.toJson(p.rejected()));
-      if (!p.isHard()) o.put("chosen_probability", p.chosenProbability());
-      return o;
-    });
+    write(file, pairs, DataFiles::toJson);
+  }
+
+  /** The record {@link #writePreferences} writes for one pair (callers may add fields that readers ignore). */
+  public static ObjectNode toJson(PreferencePair p) {
+    ObjectNode o = Json.object();
+    o.set("prompt", Json.toJson(p.prompt()));
+    o.set("chosen", Json.toJson(p.chosen()));
+    o.set("rejected", Json.toJson(p.rejected()));
+    if (!p.isHard()) o.put("chosen_probability", p.chosenProbability());
+    return o;
   }
 
   /** {"prompt","completion"} per line. */
   public static void writePromptCompletions(Path file, List<PromptCompletion> rows) {
-    write(file, rows, r -> {
-      ObjectNode o = Json.object();
-      o.set("prompt", Json.toJson(r.prompt()));
-      o.set("completion", Json.toJson(r.completion()));
-      return o;
-    });
+    write(file, rows, DataFiles::toJson);
   }
+
+  /** The record {@link #writePromptCompletions} writes for one row (callers may add fields that readers ignore). */
+  public static ObjectNode toJson(PromptCompletion r) {
+    ObjectNode o = Json.object();
+    o.set("prompt", Json.toJson(r.prompt()));
+    o.set("completion", Json.toJson(r.completion()));
+    return o;
+  }
+
+  /** The JSON form of content: a string for text, a list of {"role","content"} objects for a conversation. */
+  public static JsonNode toJson(Content c) { return Json.toJson(c); }
 
   /** {"prompt","responses":[best, ..., worst]} per line. */
   public static void writeRankings(Path file, List<Ranking> rows) {

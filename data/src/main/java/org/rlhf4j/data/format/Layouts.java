@@ -9,6 +9,7 @@ import org.rlhf4j.data.Message;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Ranking;
+import org.rlhf4j.data.ResponsePair;
 import org.rlhf4j.data.UnpairedExample;
 
 /**
@@ -52,6 +53,13 @@ final class Layouts {
           row -> unpaired(lastTurn(messages(row, "conversations"), "conversations"), Json.bool(row, "label"))),
       Layout.single("ShareGPT conversations/kto_tag", Layout.fields("conversations", "kto_tag"),
           row -> unpaired(lastTurn(messages(row, "conversations"), "conversations"), Json.bool(row, "kto_tag"))));
+
+  static final List<Layout<ResponsePair>> RESPONSE_PAIRS = List.of(
+      Layout.single("unlabelled pair (prompt/response_a/response_b)", Layout.fields("prompt", "response_a", "response_b"),
+          row -> new ResponsePair(Json.content(row, "prompt"), Json.content(row, "response_a"), Json.content(row, "response_b"))));
+
+  static final List<Layout<Content>> PROMPTS = List.of(
+      Layout.single("prompt (other fields ignored)", Layout.fields("prompt"), row -> Json.content(row, "prompt")));
 
   private static PreferencePair shareGptPair(JsonNode row) {
     Chat prompt = new Chat(messages(row, "conversations"));

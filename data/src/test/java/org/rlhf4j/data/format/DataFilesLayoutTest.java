@@ -16,6 +16,7 @@ import org.rlhf4j.data.Message;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Ranking;
+import org.rlhf4j.data.ResponsePair;
 import org.rlhf4j.data.UnpairedExample;
 
 /** Each accepted layout, on tiny files written here. */
@@ -131,5 +132,29 @@ class DataFilesLayoutTest {
   @Test
   void emptyFileIsEmpty() throws IOException {
     assertThat(DataFiles.readPreferences(file("empty.jsonl", "", "  "))).isEmpty();
+  }
+
+  @Test
+  void unlabelledPairsAndPromptFiles() throws IOException {
+    Path pairs = file("pairs.jsonl", "{\"prompt\":\"2+2=\",\"response_a\":\"4\",\"response_b\":\"5\",\"id\":7}",
+        "{\"prompt\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_a\":\"hello\",\"response_b\":\"go\"}");
+    assertThat(DataFiles.readResponsePairs(pairs)).containsExactly(
+        new ResponsePair(Content.text("2+2="), Content.text("4"), Content.text("5")),
+        new ResponsePair(user("hi"), Content.text("hello"), Content.text("go")));
+    assertThatThrownBy(() -> DataFiles.readResponsePairs(file("bad.jsonl", "{\"prompt\":\"p\",\"response_a\":\"a\"}")))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining(":1").hasMessageContaining("response_a");
+    // Any record with a prompt is a prompt (a preference file, an SFT file, or prompts alone).
+    Path prompts = file("prompts.jsonl", "{\"prompt\":\"a\"}", "{\"prompt\":\"b\",\"completion\":\"c\"}");
+    assertThat(DataFiles.readPrompts(prompts)).containsExactly(Content.text("a"), Content.text("b"));
+  }
+
+  @Test
+  void toJsonRecordsReadBack() throws IOException {
+    PreferencePair soft = new PreferencePair(user("q"), assistant("good"), assistant("bad"), 0.75);
+    com.fasterxml.jackson.databind.node.ObjectNode o = DataFiles.toJson(soft).put("extra", "ignored by readers");
+    Path f = file("soft.jsonl", o.toString());
+    assertThat(DataFiles.readPreferences(f)).containsExactly(soft);
+    PromptCompletion pc = new PromptCompletion(Content.text("p"), Content.text("c"));
+    assertThat(DataFiles.readPromptCompletions(file("pc.jsonl", DataFiles.toJson(pc).toString()))).containsExactly(pc);
   }
 }
