@@ -12,15 +12,25 @@ import java.util.List;
 public record PositionBias(int n, double meanShift, double flipRate, double firstPreferredRate) {
 
   public static PositionBias of(List<BothOrders.Debiased> answers) {
-    if (answers.isEmpty()) return new PositionBias(0, Double.NaN, Double.NaN, Double.NaN);
+    double[] first = new double[answers.size()], second = new double[answers.size()];
+    for (int i = 0; i < first.length; i++) {
+      first[i] = answers.get(i).firstOrder();
+      second[i] = answers.get(i).secondOrder();
+    }
+    return ofOrders(first, second);
+  }
+
+  /** From P(A) asked with A first ({@code firstOrder}) and with A second ({@code secondOrder}), per comparison. */
+  public static PositionBias ofOrders(double[] firstOrder, double[] secondOrder) {
+    int n = firstOrder.length;
+    if (n == 0) return new PositionBias(0, Double.NaN, Double.NaN, Double.NaN);
     double shift = 0, first = 0;
     int flips = 0;
-    for (BothOrders.Debiased d : answers) {
-      shift += d.positionShift();
-      flips += d.flipped() ? 1 : 0;
-      first += preferred(d.asked().probabilityA()) + preferred(d.swapped().probabilityA());
+    for (int i = 0; i < n; i++) {
+      shift += (firstOrder[i] - secondOrder[i]) / 2;
+      flips += Math.signum(firstOrder[i] - 0.5) != Math.signum(secondOrder[i] - 0.5) ? 1 : 0;
+      first += preferred(firstOrder[i]) + preferred(1 - secondOrder[i]); // the swapped question's first is B
     }
-    int n = answers.size();
     return new PositionBias(n, shift / n, flips / (double) n, first / (2.0 * n));
   }
 
