@@ -1,0 +1,103 @@
+package org.rlhf4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.data.format.DataFiles;
+import org.rlhf4j.testkit.Shared;
+
+/** label, cai and redteam end to end on llama2.c's stories260K, and their one-line errors. */
+class AiFeedbackCommandsTest {
+  @TempDir static Path tmp;
+  static Path model, pairs, prefs, prompts;
+
+  @BeforeAll static void files() throws Exception {
+    model = Shared.require("fixtures/stories260K");
+    pairs = tmp.resolve("pairs.jsonl");
+    Files.write(pairs, List.of("{\"prompt\": \"Once upon a time\", \"response_a\": \"there was a dog.\", \"response_b\": \"the end\"}",
+        "{\"prompt\": \"The cat\", \"response_a\": \"sat on the mat.\", \"response_b\": \"no\"}"));
+    prefs = tmp.resolve("prefs.jsonl");
+    Files.write(prefs, List.of("{\"prompt\": \"Once upon a time\", \"chosen\": \"there was a dog.\", \"rejected\": \"the end\"}",
+        "{\"prompt\": \"The cat\", \"chosen\": \"sat on the mat.\", \"rejected\": \"no\", \"chosen_probability\": 0.75}",
+        "{\"prompt\": \"Lily\", \"chosen\": \"was happy.\", \"rejected\": \"was\"}"));
+    prompts = tmp.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"prompt\": \"Once upon a time\"}", "{\"prompt\": \"Lily and Tom\"}", "{\"prompt\": \"The dog\"}"));
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter err = new StringWriter();
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      var cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err));
+      code = cl.execute(args);
+    } finally {
+      System.setOut(old);
+    }
+    Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    System.out.println(r.out + r.err);
+    return r;
+  }
+
+  @Test void labelWritesSoftLabelsThatTheRewardCommandTrainsOn() throws Exception {
+    Path out = tmp.resolve("labels.jsonl");
+    Result r = run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString());
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("label: 2 pairs labelled (2 new)").contains("position bias").contains("no reference labels");
+    assertThat(DataFiles.readPreferences(out)).hasSize(2).allSatisfy(p -> assertThat(p.chosenProbability()).isBetween(0.5, 1.0));
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("labels.report.json").toFile());
+    assertThat(report.at("/position_bias/n").asInt()).isEqualTo(2);
+    // Resuming: nothing left to do.
+    assertThat(run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString()).out).contains("(0 new)");
+    Path rm = tmp.resolve("rm");
+    assertThat(run("reward", "--model", model.toString(), "--data", out.toString(), "--output", rm.toString(), "--max-steps", "2",
+        "--batch-size", "2").code).isZero();
+    assertThat(rm.resolve("config.json")).isRegularFile();
+  }
+
+  @Test void labelMeasuresAgreementWithReferenceLabelsAndSamplesPairsFromAPolicy() throws Exception {
+    Path out = tmp.resolve("ref-labels.jsonl");
+    Result r = run("label", "--pairs", prefs.toString(), "--judge", "lm:" + model, "--judge", "lm:" + model, "--vote", "majority",
+        "--output", out.toString());
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("agreement with the reference").contains("3 pairs");
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("ref-labels.report.json").toFile());
+    assertThat(report.at("/reference_agreement/n").asInt()).isEqualTo(3);
+    assertThat(report.at("/reference_agreement/raw").asDouble()).isBetween(0.0, 1.0);
+
+    Path sampled = tmp.resolve("sampled.jsonl");
+    r = run("label", "--prompts", prompts.toString(), "--policy", model.toString(), "--max-new-tokens", "8", "--judge", "lm:" + model,
+        "--output", sampled.toString());
+    assertThat(r.code).isZero();
+    assertThat(DataFiles.readPreferences(sampled)).hasSizeBetween(1, 3);
+  }
+
+  @Test void badInputGetsOneLineErrors() {
+    Result r = run("label", "--pairs", pairs.toString(), "--judge", "gpt4", "--output", tmp.resolve("x.jsonl").toString());
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --judge must be lm:DIR, rm:DIR or openai:MODEL, got 'gpt4'");
+    r = run("label", "--prompts", prompts.toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
+    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --prompts needs --policy (the model that samples the pairs)");
+    r = run("label", "--pairs", tmp.resolve("missing.jsonl").toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
+    assertThat(r.err).contains("does not exist").doesNotContain("Exception");
+    r = run("label", "--pairs", pairs.toString(), "--judge", "openai:judge-model", "--output", tmp.resolve("x.jsonl").toString());
+    if (System.getenv("OPENAI_BASE_URL") == null) assertThat(r.err).contains("set OPENAI_BASE_URL");
+  }
+}
