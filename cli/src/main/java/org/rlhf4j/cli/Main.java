@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, DemoCommand.class,
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
         DpoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
-        LabelCommand.class})
+        LabelCommand.class, CaiCommand.class, RedteamCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,7 +20,7 @@ public final class Main implements Runnable {
     // Bad input gets one line naming the problem and a non-zero exit, never a stack trace.
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      cmd.getErr().println("rlhf4j " + cmd.getCommandName() + ": error: " + msg);
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + msg); // "rlhf4j cai label: error: ..."
       if (System.getenv("RLHF4J_DEBUG") != null) ex.printStackTrace(cmd.getErr());
       return ex instanceof UserError ? 2 : 1;
     });

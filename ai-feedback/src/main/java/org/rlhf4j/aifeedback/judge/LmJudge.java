@@ -8,9 +8,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.aifeedback.Responses;
 import org.rlhf4j.models.CausalLM;
-import org.rlhf4j.models.generate.Generation;
-import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.models.tokenizer.ChatTemplate;
 import org.rlhf4j.models.tokenizer.Tokenizer;
@@ -67,7 +66,6 @@ public final class LmJudge implements Judge {
   private final Options opts;
   private final String name;
   private final ChatTemplate chatTemplate; // null: plain text
-  private final String bos;
 
   public LmJudge(CausalLM model, Tokenizer tok, JudgeTemplate template, Options opts, String name) {
     this.model = model;
@@ -76,7 +74,6 @@ public final class LmJudge implements Judge {
     this.opts = opts;
     this.name = name;
     this.chatTemplate = template.chat() ? tok.chatTemplate().orElse(null) : null;
-    this.bos = tok.bosToken().orElse("");
   }
 
   @Override public List<Verdict> compare(List<Comparison> items) {
@@ -104,18 +101,8 @@ public final class LmJudge implements Judge {
 
   /** Greedy reasoning after each request + the chain-of-thought prefix. */
   private List<String> reason(List<String> requests) {
-    List<long[]> prompts = new ArrayList<>();
-    for (String r : requests) prompts.add(toLongs(encode(r + opts.cot().prefix())));
-    SamplingConfig greedy = SamplingConfig.greedy(opts.cot().maxTokens(), tok.stopIds());
-    List<String> out = new ArrayList<>();
-    for (int start = 0; start < prompts.size(); start += opts.batchSize()) {
-      Generation g = Generator.generate(model, prompts.subList(start, Math.min(prompts.size(), start + opts.batchSize())), tok.padId(), greedy);
-      for (long[] ids : g.outputIds()) {
-        int n = ids.length > 0 && tok.stopIds().contains((int) ids[ids.length - 1]) ? ids.length - 1 : ids.length;
-        out.add(tok.decode(Arrays.stream(ids, 0, n).mapToInt(l -> (int) l).toArray(), true).strip());
-      }
-    }
-    return out;
+    List<long[]> prompts = requests.stream().map(r -> Responses.encode(tok, r + opts.cot().prefix())).toList();
+    return Responses.generate(model, tok, prompts, SamplingConfig.greedy(opts.cot().maxTokens(), tok.stopIds()), opts.batchSize());
   }
 
   /**
@@ -222,9 +209,7 @@ public final class LmJudge implements Judge {
     return model.logits(hidden.narrow(1, t - m, m)).to(torch.ScalarType.Float);                          // (B, n, V)
   }
 
-  private int[] encode(String text) {
-    return tok.encode(text, bos.isEmpty() || !text.startsWith(bos));
-  }
+  private int[] encode(String text) { return Responses.tokens(tok, text); }
 
   private static String joinSpace(String before, String after) {
     return before.isEmpty() || Character.isWhitespace(before.charAt(before.length() - 1)) ? after : " " + after;

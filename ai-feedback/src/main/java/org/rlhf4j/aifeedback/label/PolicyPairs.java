@@ -3,11 +3,10 @@ package org.rlhf4j.aifeedback.label;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.rlhf4j.aifeedback.Responses;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.Text;
 import org.rlhf4j.models.CausalLM;
-import org.rlhf4j.models.generate.Generation;
-import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.training.batch.Encoder;
@@ -55,15 +54,6 @@ public final class PolicyPairs implements PairSource {
 
   private List<String> respond(List<long[]> prompts, long seed) {
     SamplingConfig cfg = SamplingConfig.sample(sampling.maxNewTokens(), sampling.temperature(), 0, sampling.topP(), seed, tok.stopIds());
-    Generation g = Generator.generate(policy, prompts, tok.padId(), cfg);
-    List<String> out = new ArrayList<>();
-    for (long[] r : g.outputIds()) out.add(decode(tok, r));
-    return out;
-  }
-
-  /** Response text of generated ids: the stop token and special tokens dropped, outer spaces stripped. */
-  public static String decode(Tokenizer tok, long[] ids) {
-    int n = ids.length > 0 && tok.stopIds().contains((int) ids[ids.length - 1]) ? ids.length - 1 : ids.length;
-    return tok.decode(Arrays.stream(ids, 0, n).mapToInt(l -> (int) l).toArray(), true).strip();
+    return Responses.generate(policy, tok, prompts, cfg, prompts.size());
   }
 }
