@@ -42,9 +42,9 @@ public final class CaiCritiqueReviseCommand implements Callable<Integer> {
     List<Content> prompts;
     List<String> initial = null;
     if (input.prompts != null) {
-      prompts = DataFiles.readPrompts(LabelCommand.existing(input.prompts));
+      prompts = DataFiles.readPrompts(PairFlags.existing(input.prompts));
     } else {
-      List<PromptCompletion> rows = DataFiles.readPromptCompletions(LabelCommand.existing(input.responses));
+      List<PromptCompletion> rows = DataFiles.readPromptCompletions(PairFlags.existing(input.responses));
       prompts = rows.stream().map(PromptCompletion::prompt).toList();
       initial = rows.stream().map(r -> Comparison.responseText(r.completion())).toList();
     }

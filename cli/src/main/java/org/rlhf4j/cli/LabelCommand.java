@@ -5,20 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.rlhf4j.aifeedback.judge.Judge;
+import java.util.function.UnaryOperator;
 import org.rlhf4j.aifeedback.judge.JudgeException;
 import org.rlhf4j.aifeedback.label.LabelReport;
 import org.rlhf4j.aifeedback.label.Labeller;
 import org.rlhf4j.aifeedback.label.PairSource;
-import org.rlhf4j.aifeedback.label.PolicyPairs;
-import org.rlhf4j.data.Content;
-import org.rlhf4j.data.format.DataFiles;
-import org.rlhf4j.data.format.DataFormatException;
-import org.rlhf4j.models.tokenizer.Tokenizer;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,72 +24,33 @@ import picocli.CommandLine.Option;
         "Output: a preference file for `rlhf4j reward` / `rlhf4j dpo` (chosen = the judge's pick, chosen_probability = its "
             + "probability), resumable (rows already there are skipped), and OUTPUT.report.json (position bias, agreement)."})
 public final class LabelCommand implements Callable<Integer> {
-  @ArgGroup(exclusive = true, multiplicity = "1") Input input;
-  @Option(names = "--policy", description = "With --prompts: the policy folder that samples two responses per prompt.") Path policy;
+  @Mixin PairFlags pairFlags;
   @Option(names = "--output", required = true, description = "Preference file to write (JSON Lines; appended to when resuming).") Path output;
   @Option(names = "--criterion", description = "What the judge is asked to prefer (default: the template's own question).") String criterion;
   @Option(names = "--batch-size", defaultValue = "32", description = "Pairs per step (default ${DEFAULT-VALUE}).") int batchSize;
-  @Option(names = "--max-new-tokens", defaultValue = "64", description = "With --policy: response length (default ${DEFAULT-VALUE}).") int maxNewTokens;
-  @Option(names = "--temperature", defaultValue = "1.0", description = "With --policy: sampling temperature (default ${DEFAULT-VALUE}).") double temperature;
-  @Option(names = "--top-p", defaultValue = "1.0", description = "With --policy: nucleus (default ${DEFAULT-VALUE}).") double topP;
-  @Option(names = "--seed", defaultValue = "1", description = "With --policy: sampling seed (default ${DEFAULT-VALUE}).") long seed;
   @Mixin JudgeFlags judgeFlags;
 
-  static final class Input {
-    @Option(names = "--pairs", required = true, description = "Pairs to label (JSONL/JSON).") Path pairs;
-    @Option(names = "--prompts", required = true, description = "Prompts (JSONL/JSON records with a \"prompt\"); needs --policy.") Path prompts;
+  @Override public Integer call() throws IOException {
+    return label("label", pairFlags, judgeFlags, output, batchSize, s -> criterion == null ? s : s.map(i -> i.under(null, criterion)));
   }
 
-  @Override public Integer call() throws IOException {
-    Labeller.Options opts = options(batchSize, judgeFlags);
-    Tokenizer policyTok = null;
+  /** The shared body of label and cai label: pairs, judge, labelling, report. */
+  static int label(String command, PairFlags pairs, JudgeFlags judge, Path output, int batchSize, UnaryOperator<PairSource> criteria)
+      throws IOException {
+    if (batchSize < 1) throw new UserError("--batch-size must be >= 1, got " + batchSize);
+    Labeller.Options opts = new Labeller.Options(batchSize, judge.averaging());
     try {
-      PairSource source;
-      if (input.pairs != null) {
-        source = pairs(input.pairs);
-      } else {
-        if (policy == null) throw new UserError("--prompts needs --policy (the model that samples the pairs)");
-        List<Content> prompts = DataFiles.readPrompts(existing(input.prompts));
-        policyTok = Settings.tokenizer(policy);
-        source = new PolicyPairs(Settings.model(policy).requiresGrad(false), policyTok, prompts,
-            new PolicyPairs.Sampling(maxNewTokens, temperature, topP, seed));
-      }
-      if (criterion != null) source = source.map(i -> i.under(null, criterion));
-      Judge judge = judgeFlags.build();
-      LabelReport r = Labeller.run(judge, source, output, opts, new ConsoleProgress(System.err));
+      PairSource source = criteria.apply(pairs.source());
+      LabelReport r = Labeller.run(judge.build(), source, output, opts, new ConsoleProgress(System.err));
       Path report = writeReport(output, r.toJson());
-      System.out.println(summary("label", r) + "; report " + report);
+      System.out.println(summary(command, r) + "; report " + report);
       return 0;
     } catch (JudgeException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     } finally {
-      judgeFlags.close();
-      if (policyTok != null) policyTok.close();
+      judge.close();
+      pairs.close();
     }
-  }
-
-  static Labeller.Options options(int batchSize, JudgeFlags j) {
-    if (batchSize < 1) throw new UserError("--batch-size must be >= 1, got " + batchSize);
-    return new Labeller.Options(batchSize, j.averaging());
-  }
-
-  /** Unlabelled pairs, or a preference file (its labels become the reference). */
-  static PairSource pairs(Path file) {
-    existing(file);
-    try {
-      return PairSource.unlabelled(DataFiles.readResponsePairs(file));
-    } catch (DataFormatException unlabelled) {
-      try {
-        return PairSource.labelled(DataFiles.readPreferences(file));
-      } catch (DataFormatException labelled) {
-        throw new UserError(file + ": neither unlabelled pairs {prompt, response_a, response_b} nor preferences: " + labelled.getMessage());
-      }
-    }
-  }
-
-  static Path existing(Path file) {
-    if (!Files.isRegularFile(file)) throw new UserError("input file " + file + " does not exist");
-    return file;
   }
 
   /** OUTPUT.report.json beside the output (labels.jsonl -> labels.report.json). */

@@ -39,7 +39,7 @@ public final class RedteamEvalCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     try (Tokenizer tok = Settings.tokenizer(policy)) {
-      List<Attack> all = Attacks.read(LabelCommand.existing(attacks));
+      List<Attack> all = Attacks.read(PairFlags.existing(attacks));
       CausalLM model = Settings.model(policy).requiresGrad(false);
       Encoder enc = new Encoder(tok);
       RedTeam.Responder responder = batch -> Responses.generate(model, tok,

@@ -20,8 +20,8 @@ public final class RedteamGenerateCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     try {
-      List<AttackTemplate> t = templates == null ? Attacks.builtIn() : Attacks.load(LabelCommand.existing(templates));
-      List<Attack> attacks = Attacks.generate(Attacks.readSeeds(LabelCommand.existing(seeds)), t);
+      List<AttackTemplate> t = templates == null ? Attacks.builtIn() : Attacks.load(PairFlags.existing(templates));
+      List<Attack> attacks = Attacks.generate(Attacks.readSeeds(PairFlags.existing(seeds)), t);
       Attacks.write(output, attacks);
       System.out.printf("redteam generate: %d attacks from %d templates in %s%n", attacks.size(), t.size(), output);
       return 0;
