@@ -23,6 +23,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--ppo-lr", description = "PPO learning rate (default: per mode).") Double ppoLr;
   @Option(names = "--dpo-steps", description = "DPO optimizer steps of 16 pairs (default: 100, one epoch; --quick: 12).") Integer dpoSteps;
   @Option(names = "--dpo-beta", description = "DPO beta (default 0.1).") Double dpoBeta;
+  @Option(names = "--dpo-loss-type", description = "The DPO stage's preference loss, a TRL loss_type (default sigmoid; "
+      + "e.g. ipo, robust, bco_pair, apo_zero, simpo, orpo: see rlhf4j dpo --help).") String dpoLossType;
 
   @Override public Integer call() throws Exception {
     DemoConfig cfg = quick ? DemoConfig.quick(output, seed, hackable) : DemoConfig.defaults(output, seed, hackable);
@@ -30,6 +32,13 @@ public final class DemoCommand implements Callable<Integer> {
         ppoKl != null ? ppoKl : cfg.ppoKlCoef(),
         ppoLr != null ? ppoLr : cfg.ppoLr());
     cfg = cfg.withDpo(dpoSteps != null ? dpoSteps : cfg.dpoSteps(), dpoBeta != null ? dpoBeta : cfg.dpoBeta());
+    if (dpoLossType != null) {
+      try {
+        cfg = cfg.withDpoLoss(dpoLossType);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--dpo-loss-type: " + e.getMessage());
+      }
+    }
     new DemoPipeline(cfg, System.out).run();
     return 0;
   }

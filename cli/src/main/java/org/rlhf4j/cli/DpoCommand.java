@@ -29,8 +29,6 @@ import picocli.CommandLine.Option;
 public final class DpoCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("loss_type", "loss_weights", "beta", "label_smoothing", "simpo_gamma",
       "precompute_ref_log_probs");
-  static final List<String> LOSS_TYPES = List.of("sigmoid", "ipo", "cdpo", "hinge", "robust", "bco_pair", "apo_zero",
-      "apo_down", "nca_pair", "sppo_hard", "exo_pair", "aot", "aot_pair", "aot_unpaired", "simpo", "orpo", "sft");
 
   @Mixin TrainFlags flags;
   @Option(names = "--loss-type", split = ",", description = "One loss type or a comma-separated list (default sigmoid).")
@@ -73,33 +71,12 @@ public final class DpoCommand implements Callable<Integer> {
     List<String> types = c.strings("loss_type", List.of("sigmoid"));
     List<Double> weights = c.has("loss_weights") ? c.numbers("loss_weights") : null;
     try {
-      return DpoVariants.mix(types.stream().map(t -> variant(t, c)).toList(), weights);
+      Double smoothing = c.has("label_smoothing") ? c.number("label_smoothing", 0) : null;
+      Double gamma = c.has("simpo_gamma") ? c.number("simpo_gamma", 0) : null;
+      double beta = c.number("beta", 0.1);
+      return DpoVariants.mix(types.stream().map(t -> DpoVariants.named(t, beta, smoothing, gamma)).toList(), weights);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  private static DpoLoss.Variant variant(String type, Settings c) {
-    double beta = c.number("beta", 0.1);
-    double smoothing = c.number("label_smoothing", 0);
-    return switch (type.trim().toLowerCase(Locale.ROOT)) {
-      case "sigmoid" -> smoothing > 0 ? new DpoLoss.Conservative(beta, smoothing) : new DpoLoss.Sigmoid(beta);
-      case "ipo" -> new DpoLoss.Ipo(beta);
-      case "cdpo", "conservative" -> new DpoLoss.Conservative(beta, c.number("label_smoothing", 0.1));
-      case "hinge" -> new DpoLoss.Hinge(beta);
-      case "robust" -> new DpoVariants.Robust(beta, smoothing);
-      case "bco_pair" -> new DpoVariants.BcoPair(beta);
-      case "apo_zero" -> new DpoVariants.ApoZero(beta);
-      case "apo_down" -> new DpoVariants.ApoDown(beta);
-      case "nca_pair" -> new DpoVariants.NcaPair(beta);
-      case "sppo_hard" -> new DpoVariants.SppoHard(beta);
-      case "exo_pair" -> new DpoVariants.ExoPair(beta, c.number("label_smoothing", 1e-3));
-      case "aot" -> new DpoVariants.Aot(beta, smoothing);
-      case "aot_pair", "aot_unpaired" -> new DpoVariants.AotPair(beta, smoothing);
-      case "simpo" -> new DpoVariants.SimPo(beta, c.number("simpo_gamma", 0.5));
-      case "orpo" -> new DpoVariants.Orpo(beta);
-      case "sft" -> new DpoVariants.Sft(beta);
-      default -> throw new UserError("loss_type must be one of " + String.join(", ", LOSS_TYPES) + "; got '" + type + "'");
-    };
   }
 }

@@ -1,6 +1,8 @@
 package org.rlhf4j.demo.pipeline;
 
 import java.nio.file.Path;
+import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.loss.DpoVariants;
 
 /**
  * Sizes and switches of one demo run. {@link #defaults} takes under 6 minutes on a 2-core laptop
@@ -11,7 +13,7 @@ public record DemoConfig(
     int hidden, int layers, int heads, int kvHeads, int intermediate,
     int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
     int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
-    double ppoKlCoef, double ppoLr, double dpoBeta) {
+    double ppoKlCoef, double ppoLr, double dpoBeta, String dpoLossType) {
 
   public DemoConfig {
     if (output == null) throw new IllegalArgumentException("output directory is required");
@@ -24,6 +26,8 @@ public record DemoConfig(
     if (!(ppoKlCoef >= 0)) throw new IllegalArgumentException("ppoKlCoef must be >= 0");
     if (!(ppoLr > 0)) throw new IllegalArgumentException("ppoLr must be > 0");
     if (!(dpoBeta > 0)) throw new IllegalArgumentException("dpoBeta must be > 0");
+    if (dpoLossType == null) dpoLossType = "sigmoid";
+    DpoVariants.named(dpoLossType, dpoBeta, null, null); // a clear error for an unknown name
   }
 
   /**
@@ -33,7 +37,7 @@ public record DemoConfig(
    */
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1);
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid");
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
@@ -45,15 +49,25 @@ public record DemoConfig(
   public DemoConfig withPpo(int iterations, int batch, double klCoef, double lr) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, batch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, klCoef, lr, dpoBeta);
+        maxNewTokens, klCoef, lr, dpoBeta, dpoLossType);
   }
 
   /** The same run with other DPO settings (optimizer steps, beta). */
   public DemoConfig withDpo(int steps, double beta) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, steps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, beta);
+        maxNewTokens, ppoKlCoef, ppoLr, beta, dpoLossType);
   }
+
+  /** The same run with another preference loss for the DPO stage (a TRL loss_type name, e.g. simpo or ipo). */
+  public DemoConfig withDpoLoss(String lossType) {
+    return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, lossType);
+  }
+
+  /** The DPO stage's loss: {@link #dpoLossType} with {@link #dpoBeta} and TRL's other defaults. */
+  public DpoLoss.Variant dpoLoss() { return DpoVariants.named(dpoLossType, dpoBeta, null, null); }
 
   /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
   static final int STAGE_FORMAT = 1;
@@ -73,13 +87,14 @@ public record DemoConfig(
       case "sft" -> sft;
       case "reward" -> prefs + " reward=" + rewardSteps;
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
-      case "dpo" -> prefs + " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta);
+      case "dpo" -> prefs + " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta)
+          + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());
       default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
     };
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1);
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid");
   }
 }

@@ -15,7 +15,6 @@ import org.rlhf4j.training.dpo.DpoPair;
 import org.rlhf4j.training.dpo.DpoTrainer;
 import org.rlhf4j.training.optim.Schedule;
 import org.rlhf4j.training.loop.TrainConfig;
-import org.rlhf4j.training.loss.DpoLoss;
 import org.rlhf4j.training.loss.KlController;
 import org.rlhf4j.training.loss.KlEstimator;
 import org.rlhf4j.training.ppo.PpoConfig;
@@ -69,12 +68,12 @@ final class PolicyStages {
     return PpoTrainer.run(policy, reference, null, proxy, ids, tok.padId(), pc, hook);
   }
 
-  /** DPO (sigmoid) from the SFT policy on the filtered rater pairs. */
+  /** DPO (sigmoid, or the configured preference loss) from the SFT policy on the filtered rater pairs. */
   static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
     TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(Math.max(1, cfg.dpoSteps() / 4))
         .keepCheckpoints(1).resume(true).build();
-    DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(cfg.dpoBeta())).withBatchSize(16).withPrecomputeReference(true)
+    DpoConfig dc = DpoConfig.defaults(dir).withVariant(cfg.dpoLoss()).withBatchSize(16).withPrecomputeReference(true)
         .withMaxLength(64).withTrain(t);
     List<DpoPair> dp = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {

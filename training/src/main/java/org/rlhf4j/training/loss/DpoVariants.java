@@ -258,6 +258,38 @@ public final class DpoVariants {
     return new Mixture(parts);
   }
 
+  /** TRL's loss_type names {@link #named} knows (aot_unpaired is TRL's newer name for aot_pair). */
+  public static final List<String> NAMES = List.of("sigmoid", "ipo", "cdpo", "hinge", "robust", "bco_pair", "apo_zero",
+      "apo_down", "nca_pair", "sppo_hard", "exo_pair", "aot", "aot_pair", "aot_unpaired", "simpo", "orpo", "sft");
+
+  /**
+   * The variant TRL calls {@code type}, with TRL's parameter names: beta, label_smoothing (null:
+   * 0, or 0.1 for cdpo and 1e-3 for exo_pair; sigmoid with label_smoothing > 0 is cDPO, as in
+   * TRL before 0.29) and simpo_gamma (null: 0.5). Unknown names are a clear error listing {@link #NAMES}.
+   */
+  public static DpoLoss.Variant named(String type, double beta, Double labelSmoothing, Double simpoGamma) {
+    double ls = labelSmoothing == null ? 0 : labelSmoothing;
+    return switch (type.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "sigmoid" -> ls > 0 ? new DpoLoss.Conservative(beta, ls) : new DpoLoss.Sigmoid(beta);
+      case "ipo" -> new DpoLoss.Ipo(beta);
+      case "cdpo", "conservative" -> new DpoLoss.Conservative(beta, labelSmoothing == null ? 0.1 : ls);
+      case "hinge" -> new DpoLoss.Hinge(beta);
+      case "robust" -> new Robust(beta, ls);
+      case "bco_pair" -> new BcoPair(beta);
+      case "apo_zero" -> new ApoZero(beta);
+      case "apo_down" -> new ApoDown(beta);
+      case "nca_pair" -> new NcaPair(beta);
+      case "sppo_hard" -> new SppoHard(beta);
+      case "exo_pair" -> new ExoPair(beta, labelSmoothing == null ? 1e-3 : ls);
+      case "aot" -> new Aot(beta, ls);
+      case "aot_pair", "aot_unpaired" -> new AotPair(beta, ls);
+      case "simpo" -> new SimPo(beta, simpoGamma == null ? 0.5 : simpoGamma);
+      case "orpo" -> new Orpo(beta);
+      case "sft" -> new Sft(beta);
+      default -> throw new IllegalArgumentException("loss_type must be one of " + String.join(", ", NAMES) + "; got '" + type + "'");
+    };
+  }
+
   private static void smoothing(double labelSmoothing) {
     if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
       throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5), got " + labelSmoothing);

@@ -192,5 +192,12 @@ class DpoVariantsTest {
     assertThatThrownBy(() -> new SimPo(0.1, -1)).hasMessageContaining("gamma");
     assertThatThrownBy(() -> new DpoVariants.Part(simpo, -1)).hasMessageContaining("weight");
     assertThatThrownBy(() -> new DpoVariants.Mixture(List.of())).hasMessageContaining("at least one");
+    // TRL's names and defaults
+    assertThat(DpoVariants.named("simpo", 2.0, null, null)).isEqualTo(new SimPo(2.0, 0.5));
+    assertThat(DpoVariants.named("exo_pair", 0.1, null, null)).isEqualTo(new ExoPair(0.1, 1e-3));
+    assertThat(DpoVariants.named("sigmoid", 0.1, 0.2, null)).isEqualTo(new DpoLoss.Conservative(0.1, 0.2));
+    assertThat(DpoVariants.named(" AOT_UNPAIRED ", 0.1, null, null)).isEqualTo(new AotPair(0.1, 0));
+    for (String n : DpoVariants.NAMES) assertThat(DpoVariants.named(n, 0.1, null, null)).as(n).isNotNull();
+    assertThatThrownBy(() -> DpoVariants.named("kto", 0.1, null, null)).hasMessageContaining("loss_type must be one of");
   }
 }
