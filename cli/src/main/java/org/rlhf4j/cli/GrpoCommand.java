@@ -11,22 +11,33 @@ import picocli.CommandLine.Option;
 /** {@code rlhf4j grpo}: group relative policy optimisation against a reward model (TRL GRPOTrainer defaults). */
 @Command(name = "grpo", mixinStandardHelpOptions = true,
     description = {"GRPO: k samples per prompt, advantages normalised within each group, clipped loss, optional k3 KL "
-        + "term (beta, default 0 as TRL).", "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
+        + "term (beta, default 0 as TRL: no reference model is loaded).",
+        "Loss types (TRL loss_type): bnpo (default), dapo, grpo, dr_grpo, and gspo (sequence-level importance ratio, "
+            + "epsilon 3e-4/4e-4); --epsilon-high for DAPO's clip-higher.",
+        "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
 public final class GrpoCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "beta",
       "num_generations", "num_iterations", "num_mini_batches", "missing_eos_penalty", "epsilon", "epsilon_high",
-      "scale_rewards", "ref_dtype");
+      "scale_rewards", "ref_dtype", "loss_type", "importance_sampling_level");
 
   @Mixin TrainFlags flags;
   @Mixin PpoCommand.RlFlags rl;
   @Option(names = "--k", description = "Completions per prompt (num_generations, default 8).") Integer k;
   @Option(names = "--beta", description = "KL-to-reference weight (default 0.0).") Double beta;
+  @Option(names = "--loss-type", description = "grpo, bnpo (default), dapo, dr_grpo or gspo.") String lossType;
+  @Option(names = "--epsilon", description = "Lower clip bound epsilon (default 0.2; gspo 3e-4).") Double epsilon;
+  @Option(names = "--epsilon-high", description = "Upper clip bound (default: epsilon; DAPO uses 0.28; gspo 4e-4).") Double epsilonHigh;
+  @Option(names = "--importance-sampling-level", description = "token (default) or sequence (GSPO).") String importanceLevel;
 
   @Override public Integer call() throws IOException {
     Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     c.put("num_generations", k);
     c.put("beta", beta);
-    return RlooCommand.run(c, GroupConfig.grpo(c.path("output")), "grpo");
+    c.put("loss_type", lossType);
+    c.put("epsilon", epsilon);
+    c.put("epsilon_high", epsilonHigh);
+    c.put("importance_sampling_level", importanceLevel);
+    return RlooCommand.run(c, GroupConfig.grpo(c.path("output")), "grpo", true);
   }
 }

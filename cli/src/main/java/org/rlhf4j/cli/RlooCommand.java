@@ -30,23 +30,19 @@ public final class RlooCommand implements Callable<Integer> {
     Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     c.put("num_generations", k);
-    return run(c, GroupConfig.rloo(c.path("output")), "rloo");
+    return run(c, GroupConfig.rloo(c.path("output")), "rloo", false);
   }
 
   /** Shared by rloo and grpo: the group config from settings over defaults {@code d}, then training. */
-  static int run(Settings c, GroupConfig d, String name) throws IOException {
+  static int run(Settings c, GroupConfig d, String name, boolean grpo) throws IOException {
     GroupConfig built;
     try {
-      boolean grpo = d.advantage() instanceof GroupConfig.Grpo;
-      double eps = c.number("epsilon", d.loss().epsLow());
-      double beta = grpo ? c.number("beta", c.number("kl_coef", d.loss().beta())) : 0.0;
       GroupConfig.Advantage adv = grpo ? new GroupConfig.Grpo(new GroupAdvantages.GrpoConfig(c.bool("scale_rewards", true), 1e-4))
           : d.advantage();
       built = d.with(c.integer("max_steps", d.iterations()), c.integer("batch_size", d.promptsPerIteration()),
               c.integer("num_generations", d.k()), c.integer("response_length", d.maxNewTokens()))
           .withSampling(c.number("temperature", d.temperature()), Set.of(), c.number("missing_eos_penalty", 0))
-          .withObjective(adv, grpo ? 0.0 : c.number("kl_coef", d.klCoef()),
-              new GrpoLoss.Config(eps, c.number("epsilon_high", eps), beta, d.loss().aggregation()))
+          .withObjective(adv, grpo ? 0.0 : c.number("kl_coef", d.klCoef()), loss(c, d, grpo))
           .withUpdates(c.integer(grpo ? "num_iterations" : "num_ppo_epochs", d.epochs()), c.integer("num_mini_batches", d.numMiniBatches()))
           .withTrain(c.trainConfig(d.train()));
     } catch (IllegalArgumentException e) {
@@ -66,5 +62,29 @@ public final class RlooCommand implements Callable<Integer> {
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
     }
     return 0;
+  }
+
+  /**
+   * The clipped loss: TRL's loss_type (grpo, bnpo, dapo, dr_grpo; gspo = grpo with sequence-level
+   * ratios and GSPO's epsilon 3e-4 / 4e-4), epsilon / epsilon_high (clip-higher),
+   * importance_sampling_level (token or sequence) and beta (GRPO only).
+   */
+  static GrpoLoss.Config loss(Settings c, GroupConfig d, boolean grpo) {
+    String type = c.string("loss_type", "").trim().toLowerCase(Locale.ROOT);
+    boolean gspo = type.equals("gspo");
+    double eps = c.number("epsilon", gspo ? 3e-4 : d.loss().epsLow());
+    double epsHigh = c.number("epsilon_high", gspo && !c.has("epsilon") ? 4e-4 : eps);
+    double beta = grpo ? c.number("beta", c.number("kl_coef", d.loss().beta())) : 0.0;
+    GrpoLoss.Aggregation agg = switch (type) {
+      case "" -> d.loss().aggregation();
+      case "grpo", "gspo" -> new GrpoLoss.SequenceMean();
+      case "bnpo" -> new GrpoLoss.TokenMean();
+      case "dapo" -> new GrpoLoss.GlobalTokenMean();
+      case "dr_grpo" -> new GrpoLoss.FixedLength(c.integer("response_length", d.maxNewTokens()));
+      default -> throw new UserError("loss_type must be grpo, dr_grpo, dapo, bnpo or gspo; got '" + c.string("loss_type", "") + "'");
+    };
+    GrpoLoss.ImportanceLevel level = gspo ? GrpoLoss.ImportanceLevel.SEQUENCE
+        : c.choice("importance_sampling_level", GrpoLoss.ImportanceLevel.class, d.loss().importance());
+    return new GrpoLoss.Config(eps, epsHigh, beta, agg, level);
   }
 }

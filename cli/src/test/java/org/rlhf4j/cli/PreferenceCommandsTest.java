@@ -90,6 +90,20 @@ class PreferenceCommandsTest {
     assertThat(Files.readAllLines(out.resolve("best_of_n.jsonl"))).hasSize(2);
   }
 
+  @Test void grpoLossTypes() throws Exception {
+    String[] common = {"grpo", "--model", model.toString(), "--data", prompts.toString(), "--reward-model", rm.toString(),
+        "--max-steps", "1", "--batch-size", "2", "--max-new-tokens", "4", "--k", "2"};
+    Path gspo = tmp.resolve("gspo");
+    assertThat(run(concat(common, new String[] {"--output", gspo.toString(), "--loss-type", "gspo"}))).isZero();
+    assertThat(Files.readString(gspo.resolve(Settings.FILE))).contains("loss_type");
+    Path dr = tmp.resolve("dr_grpo");
+    assertThat(run(concat(common, new String[] {"--output", dr.toString(), "--loss-type", "dr_grpo", "--epsilon-high", "0.28"})))
+        .isZero();
+    assertThat(run(concat(common, new String[] {"--output", tmp.resolve("bad").toString(), "--loss-type", "ppo"}))).isEqualTo(2);
+    assertThat(run(concat(common, new String[] {"--output", tmp.resolve("bad2").toString(), "--importance-sampling-level",
+        "word"}))).isEqualTo(2);
+  }
+
   @Test void badSettingsAreOneLineUserErrors() throws Exception {
     Path cfg = tmp.resolve("bad.yaml");
     Files.writeString(cfg, "bogus_key: 1\n");
