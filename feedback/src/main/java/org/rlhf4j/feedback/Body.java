@@ -1,6 +1,10 @@
 package org.rlhf4j.feedback;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +21,10 @@ import java.util.Set;
 
 /** Reading request bodies: size-limited, JSON objects with typed, validated fields and clear 4xx errors. */
 final class Body {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Deepest nesting a request body may have; content (chat messages) needs 3. */
+  static final int MAX_DEPTH = 100;
+  static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build());
 
   private final JsonNode node;
 
@@ -51,9 +58,12 @@ final class Body {
       JsonNode n = JSON.readTree(raw);
       if (n == null || !n.isObject()) throw new BadRequestResponse("request body must be a JSON object");
       return new Body(n);
+    } catch (StreamConstraintsException e) {
+      throw new BadRequestResponse("JSON nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
-      throw new BadRequestResponse("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+      JsonLocation at = e.getLocation();
+      throw new BadRequestResponse("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+          + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new BadRequestResponse("malformed JSON: " + e.getMessage());
     }
@@ -72,7 +82,7 @@ final class Body {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
     if (!v.isTextual()) throw new BadRequestResponse("field '" + field + "' must be a string");
-    return v.asText();
+    return ContentJson.checkText(v.asText(), field);
   }
 
   String text(String field, int maxLength) {
@@ -94,7 +104,8 @@ final class Body {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
     if (!v.isIntegralNumber()) throw new BadRequestResponse("field '" + field + "' must be an integer");
-    long x = v.asLong();
+    if (!v.canConvertToLong()) throw new BadRequestResponse("field '" + field + "' must be in [" + min + ", " + max + "] but was " + v.asText());
+    long x = v.longValue();
     if (x < min || x > max) throw new BadRequestResponse("field '" + field + "' must be in [" + min + ", " + max + "] but was " + x);
     return x;
   }

@@ -33,7 +33,7 @@ final class ContentJson {
     if (node == null || node.isNull()) throw new BadRequestResponse("field '" + field + "' is required");
     if (node.isTextual()) {
       if (node.asText().length() > MAX_CHARS) throw new BadRequestResponse("field '" + field + "' is longer than " + MAX_CHARS + " characters");
-      return new Text(node.asText());
+      return new Text(checkText(node.asText(), field));
     }
     if (!node.isArray()) throw new BadRequestResponse("field '" + field + "' must be a string or an array of {role, content} messages");
     List<Message> messages = new ArrayList<>();
@@ -42,7 +42,7 @@ final class ContentJson {
         throw new BadRequestResponse("field '" + field + "' must contain only {role, content} messages with string values");
       }
       try {
-        messages.add(new Message(m.get("role").asText(), m.get("content").asText()));
+        messages.add(new Message(checkText(m.get("role").asText(), field), checkText(m.get("content").asText(), field)));
       } catch (IllegalArgumentException e) {
         throw new BadRequestResponse("field '" + field + "': " + e.getMessage());
       }
@@ -52,6 +52,30 @@ final class ContentJson {
   }
 
   static String write(Content content) { return toJson(content).toString(); }
+
+  /**
+   * The text, when a database can store it: no NUL character (PostgreSQL rejects it) and no unpaired surrogate
+   * (it would be stored as '?'); else 400 naming the field.
+   */
+  static String checkText(String s, String field) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch == '\0') throw new BadRequestResponse("field '" + field + "' must not contain the NUL character (U+0000)");
+      if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+      else if (Character.isSurrogate(ch)) throw new BadRequestResponse("field '" + field + "' contains an unpaired surrogate (\\u" + Integer.toHexString(ch) + "), not valid Unicode");
+    }
+    return s;
+  }
+
+  /** Checks every text of {@code content} with {@link #checkText}. */
+  static Content check(Content content, String field) {
+    if (content instanceof Text t) checkText(t.text(), field);
+    else for (Message m : ((Chat) content).messages()) {
+      checkText(m.role(), field);
+      checkText(m.content(), field);
+    }
+    return content;
+  }
 
   static Content read(String json) {
     try {

@@ -91,6 +91,12 @@ final class ItemStore {
     TaskKind kind = p.kind();
     int k = item.responses().size();
     String where = "items[" + index + "]: ";
+    try {
+      ContentJson.check(item.prompt(), "prompt");
+      item.responses().forEach(r -> ContentJson.check(r, "responses"));
+    } catch (HttpResponseException e) {
+      throw new BadRequestResponse(where + e.getMessage());
+    }
     if (k < kind.minResponses() || k > kind.maxResponses()) {
       String range = kind.minResponses() == kind.maxResponses() ? "" + kind.minResponses() : kind.minResponses() + "-" + kind.maxResponses();
       throw new BadRequestResponse(where + "a " + kind.id() + " item needs " + range + " responses but has " + k);

@@ -133,4 +133,58 @@ abstract class HostileScenarios {
     assertError(s.admin.raw("/api/projects/" + project + "/import?format=nope", "application/x-ndjson", body), 400, "format");
     assertThat(s.count("SELECT COUNT(*) FROM items")).isEqualTo(before);
   }
+
+  @Test void jsonNestedAThousandLevelsIs400() {
+    String deep = "{\"itemId\": " + "[".repeat(1000) + "]".repeat(1000) + "}";
+    assertError(rater.post("/api/labels", deep), 400, "nested deeper than");
+    assertError(new Client(s.base).post("/api/login", deep), 400, "nested deeper than");
+    String line = "{\"prompt\": " + "[".repeat(1000) + "]".repeat(1000) + ", \"chosen\": \"a\", \"rejected\": \"b\"}\n";
+    assertError(s.admin.raw("/api/projects/" + project + "/import?format=preferences", "application/x-ndjson", line.getBytes(StandardCharsets.UTF_8)), 400, "upload:1");
+    assertThat(labels()).isZero();
+  }
+
+  @Test void nulCharactersAndUnpairedSurrogatesAre400AndStoreNothing() {
+    long projects = s.count("SELECT COUNT(*) FROM projects");
+    long items = s.count("SELECT COUNT(*) FROM items");
+    assertError(new Client(s.base).post("/api/login", Map.of("username", "r1\u0000", "password", TestServer.PASSWORD)), 400, "NUL");
+    assertError(s.admin.post("/api/projects", Map.of("name", "a\u0000b", "kind", "pairwise")), 400, "'name' must not contain the NUL");
+    assertError(s.admin.post("/api/projects", "{\"name\": \"a\\ud800b\", \"kind\": \"pairwise\"}"), 400, "unpaired surrogate");  // JSON escape
+    assertError(s.admin.post("/api/projects/" + project + "/guidelines", Map.of("body", "rule\u0000")), 400, "NUL");
+    assertError(s.admin.post("/api/projects/" + project + "/items", Map.of("items", List.of(ServiceScenarios.item("p\u0000", null, "a", "b")))), 400, "items[0]");
+    assertError(s.admin.post("/api/projects/" + project + "/items", Map.of("items", List.of(Map.of("prompt", List.of(Map.of("role", "user", "content", "x\u0000")),
+        "responses", List.of("a", "b"))))), 400, "NUL");
+    byte[] jsonl = "{\"prompt\": \"p\\u0000\", \"chosen\": \"a\", \"rejected\": \"b\"}\n".getBytes(StandardCharsets.UTF_8);
+    assertError(s.admin.raw("/api/projects/" + project + "/import?format=preferences", "application/x-ndjson", jsonl), 400, "NUL");
+    assertThat(s.count("SELECT COUNT(*) FROM projects")).isEqualTo(projects);
+    assertThat(s.count("SELECT COUNT(*) FROM items")).isEqualTo(items);
+    assertThat(s.count("SELECT COUNT(*) FROM guidelines")).isZero();
+  }
+
+  @Test void integersBeyond64BitsAreRejectedNeverWrapped() {
+    String huge = "18446744073709551617";  // 2^64 + 1: wraps to 1 as a long
+    assertError(rater.post("/api/labels", "{\"itemId\": " + huge + ", \"idempotencyKey\": \"k\", \"choice\": \"A\"}"), 400, "'itemId' must be in [1, ");
+    assertError(rater.post("/api/labels", "{\"itemId\": -" + huge + ", \"idempotencyKey\": \"k\", \"choice\": \"A\"}"), 400, "'itemId' must be in");
+    assertError(s.admin.post("/api/projects", "{\"name\": \"n\", \"kind\": \"pairwise\", \"ratingsPerItem\": " + huge + "}"), 400, "'ratingsPerItem'");
+    assertError(s.admin.post("/api/projects/" + project + "/uncertainty", "{\"scores\": [{\"itemId\": " + huge + ", \"score\": 1}]}"), 400, "'itemId'");
+    assertThat(labels()).isZero();
+    assertThat(s.count("SELECT COUNT(*) FROM items WHERE scored = 1")).isZero();
+  }
+
+  @Test void invalidUtf8InAnImportIsRejectedWithTheLine() throws Exception {
+    long before = s.count("SELECT COUNT(*) FROM items");
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n\n{\"prompt\": \"caf".getBytes(StandardCharsets.UTF_8));
+    body.write(new byte[] {(byte) 0xE9});  // Latin-1 é
+    body.write("\", \"chosen\": \"a\", \"rejected\": \"b\"}\n".getBytes(StandardCharsets.UTF_8));
+    String url = "/api/projects/" + project + "/import?format=preferences";
+    assertError(s.admin.raw(url, "application/x-ndjson", body.toByteArray()), 400, "upload:3: not valid UTF-8 (byte 0xE9)");
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(body.toByteArray());
+    }
+    assertError(s.admin.raw(url, "application/x-ndjson", gz.toByteArray()), 400, "upload:3: not valid UTF-8");
+    byte[] badJson = "{\"username\": \"r\u00e9\", \"password\": \"x\"}".getBytes(StandardCharsets.ISO_8859_1);
+    assertError(new Client(s.base).raw("/api/login", "application/json", badJson), 400, "malformed JSON");
+    assertThat(s.count("SELECT COUNT(*) FROM items")).isEqualTo(before);
+  }
 }
