@@ -22,11 +22,17 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Database: an SQLite file (default: ${DEFAULT-VALUE}) or postgresql://user:pass@host:port/db.")
   String db;
 
+  @Option(names = "--secure-cookies", description = "Mark the session cookie Secure: set this when the service is reached over HTTPS (e.g. behind a TLS proxy).")
+  boolean secureCookies;
+
+  @Option(names = "--trust-proxy", description = "Take each client's address (for login throttling) from the last X-Forwarded-For hop; only behind a proxy that sets it.")
+  boolean trustProxy;
+
   @Override public Integer call() throws InterruptedException {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     FeedbackServer server;
     try {
-      server = FeedbackServer.start(FeedbackConfig.defaults(port, db).withHost(host), System.getenv("RLHF4J_ADMIN_PASSWORD"), System.out);
+      server = FeedbackServer.start(FeedbackConfig.defaults(port, db).withHost(host).behindProxy(secureCookies, trustProxy), System.getenv("RLHF4J_ADMIN_PASSWORD"), System.out);
     } catch (RuntimeException e) {
       System.err.println("rlhf4j serve: " + e.getMessage());
       return 1;

@@ -1,6 +1,5 @@
 package org.rlhf4j.feedback;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
@@ -36,32 +35,26 @@ final class Auth {
   }
 
   private final Db db;
-  private final int cost;
+  private final Passwords passwords;
+  private final LoginThrottle throttle;
   private final long sessionMillis;
-  private final String dummyHash;
   private record Cached(Principal principal, long expiresAt) {}
 
   private final Map<String, Cached> sessionCache = new ConcurrentHashMap<>();
 
-  Auth(Db db, int bcryptCost, long sessionMillis) {
+  Auth(Db db, FeedbackConfig config) {
     this.db = db;
-    this.cost = bcryptCost;
-    this.sessionMillis = sessionMillis;
-    this.dummyHash = hash("not-a-real-password");
+    this.passwords = new Passwords(config.bcryptCost());
+    this.throttle = new LoginThrottle(config.login(), System::currentTimeMillis);
+    this.sessionMillis = config.sessionMillis();
   }
 
-  String hash(String password) { return BCrypt.withDefaults().hashToString(cost, password.toCharArray()); }
-
-  static boolean verify(String password, String hash) {
-    return BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified;
-  }
-
-  /** Creates a user; 409 when the name is taken. */
+  /** Creates a user; 400 when the name or the password may not be used, 409 when the name is taken. */
   long createUser(String username, String password, String role) {
     if (!ROLES.contains(role)) throw new BadRequestResponse("role must be admin or rater but was '" + role + "'");
-    if (password.length() < 8) throw new BadRequestResponse("password must have at least 8 characters");
     if (!username.matches("[A-Za-z0-9_.@-]{1,64}")) throw new BadRequestResponse("username must be 1-64 letters, digits or _.@-");
-    String h = hash(password);
+    Passwords.checkPolicy(password, username);
+    String h = passwords.hash(password);
     try {
       return db.write(c -> Db.insert(c, "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
           username, h, role, System.currentTimeMillis()));
@@ -76,19 +69,27 @@ final class Auth {
     if (db.read(c -> Db.count(c, "SELECT COUNT(*) FROM users")) > 0) return null;
     boolean generate = envPassword == null || envPassword.isBlank();
     String password = generate ? token().substring(0, 20) : envPassword;
-    createUser("admin", password, "admin");
+    try {
+      createUser("admin", password, "admin");
+    } catch (BadRequestResponse e) {
+      throw new IllegalArgumentException("RLHF4J_ADMIN_PASSWORD: " + e.getMessage());
+    }
     return generate ? password : null;
   }
 
   record Session(String token, Principal principal) {}
 
-  /** Checks the password and opens a session; 401 with one message for any wrong name or password. */
-  Session login(String username, String password) {
+  /**
+   * Checks the password and opens a session; 401 with one message for any wrong name or password, 429 while the
+   * account or the client address must wait after failed logins ({@link LoginThrottle}).
+   */
+  Session login(String username, String password, String address) {
+    LoginThrottle.Attempt attempt = throttle.begin(username, address);
     record Row(long id, String hash, String role) {}
     Row row = db.read(c -> Db.queryOne(c, "SELECT id, password_hash, role FROM users WHERE username = ?",
         rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)), username));
-    boolean ok = verify(password, row == null ? dummyHash : row.hash()) && row != null;
-    if (!ok) throw new UnauthorizedResponse("wrong username or password");
+    if (!passwords.verify(password, row == null ? null : row.hash())) throw new UnauthorizedResponse("wrong username or password");
+    throttle.succeeded(attempt);
     String token = token();
     String csrf = token();
     db.write(c -> Db.update(c, "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
@@ -147,12 +148,21 @@ final class Auth {
     if (p != null) ctx.attribute("principal", p);
   }
 
-  static void setCookie(Context ctx, String token) {
+  static void setCookie(Context ctx, String token, boolean secure) {
     Cookie cookie = new Cookie(COOKIE, token);
     cookie.setHttpOnly(true);
     cookie.setSameSite(SameSite.STRICT);
     cookie.setPath("/");
+    cookie.setSecure(secure || ctx.req().isSecure());
     ctx.cookie(cookie);
+  }
+
+  /** The client's address: the last X-Forwarded-For hop when a trusted proxy sets it, else the connection's. */
+  static String clientAddress(Context ctx, boolean trustProxy) {
+    String forwarded = trustProxy ? ctx.header("X-Forwarded-For") : null;
+    if (forwarded == null || forwarded.isBlank()) return ctx.ip();
+    String[] hops = forwarded.split(",");
+    return hops[hops.length - 1].strip();
   }
 
   static Principal user(Context ctx) {

@@ -24,7 +24,7 @@ public final class FeedbackServer implements AutoCloseable {
   private FeedbackServer(FeedbackConfig config) {
     this.config = config;
     this.db = new Db(config.dbUrl());
-    this.auth = new Auth(db, config.bcryptCost(), config.sessionMillis());
+    this.auth = new Auth(db, config);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = config.maxImportBytes();
@@ -78,7 +78,11 @@ public final class FeedbackServer implements AutoCloseable {
     new QualityRoutes(db, config).register(app);
     new ExportRoutes(db).register(app);
     new Production(db, config).register(app);
-    app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Body.object().put("error", e.getMessage())));
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      String retry = e.getDetails().get("retryAfterSeconds");
+      if (retry != null) ctx.header("Retry-After", retry);
+      ctx.status(e.getStatus()).json(Body.object().put("error", e.getMessage()));
+    });
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
       ctx.status(500).json(Body.object().put("error", "internal error"));

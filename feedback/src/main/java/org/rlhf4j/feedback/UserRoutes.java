@@ -26,8 +26,8 @@ final class UserRoutes {
 
   private void login(Context ctx) {
     Body b = Body.of(ctx, config.maxBodyBytes());
-    Auth.Session s = auth.login(b.text("username", 64), b.text("password", 1000));
-    Auth.setCookie(ctx, s.token());
+    Auth.Session s = auth.login(b.text("username", 64), b.text("password", 1000), Auth.clientAddress(ctx, config.trustProxy()));
+    Auth.setCookie(ctx, s.token(), config.secureCookies());
     ctx.json(Body.object().put("username", s.principal().username()).put("role", s.principal().role()).put("csrfToken", s.principal().csrf()));
   }
 

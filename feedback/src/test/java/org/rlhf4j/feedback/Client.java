@@ -16,7 +16,11 @@ final class Client {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-  record Resp(int status, String body) {
+  record Resp(int status, String body, java.net.http.HttpHeaders headers) {
+    Resp(int status, String body) { this(status, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true)); }
+
+    String header(String name) { return headers.firstValue(name).orElse(null); }
+
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -65,7 +69,7 @@ final class Client {
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       r.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(Auth.COOKIE + "=")).findFirst()
           .ifPresent(h -> cookie = h.substring(Auth.COOKIE.length() + 1, h.indexOf(';') < 0 ? h.length() : h.indexOf(';')));
-      return new Resp(r.statusCode(), r.body());
+      return new Resp(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
