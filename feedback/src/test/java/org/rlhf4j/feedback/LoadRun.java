@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +27,7 @@ final class LoadRun {
   final ConcurrentLinkedQueue<Ack> doneAnswers = new ConcurrentLinkedQueue<>();
   private final AtomicLong acked = new AtomicLong();
   private int minAcks;
+  private CountDownLatch loggedIn;
   private long overtime;
   long[] latencyNanos = new long[0];
   double seconds;
@@ -57,8 +59,25 @@ final class LoadRun {
    * other work), the raters go on until there are, for at most a minute more.
    */
   static LoadRun run(String base, long project, int raters, long millis, double replayProbability, int minAcks) throws InterruptedException {
+    return run(base, project, raters, millis, replayProbability, minAcks, () -> { });
+  }
+
+  /** As above, calling {@code whenLoggedIn} (on another thread) once every rater has logged in. */
+  static LoadRun run(String base, long project, int raters, long millis, double replayProbability, int minAcks, Runnable whenLoggedIn)
+      throws InterruptedException {
     LoadRun run = new LoadRun();
     run.minAcks = minAcks;
+    run.loggedIn = new CountDownLatch(raters);
+    Thread watcher = new Thread(() -> {
+      try {
+        run.loggedIn.await();
+        whenLoggedIn.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "logged-in");
+    watcher.setDaemon(true);
+    watcher.start();
     List<long[]> latencies = new ArrayList<>();
     List<List<Ack>> perRater = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -87,6 +106,7 @@ final class LoadRun {
     int n = 0;
     try {
       login(c, name, deadline + 60_000_000_000L);
+      run.loggedIn.countDown();
       while (run.keepGoing(deadline)) {
         JsonNode next = retry(c, name, () -> c.get("/api/projects/" + project + "/next"), deadline + 60_000_000_000L);
         if (next.path("done").asBoolean()) {
