@@ -36,7 +36,7 @@ public final class DpoCommand implements Callable<Integer> {
   @Option(names = "--loss-weights", split = ",", description = "Weights of the listed loss types (default 1 each).")
   List<Double> lossWeights;
   @Option(names = "--beta", description = "Beta (default 0.1; ORPO's lambda; SimPO's reward scale).") Double beta;
-  @Option(names = "--label-smoothing", description = "cdpo/robust: label-flip probability; exo_pair: epsilon (default 1e-3); aot: smoothing.")
+  @Option(names = "--label-smoothing", description = "cdpo/robust: label-flip probability (default 0.1); exo_pair: epsilon (default 1e-3); aot: smoothing (default 0).")
   Double labelSmoothing;
   @Option(names = "--simpo-gamma", description = "SimPO target reward margin (default 0.5).") Double simpoGamma;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;

@@ -264,8 +264,9 @@ public final class DpoVariants {
 
   /**
    * The variant TRL calls {@code type}, with TRL's parameter names: beta, label_smoothing (null:
-   * 0, or 0.1 for cdpo and 1e-3 for exo_pair; sigmoid with label_smoothing > 0 is cDPO, as in
-   * TRL before 0.29) and simpo_gamma (null: 0.5). Unknown names are a clear error listing {@link #NAMES}.
+   * 0, or the papers' typical values where 0 would make the loss another one: 0.1 for cdpo and
+   * robust, 1e-3 for exo_pair; sigmoid with label_smoothing > 0 is cDPO, as in TRL before 0.29)
+   * and simpo_gamma (null: 0.5). Unknown names are a clear error listing {@link #NAMES}.
    */
   public static DpoLoss.Variant named(String type, double beta, Double labelSmoothing, Double simpoGamma) {
     double ls = labelSmoothing == null ? 0 : labelSmoothing;
@@ -274,7 +275,7 @@ public final class DpoVariants {
       case "ipo" -> new DpoLoss.Ipo(beta);
       case "cdpo", "conservative" -> new DpoLoss.Conservative(beta, labelSmoothing == null ? 0.1 : ls);
       case "hinge" -> new DpoLoss.Hinge(beta);
-      case "robust" -> new Robust(beta, ls);
+      case "robust" -> new Robust(beta, labelSmoothing == null ? 0.1 : ls);
       case "bco_pair" -> new BcoPair(beta);
       case "apo_zero" -> new ApoZero(beta);
       case "apo_down" -> new ApoDown(beta);

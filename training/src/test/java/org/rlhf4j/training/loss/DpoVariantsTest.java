@@ -195,6 +195,8 @@ class DpoVariantsTest {
     // TRL's names and defaults
     assertThat(DpoVariants.named("simpo", 2.0, null, null)).isEqualTo(new SimPo(2.0, 0.5));
     assertThat(DpoVariants.named("exo_pair", 0.1, null, null)).isEqualTo(new ExoPair(0.1, 1e-3));
+    assertThat(DpoVariants.named("robust", 0.1, null, null)).isEqualTo(new Robust(0.1, 0.1)); // 0 would be sigmoid
+    assertThat(DpoVariants.named("robust", 0.1, 0.0, null)).isEqualTo(new Robust(0.1, 0.0));
     assertThat(DpoVariants.named("sigmoid", 0.1, 0.2, null)).isEqualTo(new DpoLoss.Conservative(0.1, 0.2));
     assertThat(DpoVariants.named(" AOT_UNPAIRED ", 0.1, null, null)).isEqualTo(new AotPair(0.1, 0));
     for (String n : DpoVariants.NAMES) assertThat(DpoVariants.named(n, 0.1, null, null)).as(n).isNotNull();
