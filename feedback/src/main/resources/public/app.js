@@ -1,7 +1,9 @@
-// rlhf4j feedback UI. All server text is inserted with textContent (never innerHTML), so it is always escaped.
+// rlhf4j feedback UI: the shared helpers, login and the rater's screens (admin screens: admin.js).
+// All server text is inserted with textContent (never innerHTML), so it is always escaped.
 'use strict';
 const state = { me: null, csrf: null, project: null, item: null, key: null };
 const $ = (id) => document.getElementById(id);
+const VIEWS = ['login-view', 'projects-view', 'task-view', 'admin-view', 'admin-page-view'];
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -23,11 +25,12 @@ async function api(method, path, body) {
 }
 
 function show(view) {
-  for (const v of ['login-view', 'projects-view', 'task-view', 'admin-view']) $(v).hidden = v !== view;
+  for (const v of VIEWS) $(v).hidden = v !== view;
   $('error').textContent = '';
 }
 function fail(e) { $('error').textContent = e.message; }
 function status(text) { $('status').textContent = text; }
+function clearMessages() { status(''); $('error').textContent = ''; }
 
 function contentText(c) {
   if (typeof c === 'string') return c;
@@ -54,11 +57,6 @@ function loggedIn(me) {
   loadProjects().catch(fail);
 }
 
-async function loadKinds() {
-  const kinds = await api('GET', '/api/task-kinds');
-  $('project-kind').replaceChildren(...kinds.map((k) => el('option', { value: k.kind, text: k.description })));
-}
-
 async function loadProjects() {
   const projects = await api('GET', '/api/projects');
   const list = $('projects');
@@ -80,21 +78,31 @@ async function loadProjects() {
   show('projects-view');
 }
 
+function showGuidelines(p) {
+  $('guidelines').textContent = p.guidelines || '(no guidelines yet)';
+  $('guidelines-version').textContent = String(p.guidelinesVersion);
+}
+
 async function openTask(p) {
   state.project = p;
   $('task-title').textContent = p.name;
-  $('guidelines').textContent = p.guidelines || '(no guidelines yet)';
-  $('guidelines-version').textContent = String(p.guidelinesVersion);
+  showGuidelines(p);
   show('task-view');
-  await nextItem();
+  clearMessages();
+  await nextItem('');
 }
 
-async function nextItem() {
-  const item = await api('GET', '/api/projects/' + state.project.id + '/next');
+/** Shows the next item; {@code message} (about the previous one) replaces whatever the status said before. */
+async function nextItem(message) {
+  const item = await api('GET', '/api/projects/' + state.project.id + '/next?progress=true');
   const task = $('task');
   task.replaceChildren();
+  $('error').textContent = '';
+  status(message);
   $('done').hidden = !item.done;
+  $('progress').textContent = item.done ? '' : 'Item ' + item.progress.position + ' of ' + item.progress.total;
   if (item.done) { state.item = null; return; }
+  if (item.guidelinesVersion !== state.project.guidelinesVersion) await refreshGuidelines(message);
   state.item = item; state.key = newKey();
   task.append(el('h3', { text: 'Prompt' }), el('pre', { id: 'prompt', text: contentText(item.prompt) }));
   const responses = el('div', { class: 'responses' });
@@ -106,11 +114,19 @@ async function nextItem() {
   LABEL_CONTROLS[item.labelField](task, item);
 }
 
+async function refreshGuidelines(message) {
+  state.project = await api('GET', '/api/projects/' + state.project.id);
+  showGuidelines(state.project);
+  $('guidelines-box').open = true;
+  status((message ? message + ' ' : '') + 'The guidelines changed (now version ' + state.project.guidelinesVersion + '): please read them again.');
+}
+
 function pairwiseControls(task, item) {
   const actions = el('div', { class: 'actions' });
   if (item.strengthLevels > 0) {
     const sel = el('select', { id: 'strength', 'aria-label': 'How much better' });
-    for (let s = 1; s <= item.strengthLevels; s++) sel.append(el('option', { value: String(s), text: ['', 'slightly', 'clearly', 'much'][s] || String(s) }));
+    const names = item.strengthLevels === 3 ? ['slightly', 'clearly', 'much'] : ['slightly', 'much'];
+    for (let s = 1; s <= item.strengthLevels; s++) sel.append(el('option', { value: String(s), text: names[s - 1] || String(s) }));
     actions.append(el('label', { text: 'How much better: ' }, sel));
   }
   const choose = (pos) => {
@@ -133,11 +149,13 @@ function pairwiseControls(task, item) {
   task.append(actions);
 }
 
+/** One rank select per response, starting empty so that an unread item cannot be submitted as 1..K. */
 function rankSelects(parent, k, idPrefix) {
   for (let pos = 0; pos < k; pos++) {
     const sel = el('select', { id: idPrefix + pos, class: 'rank', 'aria-label': 'Rank of response ' + (pos + 1) });
+    sel.append(el('option', { value: '', text: '—' }));
     for (let r = 1; r <= k; r++) sel.append(el('option', { value: String(r), text: String(r) }));
-    sel.value = String(pos + 1);
+    sel.value = '';
     parent.append(el('label', { text: 'Response ' + (pos + 1) + ' rank: ' }, sel));
   }
 }
@@ -145,6 +163,7 @@ function rankSelects(parent, k, idPrefix) {
 function readRanking(k, idPrefix, indexAt) {
   const ranks = [];
   for (let pos = 0; pos < k; pos++) ranks.push({ index: indexAt(pos), rank: Number($(idPrefix + pos).value) });
+  if (ranks.some((r) => r.rank === 0)) throw new Error('Rank every response (1 = best).');
   if (new Set(ranks.map((r) => r.rank)).size !== k) throw new Error('Give each response a different rank.');
   return ranks.sort((a, b) => a.rank - b.rank).map((r) => r.index);
 }
@@ -170,121 +189,18 @@ function ratingControls(task) {
   task.append(box);
 }
 
+// One entry per label field of a task kind (GET /api/task-kinds): a new kind with a new field adds its controls here.
+const LABEL_CONTROLS = { choice: pairwiseControls, ranking: rankingControls, score: ratingControls };
+
 async function submit(value) {
   try {
     await api('POST', '/api/labels', Object.assign({ itemId: state.item.itemId, idempotencyKey: state.key }, value));
-    status('Saved label for item ' + state.item.itemId + '.');
-    await nextItem();
+    await nextItem('Saved label for item ' + state.item.itemId + '.');
   } catch (e) { fail(e); }
 }
 
-function fmt(x) { return x === null || x === undefined ? 'n/a' : (typeof x === 'number' ? x.toFixed(3) : String(x)); }
-
-async function openAdmin(p) {
-  state.project = p;
-  $('admin-title').textContent = 'Quality: ' + p.name;
-  const q = await api('GET', '/api/projects/' + p.id + '/quality');
-  const tbody = $('agreement').tBodies[0];
-  tbody.replaceChildren();
-  const names = { rawAgreement: 'Raw agreement', cohenKappa: "Cohen's kappa (mean over rater pairs)", fleissKappa: "Fleiss' kappa",
-    krippendorffAlpha: "Krippendorff's alpha (" + q.agreement.alphaDistance + ')' };
-  for (const [k, label] of Object.entries(names)) {
-    tbody.append(el('tr', {}, el('th', { text: label }), el('td', { id: 'stat-' + k, text: fmt(q.agreement[k]) })));
-  }
-  const rbody = $('raters').tBodies[0];
-  rbody.replaceChildren();
-  for (const r of q.raters) {
-    rbody.append(el('tr', {}, el('td', { text: r.rater }), el('td', { text: String(r.labels) }), el('td', { text: String(r.goldLabels) }),
-      el('td', { text: fmt(r.goldAccuracy) }), el('td', { text: fmt(r.majorityAgreement) }), el('td', { text: r.flagged ? 'FLAGGED' : '' })));
-  }
-  $('exports').replaceChildren(...p.exportFormats.map((f) => el('a', { href: '/api/projects/' + p.id + '/export?format=' + f, text: f + '.jsonl ', download: '' })));
-  await loadQueue(p);
-  show('admin-view');
-}
-
-async function loadQueue(p) {
-  const queue = await api('GET', '/api/projects/' + p.id + '/adjudication');
-  const box = $('queue');
-  box.replaceChildren();
-  if (queue.length === 0) box.append(el('p', { id: 'queue-empty', text: 'No low-consensus items.' }));
-  for (const it of queue) {
-    const div = el('div', { class: 'queue-item', id: 'queue-item-' + it.itemId },
-      el('p', { text: 'Item ' + it.itemId + ' — consensus ' + fmt(it.consensus) }), el('pre', { text: contentText(it.prompt) }));
-    it.responses.forEach((r, i) => div.append(el('h4', { text: 'Response ' + String.fromCharCode(65 + i) + ' (index ' + i + ')' }), el('pre', { text: contentText(r) })));
-    div.append(el('p', { text: 'Labels: ' + it.labels.map((l) => l.rater + ' → ' + JSON.stringify(l.value)).join('; ') }));
-    adjudicateControls(div, p, it);
-    box.append(div);
-  }
-}
-
-function adjudicateControls(div, p, it) {
-  const send = (value) => api('POST', '/api/projects/' + p.id + '/items/' + it.itemId + '/adjudicate', Object.assign({ note: 'adjudicated in UI' }, value))
-    .then(() => { status('Adjudicated item ' + it.itemId + '.'); return loadQueue(p); }).catch(fail);
-  const actions = el('div', { class: 'actions' });
-  ADJUDICATION_CONTROLS[p.labelField](actions, p, it, send);
-  div.append(actions);
-}
-
-function adjudicateChoice(actions, p, it, send) {
-  for (const c of ['A', 'B', 'TIE']) {
-    const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + c, text: c === 'TIE' ? 'Final: tie' : 'Final: ' + c + ' is better' });
-    b.addEventListener('click', () => send({ choice: c }));
-    actions.append(b);
-  }
-}
-
-function adjudicateRanking(actions, p, it, send) {
-  rankSelects(actions, it.responses.length, 'adj-rank-' + it.itemId + '-');
-  const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId, text: 'Final ranking' });
-  b.addEventListener('click', () => {
-    try { send({ ranking: readRanking(it.responses.length, 'adj-rank-' + it.itemId + '-', (pos) => pos) }); } catch (e) { fail(e); }
-  });
-  actions.append(b);
-}
-
-function adjudicateScore(actions, p, it, send) {
-  for (let s = 1; s <= 7; s++) {
-    const b = el('button', { type: 'button', id: 'adjudicate-' + it.itemId + '-' + s, text: String(s) });
-    b.addEventListener('click', () => send({ score: s }));
-    actions.append(b);
-  }
-}
-
-// One entry per label field of a task kind (GET /api/task-kinds): a new kind with a new field adds its controls here.
-const LABEL_CONTROLS = { choice: pairwiseControls, ranking: rankingControls, score: ratingControls };
-const ADJUDICATION_CONTROLS = { choice: adjudicateChoice, ranking: adjudicateRanking, score: adjudicateScore };
-
 function onSubmit(id, handler) {
   $(id).addEventListener('submit', (ev) => { ev.preventDefault(); handler().catch(fail); });
-}
-
-function adminForms() {
-  onSubmit('user-form', async () => {
-    await api('POST', '/api/users', { username: $('new-username').value, password: $('new-password').value, role: $('new-role').value });
-    status('Created user ' + $('new-username').value + '.');
-  });
-  onSubmit('project-form', async () => {
-    const r = await api('POST', '/api/projects', { name: $('project-name').value, kind: $('project-kind').value,
-      ratingsPerItem: Number($('project-n').value), goldRate: Number($('project-gold').value), guidelines: $('project-guidelines').value });
-    status('Created project ' + r.id + '.');
-    await loadProjects();
-  });
-  onSubmit('member-form', async () => {
-    await api('POST', '/api/projects/' + state.project.id + '/members', { username: $('member-username').value });
-    status('Added ' + $('member-username').value + ' to the project.');
-  });
-  onSubmit('guidelines-form', async () => {
-    const r = await api('POST', '/api/projects/' + state.project.id + '/guidelines', { body: $('guidelines-text').value });
-    status('Saved guidelines version ' + r.version + '.');
-  });
-  onSubmit('import-form', async () => {
-    const file = $('import-file').files[0];
-    const url = '/api/projects/' + state.project.id + '/import?format=' + encodeURIComponent($('import-format').value) + ($('import-gold').checked ? '&gold=true' : '');
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson', 'X-CSRF-Token': state.csrf }, body: file, credentials: 'same-origin' });
-    const data = await res.json();
-    if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status));
-    status('Imported ' + data.ids.length + ' items.');
-  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -293,8 +209,12 @@ document.addEventListener('DOMContentLoaded', () => {
     ev.preventDefault();
     api('POST', '/api/login', { username: $('username').value, password: $('password').value }).then(loggedIn).catch(fail);
   });
+  onSubmit('password-form', async () => {
+    const r = await api('POST', '/api/me/password', { currentPassword: $('current-password').value, newPassword: $('new-own-password').value });
+    $('current-password').value = ''; $('new-own-password').value = '';
+    status('Password changed' + (r.otherSessionsEnded ? '; ' + r.otherSessionsEnded + ' other session(s) ended.' : '.'));
+  });
   $('logout-button').addEventListener('click', () => api('POST', '/api/logout').then(() => location.reload()).catch(fail));
-  $('back-button').addEventListener('click', () => loadProjects().catch(fail));
-  $('admin-back-button').addEventListener('click', () => loadProjects().catch(fail));
+  $('back-button').addEventListener('click', () => { clearMessages(); loadProjects().catch(fail); });
   start();
 });

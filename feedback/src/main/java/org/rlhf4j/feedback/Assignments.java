@@ -85,6 +85,21 @@ final class Assignments {
     throw new ServiceUnavailableResponse("could not assign an item under heavy contention; try again");
   }
 
+  /**
+   * Where the rater stands, for "item n of m": {@code position} = labels given + 1, {@code total} = that plus the
+   * items still open to the rater besides the current one (fewer later when other raters fill them first).
+   */
+  static ObjectNode progress(Connection c, long projectId, long rater) throws SQLException {
+    Project p = Project.load(c, projectId);
+    long live = System.currentTimeMillis() - TTL_MILLIS;
+    long labelled = Db.count(c, "SELECT COUNT(*) FROM labels WHERE project_id = ? AND rater_id = ?", projectId, rater);
+    long regular = Db.count(c, CANDIDATE.replace("SELECT i.id", "SELECT COUNT(*)").replace(" ORDER BY " + ItemStore.INFORMATIVE_ORDER + " LIMIT 1", ""),
+        projectId, rater, live, p.ratingsPerItem());
+    long gold = p.goldRate() == 0 ? 0 : Db.count(c, "SELECT COUNT(*) FROM items i WHERE i.project_id = ? AND i.gold IS NOT NULL"
+        + " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.rater_id = ?)", projectId, rater);
+    return Body.object().put("position", labelled + 1).put("total", labelled + 1 + regular + gold);
+  }
+
   private static long liveAssignments(Connection c, long item, long live) throws SQLException {
     return Db.count(c, "SELECT COUNT(*) FROM assignments WHERE item_id = ? AND (labelled = 1 OR created_at > ?)", item, live);
   }

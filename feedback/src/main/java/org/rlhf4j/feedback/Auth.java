@@ -1,7 +1,7 @@
 package org.rlhf4j.feedback;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.ConflictResponse;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.ForbiddenResponse;
@@ -11,22 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Users, passwords (bcrypt), sessions with CSRF tokens, and API tokens. Sessions and API tokens are stored
- * as SHA-256 hashes only; a session is a cookie plus a per-session CSRF token that every state-changing
- * request must echo in the {@code X-CSRF-Token} header.
+ * Sessions, API tokens and who is calling. Sessions and API tokens are stored as SHA-256 hashes only. A session is
+ * a cookie plus a CSRF token that every state-changing request must echo in the {@code X-CSRF-Token} header; the
+ * CSRF token is derived from the session token (a hash with its own prefix), so it is stored nowhere. Session
+ * look-ups are cached for a few seconds, so a logout, purge or deactivation reaches every server process that soon.
  */
 final class Auth {
   static final String COOKIE = "rlhf4j_session";
   static final String CSRF_HEADER = "X-CSRF-Token";
   static final Set<String> ROLES = Set.of("admin", "rater");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long PURGE_EVERY_MILLIS = 60_000;
 
   /** Who is calling: a logged-in user (with the session's CSRF token) or an API token (userId = its creator). */
   record Principal(long userId, String username, String role, String csrf, long tokenId) {
@@ -34,101 +36,65 @@ final class Auth {
     boolean viaToken() { return tokenId != 0; }
   }
 
-  private final Db db;
-  private final Passwords passwords;
-  private final LoginThrottle throttle;
-  private final long sessionMillis;
   private record Cached(Principal principal, long expiresAt) {}
 
-  private final Map<String, Cached> sessionCache = new ConcurrentHashMap<>();
+  private final Db db;
+  private final long sessionMillis;
+  private final Cache<String, Cached> sessions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(5)).build();
+  private final AtomicLong lastPurge = new AtomicLong();
 
-  Auth(Db db, FeedbackConfig config) {
+  Auth(Db db, long sessionMillis) {
     this.db = db;
-    this.passwords = new Passwords(config.bcryptCost());
-    this.throttle = new LoginThrottle(config.login(), System::currentTimeMillis);
-    this.sessionMillis = config.sessionMillis();
+    this.sessionMillis = sessionMillis;
   }
 
-  /** Creates a user; 400 when the name or the password may not be used, 409 when the name is taken. */
-  long createUser(String username, String password, String role) {
-    if (!ROLES.contains(role)) throw new BadRequestResponse("role must be admin or rater but was '" + role + "'");
-    if (!username.matches("[A-Za-z0-9_.@-]{1,64}")) throw new BadRequestResponse("username must be 1-64 letters, digits or _.@-");
-    Passwords.checkPolicy(password, username);
-    String h = passwords.hash(password);
-    try {
-      return db.write(c -> Db.insert(c, "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-          username, h, role, System.currentTimeMillis()));
-    } catch (IllegalStateException e) {
-      if (Db.isUniqueViolation(e)) throw new ConflictResponse("user '" + username + "' already exists");
-      throw e;
-    }
-  }
-
-  /** Creates the first admin when there are no users; returns the password when it was generated, else null. */
-  String ensureFirstAdmin(String envPassword) {
-    if (db.read(c -> Db.count(c, "SELECT COUNT(*) FROM users")) > 0) return null;
-    boolean generate = envPassword == null || envPassword.isBlank();
-    String password = generate ? token().substring(0, 20) : envPassword;
-    try {
-      createUser("admin", password, "admin");
-    } catch (BadRequestResponse e) {
-      throw new IllegalArgumentException("RLHF4J_ADMIN_PASSWORD: " + e.getMessage());
-    }
-    return generate ? password : null;
-  }
-
-  record Session(String token, Principal principal) {}
-
-  /**
-   * Checks the password and opens a session; 401 with one message for any wrong name or password, 429 while the
-   * account or the client address must wait after failed logins ({@link LoginThrottle}).
-   */
-  Session login(String username, String password, String address) {
-    LoginThrottle.Attempt attempt = throttle.begin(username, address);
-    record Row(long id, String hash, String role) {}
-    Row row = db.read(c -> Db.queryOne(c, "SELECT id, password_hash, role FROM users WHERE username = ?",
-        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)), username));
-    if (!passwords.verify(password, row == null ? null : row.hash())) throw new UnauthorizedResponse("wrong username or password");
-    throttle.succeeded(attempt);
+  /** Opens a session for an active user; returns its token (the cookie). Expired sessions are purged now and then. */
+  String openSession(long userId) {
+    long now = System.currentTimeMillis();
     String token = token();
-    String csrf = token();
-    db.write(c -> Db.update(c, "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
-        sha256(token), row.id(), csrf, System.currentTimeMillis() + sessionMillis));
-    return new Session(token, new Principal(row.id(), username, row.role(), csrf, 0));
+    db.write(c -> Db.update(c, "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)", sha256(token), userId, now + sessionMillis));
+    long last = lastPurge.get();
+    if (now - last > PURGE_EVERY_MILLIS && lastPurge.compareAndSet(last, now)) {
+      db.write(c -> Db.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now));
+    }
+    return token;
   }
 
   void logout(String token) {
     if (token == null) return;
     String h = sha256(token);
-    sessionCache.remove(h);
+    sessions.invalidate(h);
     db.write(c -> Db.update(c, "DELETE FROM sessions WHERE token_hash = ?", h));
+  }
+
+  /** Ends every session of the user except {@code keepToken} (null: all); returns how many ended. */
+  int endSessions(long userId, String keepToken) {
+    String keep = keepToken == null ? "" : sha256(keepToken);
+    sessions.asMap().entrySet().removeIf(e -> e.getValue().principal().userId() == userId && !e.getKey().equals(keep));
+    return db.write(c -> Db.update(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", userId, keep));
   }
 
   Principal fromSession(String token) {
     String h = sha256(token);
     long now = System.currentTimeMillis();
-    Cached cached = sessionCache.get(h);
+    Cached cached = sessions.getIfPresent(h);
     if (cached != null && cached.expiresAt() > now) return cached.principal();
-    if (cached != null) sessionCache.remove(h);
-    Cached found = db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
-        + " WHERE s.token_hash = ? AND s.expires_at > ?",
-        rs -> new Cached(new Principal(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), 0), rs.getLong(5)), h, now));
-    if (found == null) return null;
-    sessionCache.put(h, found);
+    Cached found = db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+        + " WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+        rs -> new Cached(new Principal(rs.getLong(1), rs.getString(2), rs.getString(3), csrfFor(token), 0), rs.getLong(4)), h, now));
+    if (found == null) {
+      sessions.invalidate(h);
+      return null;
+    }
+    sessions.put(h, found);
     return found.principal();
   }
 
+  /** The caller behind an API token that is neither revoked nor expired. */
   Principal fromBearer(String token) {
-    return db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, t.id FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.token_hash = ?",
-        rs -> new Principal(rs.getLong(1), rs.getString(2), "token", null, rs.getLong(3)), sha256(token)));
-  }
-
-  /** Creates an API token for the production feedback API and returns it (shown once; stored hashed). */
-  String createApiToken(String name, long adminId) {
-    String token = "rlt_" + token();
-    db.write(c -> Db.insert(c, "INSERT INTO api_tokens (token_hash, name, created_by, created_at) VALUES (?, ?, ?, ?)",
-        sha256(token), name, adminId, System.currentTimeMillis()));
-    return token;
+    return db.read(c -> Db.queryOne(c, "SELECT u.id, u.username, t.id FROM api_tokens t JOIN users u ON u.id = t.created_by"
+        + " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        rs -> new Principal(rs.getLong(1), rs.getString(2), "token", null, rs.getLong(3)), sha256(token), System.currentTimeMillis()));
   }
 
   /** Resolves the caller from a Bearer token or the session cookie, and enforces CSRF on state changes. */
@@ -137,7 +103,7 @@ final class Auth {
     Principal p = null;
     if (authz != null && authz.startsWith("Bearer ")) {
       p = fromBearer(authz.substring(7).trim());
-      if (p == null) throw new UnauthorizedResponse("invalid API token");
+      if (p == null) throw new UnauthorizedResponse("invalid API token (unknown, revoked or expired)");
     } else {
       String cookie = ctx.cookie(COOKIE);
       if (cookie != null) p = fromSession(cookie);
@@ -147,6 +113,9 @@ final class Auth {
     }
     if (p != null) ctx.attribute("principal", p);
   }
+
+  /** The CSRF token of a session: derived from its token, never stored. */
+  static String csrfFor(String sessionToken) { return sha256("rlhf4j-csrf:" + sessionToken).substring(0, 43); }
 
   static void setCookie(Context ctx, String token, boolean secure) {
     Cookie cookie = new Cookie(COOKIE, token);

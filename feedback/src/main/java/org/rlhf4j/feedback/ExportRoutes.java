@@ -5,8 +5,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 
 /** {@code GET /api/projects/{id}/export?format=preferences|rankings|unpaired} with consensus and rater-quality filters. */
-final class ExportRoutes {
-  private final Db db;
+record ExportRoutes(Db db) {
 
   ExportRoutes(Db db) { this.db = db; }
 

@@ -19,12 +19,14 @@ public final class FeedbackServer implements AutoCloseable {
   private final FeedbackConfig config;
   private final Db db;
   private final Auth auth;
+  private final Accounts accounts;
   private final Javalin app;
 
   private FeedbackServer(FeedbackConfig config) {
     this.config = config;
     this.db = new Db(config.dbUrl());
-    this.auth = new Auth(db, config);
+    this.auth = new Auth(db, config.sessionMillis());
+    this.accounts = new Accounts(db, auth, config);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = config.maxImportBytes();
@@ -45,7 +47,7 @@ public final class FeedbackServer implements AutoCloseable {
   public static FeedbackServer start(FeedbackConfig config, String adminPassword, PrintStream out) {
     FeedbackServer s = new FeedbackServer(config);
     try {
-      String generated = s.auth.ensureFirstAdmin(adminPassword);
+      String generated = s.accounts.ensureFirstAdmin(adminPassword);
       if (generated != null) out.println("rlhf4j serve: created user 'admin' with generated password: " + generated + " (shown once)");
       s.app.start(config.host(), config.port());
       return s;
@@ -72,7 +74,8 @@ public final class FeedbackServer implements AutoCloseable {
       }
     });
     app.get("/api/health", ctx -> ctx.json(Body.object().put("status", "ok").put("database", db.dialect().name().toLowerCase())));
-    new UserRoutes(auth, db, config).register(app);
+    new UserRoutes(auth, accounts, db, config).register(app);
+    new TokenRoutes(db, config).register(app);
     new ProjectRoutes(db, config).register(app);
     new Labels(db, config).register(app);
     new QualityRoutes(db, config).register(app);

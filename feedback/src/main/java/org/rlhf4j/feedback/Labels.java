@@ -14,16 +14,10 @@ import java.sql.SQLException;
  * Rater work: {@code GET /api/projects/{id}/next} assigns the next item ({@link Assignments}) in a random on-screen
  * order recorded per rater; {@code POST /api/labels} stores a label exactly once per idempotency key.
  */
-final class Labels {
+record Labels(Db db, FeedbackConfig config) {
   private static final String KEY_PATTERN = "[A-Za-z0-9_.:-]{1,100}";
 
-  private final Db db;
-  private final FeedbackConfig config;
 
-  Labels(Db db, FeedbackConfig config) {
-    this.db = db;
-    this.config = config;
-  }
 
   void register(Javalin app) {
     app.get("/api/projects/{id}/next", this::next);
@@ -35,7 +29,11 @@ final class Labels {
     long projectId = ProjectRoutes.id(ctx, "id");
     for (int attempt = 1; ; attempt++) {
       try {
-        ctx.json(db.write(c -> Assignments.next(c, db.dialect() == Db.Dialect.POSTGRES, who, projectId)));
+        ObjectNode next = db.write(c -> Assignments.next(c, db.dialect() == Db.Dialect.POSTGRES, who, projectId));
+        if ("true".equals(ctx.queryParam("progress")) && !next.path("done").asBoolean()) {
+          next.set("progress", db.read(c -> Assignments.progress(c, projectId, who.userId())));  // after the commit: outside the lock
+        }
+        ctx.json(next);
         return;
       } catch (IllegalStateException e) {
         // two concurrent requests of one rater picked the same item: the loser tries again

@@ -17,14 +17,8 @@ import org.rlhf4j.data.UnpairedExample;
  * (prompt, response), posted with an API token; exported as preference pairs (the correction preferred
  * over a thumbs-down response) or as unpaired KTO rows.
  */
-final class Production {
-  private final Db db;
-  private final FeedbackConfig config;
+record Production(Db db, FeedbackConfig config) {
 
-  Production(Db db, FeedbackConfig config) {
-    this.db = db;
-    this.config = config;
-  }
 
   void register(Javalin app) {
     app.post("/api/production/feedback", this::submit);

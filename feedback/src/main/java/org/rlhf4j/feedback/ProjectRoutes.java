@@ -29,6 +29,8 @@ final class ProjectRoutes {
     app.get("/api/projects/{id}", this::show);
     app.post("/api/projects/{id}/guidelines", this::addGuidelines);
     app.post("/api/projects/{id}/members", this::addMember);
+    app.get("/api/projects/{id}/members", this::members);
+    app.delete("/api/projects/{id}/members/{username}", this::removeMember);
     app.post("/api/projects/{id}/items", this::addItems);
     app.post("/api/projects/{id}/import", this::importFile);
     app.post("/api/projects/{id}/uncertainty", this::setUncertainty);
@@ -80,7 +82,7 @@ final class ProjectRoutes {
     ArrayNode out = db.read(c -> {
       ArrayNode a = Body.JSON.createArrayNode();
       List<Long> ids = who.admin() ? Db.query(c, sql, rs -> rs.getLong(1)) : Db.query(c, sql, rs -> rs.getLong(1), who.userId());
-      for (long id : ids) a.add(describe(c, Project.load(c, id)));
+      for (long id : ids) a.add(describe(c, Project.load(c, id), who.admin()));
       return a;
     });
     ctx.json(out);
@@ -89,10 +91,11 @@ final class ProjectRoutes {
   private void show(Context ctx) {
     Auth.Principal who = Auth.user(ctx);
     long id = id(ctx, "id");
-    ctx.json(db.read(c -> describe(c, Project.visible(c, who, id))));
+    ctx.json(db.read(c -> describe(c, Project.visible(c, who, id), who.admin())));
   }
 
-  static ObjectNode describe(Connection c, Project p) throws SQLException {
+  /** The project as JSON; for admins with its counts of items, gold items, labelled items, labels and members. */
+  static ObjectNode describe(Connection c, Project p, boolean counts) throws SQLException {
     ObjectNode o = Body.JSON.valueToTree(p);
     o.put("labelField", p.kind().field());
     o.set("exportFormats", Body.JSON.valueToTree(p.kind().exportFormats()));
@@ -100,7 +103,41 @@ final class ProjectRoutes {
     o.put("guidelinesVersion", version);
     o.put("guidelines", version == 0 ? "" : Db.queryOne(c, "SELECT body FROM guidelines WHERE project_id = ? AND version = ?",
         rs -> rs.getString(1), p.id(), version));
+    if (counts) {
+      o.putObject("counts").put("items", Db.count(c, "SELECT COUNT(*) FROM items WHERE project_id = ?", p.id()))
+          .put("goldItems", Db.count(c, "SELECT COUNT(*) FROM items WHERE project_id = ? AND gold IS NOT NULL", p.id()))
+          .put("labelledItems", Db.count(c, "SELECT COUNT(DISTINCT item_id) FROM labels WHERE project_id = ?", p.id()))
+          .put("labels", Db.count(c, "SELECT COUNT(*) FROM labels WHERE project_id = ?", p.id()))
+          .put("members", Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ?", p.id()));
+    }
     return o;
+  }
+
+  private void members(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    ctx.json(db.read(c -> {
+      Project.load(c, id);
+      return Db.query(c, "SELECT u.username, u.role, u.active, (SELECT COUNT(*) FROM labels l WHERE l.project_id = m.project_id AND l.rater_id = u.id)"
+          + " FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? ORDER BY u.username",
+          rs -> Body.object().put("username", rs.getString(1)).put("role", rs.getString(2)).put("active", rs.getInt(3) != 0).put("labels", rs.getLong(4)), id);
+    }));
+  }
+
+  /** Removes a member; their unlabelled assignments in the project are released for others. */
+  private void removeMember(Context ctx) {
+    Auth.admin(ctx);
+    long id = id(ctx, "id");
+    String username = ctx.pathParam("username");
+    int released = db.write(c -> {
+      Project.load(c, id);
+      Long uid = Db.queryOne(c, "SELECT id FROM users WHERE username = ?", rs -> rs.getLong(1), username);
+      if (uid == null || Db.update(c, "DELETE FROM project_members WHERE project_id = ? AND user_id = ?", id, uid) == 0) {
+        throw new NotFoundResponse("'" + username + "' is not a member of project " + id);
+      }
+      return Db.update(c, "DELETE FROM assignments WHERE project_id = ? AND rater_id = ? AND labelled = 0", id, uid);
+    });
+    ctx.json(Body.object().put("project", id).put("removed", username).put("assignmentsReleased", released));
   }
 
   private static int insertGuidelines(Connection c, long projectId, String text) throws SQLException {

@@ -15,14 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** Admin quality views: the quality report, the adjudication queue, and recording an adjudicated label. */
-final class QualityRoutes {
-  private final Db db;
-  private final FeedbackConfig config;
+record QualityRoutes(Db db, FeedbackConfig config) {
 
-  QualityRoutes(Db db, FeedbackConfig config) {
-    this.db = db;
-    this.config = config;
-  }
 
   void register(Javalin app) {
     app.get("/api/projects/{id}/quality", this::quality);

@@ -88,4 +88,71 @@ abstract class BrowserScenarios {
     assertThat(s.count("SELECT COUNT(*) FROM items WHERE project_id = ?", id)).isEqualTo(1);
     assertThat(s.count("SELECT COUNT(*) FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = ? AND u.username = 'r3'", id)).isEqualTo(1);
   }
+
+  /** Issue 11, item 15: progress, messages, empty rankings, fresh guidelines, adjudication numbering; and the admin page. */
+  @Test void raterScreenShowsProgressAndFreshGuidelinesAndAdminsManageAccounts() throws Exception {
+    try (Browser b = Browser.open(tmp.resolve("chromium-profile")); TestServer s = new TestServer(dbUrl(tmp))) {
+      s.rater("r1");
+      Client r2 = s.rater("r2");
+      long ranks = s.project(Map.of("name", "Order", "kind", "ranking", "ratingsPerItem", 1, "goldRate", 0.0, "guidelines", "v1 rules"), "r1");
+      List<Long> items = s.items(ranks, List.of(ServiceScenarios.item("one", null, "a", "b", "c"), ServiceScenarios.item("two", null, "a", "b", "c"),
+          ServiceScenarios.item("three", null, "a", "b", "c")));
+      b.login(s.base, "r1", TestServer.PASSWORD);
+      b.click("label-" + ranks);
+      b.textContains("progress", "Item 1 of 3");
+      for (int pos = 0; pos < 3; pos++) assertThat(b.visible("rank-" + pos).getAttribute("value")).as("not prefilled").isEmpty();
+      b.click("submit-ranking");
+      b.textContains("error", "Rank every response");
+      assertThat(s.count("SELECT COUNT(*) FROM labels")).isZero();
+      rankAll(b);
+      b.textContains("progress", "Item 2 of 3");
+      b.textContains("status", "Saved label for item " + items.get(0));
+      assertThat(b.driver.findElement(org.openqa.selenium.By.id("error")).getText()).as("the error went with the item").isEmpty();
+      s.admin.ok(s.admin.post("/api/projects/" + ranks + "/guidelines", Map.of("body", "v2 rules")), 201);
+      rankAll(b);
+      b.textContains("guidelines-version", "2");
+      assertThat(b.visible("guidelines").getAttribute("textContent")).isEqualTo("v2 rules");
+      b.textContains("status", "guidelines changed");
+      rankAll(b);
+      b.visible("done");
+      b.until("the guidelines notice to be gone", () -> !b.driver.findElement(org.openqa.selenium.By.id("status")).getText().contains("guidelines"));
+      assertThat(s.count("SELECT COUNT(*) FROM labels WHERE project_id = ?", ranks)).isEqualTo(3);
+      assertThat(s.count("SELECT COUNT(*) FROM labels WHERE guideline_version = 2")).isEqualTo(2);
+
+      long pairs = s.project(Map.of("name", "Pairs", "kind", "pairwise", "ratingsPerItem", 2, "goldRate", 0.0), "r1", "r2");
+      long pairItem = s.items(pairs, List.of(ServiceScenarios.item("which?", null, "first", "second"))).get(0);
+      for (Client c : List.of(Client.login(s.base, "r1", TestServer.PASSWORD), r2)) c.ok(c.get("/api/projects/" + pairs + "/next"), 200);
+      Client.login(s.base, "r1", TestServer.PASSWORD).post("/api/labels", Map.of("itemId", pairItem, "idempotencyKey", "x", "choice", "A"));
+      r2.ok(r2.post("/api/labels", Map.of("itemId", pairItem, "idempotencyKey", "y", "choice", "B")), 201);
+      b.click("back-button");
+      b.click("logout-button");
+      b.login(s.base, "admin", TestServer.ADMIN_PASSWORD);
+      b.click("quality-" + pairs);
+      b.visible("queue-item-" + pairItem);
+      String labels = b.driver.findElement(org.openqa.selenium.By.cssSelector("#queue-item-" + pairItem + " .queue-labels")).getText();
+      assertThat(labels).contains("r1: Response 1 better").contains("r2: Response 2 better");
+      assertThat(b.visible("adjudicate-" + pairItem + "-A").getText()).isEqualTo("Final: Response 1 better");
+      b.visible("member-r2");
+      b.click("admin-back-button");
+      b.click("admin-page-button");
+      b.textContains("counts-" + ranks, "3");
+      b.click("deactivate-r2");
+      b.textContains("status", "Deactivated r2");
+      assertThat(r2.get("/api/me").status()).isEqualTo(401);
+      b.visible("token-name").sendKeys("chat-app");
+      b.click("create-token");
+      assertThat(b.visible("new-token-value").getText()).startsWith("rlt_");
+      long token = s.count("SELECT MAX(id) FROM api_tokens");
+      b.click("revoke-" + token);
+      b.textContains("token-state-" + token, "revoked");
+    }
+  }
+
+  private static void rankAll(Browser b) {
+    String before = b.visible("prompt").getText();
+    for (int pos = 0; pos < 3; pos++) b.select("rank-" + pos, String.valueOf(pos + 1));
+    b.click("submit-ranking");
+    b.until("the next item or done", () -> b.driver.findElement(org.openqa.selenium.By.id("done")).isDisplayed()
+        || !b.driver.findElement(org.openqa.selenium.By.id("prompt")).getText().equals(before));
+  }
 }

@@ -47,6 +47,8 @@ final class Client {
 
   Resp get(String path) { return send(HttpRequest.newBuilder(URI.create(base + path)).GET()); }
 
+  Resp delete(String path) { return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE()); }
+
   Resp post(String path, Object body) {
     try {
       String s = body instanceof String str ? str : JSON.writeValueAsString(body);

@@ -15,9 +15,13 @@ final class TestServer implements AutoCloseable {
   final String base;
   final Client admin;
 
-  TestServer(String dbUrl) {
+  TestServer(String dbUrl) { this(dbUrl, c -> c); }
+
+  /** A server whose test configuration {@code adjust} changes (e.g. Secure cookies). */
+  TestServer(String dbUrl, java.util.function.UnaryOperator<FeedbackConfig> adjust) {
     this.dbUrl = dbUrl;
-    this.server = FeedbackServer.start(FeedbackConfig.defaults(0, dbUrl).withBcryptCost(4), ADMIN_PASSWORD, new PrintStream(new ByteArrayOutputStream()));
+    this.server = FeedbackServer.start(adjust.apply(FeedbackConfig.defaults(0, dbUrl).withBcryptCost(4)), ADMIN_PASSWORD,
+        new PrintStream(new ByteArrayOutputStream()));
     this.base = server.baseUrl();
     this.admin = Client.login(base, "admin", ADMIN_PASSWORD);
   }
@@ -44,6 +48,13 @@ final class TestServer implements AutoCloseable {
   long count(String sql, Object... params) {
     try (Db db = new Db(dbUrl)) {
       return db.read(c -> Db.count(c, sql, params));
+    }
+  }
+
+  /** A direct update on the server's database (bypassing the API). */
+  int exec(String sql, Object... params) {
+    try (Db db = new Db(dbUrl)) {
+      return db.write(c -> Db.update(c, sql, params));
     }
   }
 
