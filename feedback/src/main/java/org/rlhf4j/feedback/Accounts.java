@@ -4,6 +4,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
+import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
 
 /**
@@ -68,18 +69,28 @@ final class Accounts {
   Session login(String username, String password, String address) {
     LoginThrottle.Attempt attempt = throttle.begin(username, address);
     Row row = row(username);
-    if (!passwords.verify(password, row == null ? null : row.hash())) throw new UnauthorizedResponse("wrong username or password");
+    if (!verify(attempt, password, row == null ? null : row.hash())) throw new UnauthorizedResponse("wrong username or password");
     throttle.succeeded(attempt);
     if (!row.active()) throw new ForbiddenResponse("account '" + username + "' is deactivated: ask an admin");
     String token = auth.openSession(row.id());
     return new Session(token, new Auth.Principal(row.id(), username, row.role(), Auth.csrfFor(token), 0));
   }
 
+  /** Checks a password; when the server is too busy to (503), the attempt does not count as a failure. */
+  private boolean verify(LoginThrottle.Attempt attempt, String password, String hash) {
+    try {
+      return passwords.verify(password, hash);
+    } catch (ServiceUnavailableResponse e) {
+      throttle.abandoned(attempt);
+      throw e;
+    }
+  }
+
   /** The user's own change: the current password is checked (and throttled like a login); other sessions end. */
   int changePassword(Auth.Principal who, String current, String next, String address, String keepToken) {
     LoginThrottle.Attempt attempt = throttle.begin(who.username(), address);
     Row row = row(who.username());
-    if (row == null || !passwords.verify(current, row.hash())) throw new ForbiddenResponse("the current password is wrong");
+    if (row == null || !verify(attempt, current, row.hash())) throw new ForbiddenResponse("the current password is wrong");
     throttle.succeeded(attempt);
     setPassword(row.id(), who.username(), next);
     return auth.endSessions(row.id(), keepToken);

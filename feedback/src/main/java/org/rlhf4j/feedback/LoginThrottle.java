@@ -66,11 +66,20 @@ final class LoginThrottle {
   /** The password was right: the account's count is cleared and the address's attempt taken back. */
   void succeeded(Attempt attempt) {
     accounts.invalidate(attempt.account());
-    Counter ip = addresses.getIfPresent(attempt.address());
-    if (ip == null) return;
-    synchronized (ip) {
-      if (ip.failures > 0) ip.failures--;
-      if (ip.failures < policy.addressFailures()) ip.waitUntil = 0;
+    takeBack(addresses.getIfPresent(attempt.address()), policy.addressFailures());
+  }
+
+  /** The password could not be checked (server busy): the attempt is taken back from both counts. */
+  void abandoned(Attempt attempt) {
+    takeBack(accounts.getIfPresent(attempt.account()), policy.accountFailures());
+    takeBack(addresses.getIfPresent(attempt.address()), policy.addressFailures());
+  }
+
+  private static void takeBack(Counter c, int free) {
+    if (c == null) return;
+    synchronized (c) {
+      if (c.failures > 0) c.failures--;
+      if (c.failures < free) c.waitUntil = 0;
     }
   }
 

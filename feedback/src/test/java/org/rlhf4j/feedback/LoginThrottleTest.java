@@ -66,6 +66,14 @@ class LoginThrottleTest {
     assertThat(fail("bob", "ip")).isFalse();
   }
 
+  @Test void anAttemptThatCouldNotBeCheckedIsTakenBack() {
+    fail("alice", "ip");
+    fail("alice", "ip");
+    throttle.abandoned(throttle.begin("alice", "ip"));  // 503: the server was too busy to check the password
+    assertThat(fail("alice", "ip")).as("still only the third failure").isTrue();
+    assertThat(fail("alice", "ip")).isFalse();
+  }
+
   @Test void countsAreForgottenAfterTheForgetTime() {
     for (int i = 0; i < 3; i++) fail("alice", "ip");
     now.addAndGet(1000);
