@@ -1,0 +1,129 @@
+package org.rlhf4j.synth.ctgan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
+import org.rlhf4j.runtime.Runtime;
+import org.rlhf4j.runtime.Safetensors;
+import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.synth.SynthJson;
+import org.rlhf4j.synth.Synthesizer;
+import org.rlhf4j.synth.table.Table;
+import org.rlhf4j.synth.transform.DataTransformer;
+
+/**
+ * A trained CTGAN: the data transformer and the generator. Sampling draws conditions as the training data's
+ * category frequencies, runs the generator in full batches (its batch norm uses batch statistics), applies the
+ * output activations and decodes.
+ */
+public final class Ctgan implements Synthesizer {
+  public static final String KIND = "ctgan";
+  static final String WEIGHTS = "generator.safetensors";
+
+  private final CtganConfig config;
+  private final DataTransformer transformer;
+  private final CtganGenerator generator;
+  private final ConditionalSampler sampler;
+  private final Device device;
+
+  Ctgan(CtganConfig config, DataTransformer transformer, CtganGenerator generator, Device device) {
+    this.config = config;
+    this.transformer = transformer;
+    this.generator = generator;
+    this.sampler = ConditionalSampler.forGeneration(transformer);
+    this.device = device;
+  }
+
+  public CtganConfig config() { return config; }
+
+  public DataTransformer transformer() { return transformer; }
+
+  @Override public String kind() { return KIND; }
+
+  @Override public Table sample(int rows, long seed) {
+    if (rows < 1) throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+    Runtime.seed(seed);
+    Random rng = new Random(seed);
+    int b = config.batchSize(), w = transformer.width();
+    List<float[]> batches = new ArrayList<>();
+    for (int done = 0; done < rows; done += b) {
+      batches.add(sampleBatch(b, rng));
+    }
+    float[] all = new float[rows * w];
+    for (int i = 0; i < batches.size(); i++) {
+      int n = Math.min(b, rows - i * b);
+      System.arraycopy(batches.get(i), 0, all, i * b * w, n * w);
+    }
+    return transformer.decode(all, rows);
+  }
+
+  /** One batch of activated generator outputs, (b, width) row-major. */
+  private float[] sampleBatch(int b, Random rng) {
+    try (NativeScope scope = NativeScope.open()) {
+      new NoGradGuard();
+      Tensor in = input(torch.randn(new long[] {b, config.embeddingDim()}, Tensors.options(DType.F32, device)),
+          sampler.original(b, rng), b); // (b, E + C)
+      return Tensors.toFloats(GanLosses.activate(generator.forward(in), transformer.spans(), config.tau())); // (b, D)
+    }
+  }
+
+  /** (noise | condition) for the generator; the noise alone when there is no discrete column. */
+  Tensor input(Tensor noise, ConditionalSampler.Draw cond, int b) {
+    return cond == null ? noise : Tensors.cat(1, noise, condTensor(cond, b));
+  }
+
+  Tensor condTensor(ConditionalSampler.Draw cond, int b) {
+    return Tensors.floats(cond.cond(), device, b, sampler.width()); // (b, C)
+  }
+
+  @Override public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Safetensors.save(dir.resolve(WEIGHTS), generator.parameters(), Map.of("format", "pt"));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("kind", KIND);
+    json.put("config", config);
+    json.put("transformer", transformer);
+    SynthJson.write(dir.resolve("synthesizer.json"), json);
+  }
+
+  /** Reads a folder written by {@link #save}. */
+  public static Ctgan load(Path dir, JsonNode json, Device device) {
+    try {
+      CtganConfig config = SynthJson.MAPPER.treeToValue(json.get("config"), CtganConfig.class);
+      DataTransformer t = SynthJson.MAPPER.treeToValue(json.get("transformer"), DataTransformer.class);
+      CtganGenerator g = newGenerator(config, t, device);
+      copyInto(g.parameters(), dir.resolve(WEIGHTS));
+      return new Ctgan(config, t, g, device);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(dir + ": synthesizer.json is not a CTGAN description: " + e.getMessage());
+    }
+  }
+
+  static CtganGenerator newGenerator(CtganConfig c, DataTransformer t, Device device) {
+    return new CtganGenerator(c.embeddingDim() + ConditionalSampler.forGeneration(t).width(), c.generatorDims(), t.width(), device);
+  }
+
+  static void copyInto(Map<String, Tensor> params, Path file) {
+    try (NativeScope scope = NativeScope.open()) {
+      new NoGradGuard();
+      Map<String, Tensor> saved = Safetensors.load(file);
+      params.forEach((name, p) -> {
+        Tensor t = saved.get(name);
+        if (t == null || t.numel() != p.numel()) throw new IllegalArgumentException(file + ": no tensor '" + name + "' of " + p.numel() + " values");
+        p.copy_(t);
+      });
+    }
+  }
+}

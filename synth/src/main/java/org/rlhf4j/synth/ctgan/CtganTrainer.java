@@ -1,0 +1,181 @@
+package org.rlhf4j.synth.ctgan;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
+import org.rlhf4j.runtime.Runtime;
+import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.synth.table.Table;
+import org.rlhf4j.synth.transform.DataTransformer;
+import org.rlhf4j.training.optim.AdamW;
+
+/**
+ * Trains CTGAN (Xu et al. 2019) on a table: per step, {@code discriminatorSteps} critic updates (WGAN loss plus
+ * gradient penalty, real rows drawn by training-by-sampling to match the conditions) and one generator update
+ * (adversarial loss plus the conditional cross-entropy). One epoch is {@code max(rows / batch, 1)} steps.
+ *
+ * <p>With an output folder, every {@code checkpointEvery} epochs and at the end the run is checkpointed
+ * ({@link CtganCheckpoints}) and one {@code metrics.jsonl} line per epoch is appended; a run restarted on the same
+ * folder resumes after the last checkpoint. Each epoch's random streams are seeded from (seed, epoch), so a resumed
+ * run draws exactly what the uninterrupted one would have.
+ */
+public final class CtganTrainer {
+  /** Told after each epoch (the CLI draws its progress bar from it). */
+  public interface Listener {
+    void epoch(int epoch, int epochs, Map<String, Object> metrics);
+
+    Listener NONE = (e, n, m) -> {};
+  }
+
+  private final CtganConfig config;
+  private final Device device;
+
+  public CtganTrainer(CtganConfig config, Device device) {
+    this.config = config;
+    this.device = device;
+  }
+
+  /** Trains on {@code train}; {@code out} (nullable) receives checkpoints, metrics.jsonl and the final model. */
+  public Ctgan fit(Table train, Path out, Listener listener) throws IOException {
+    CtganCheckpoints ckpt = out == null ? null : new CtganCheckpoints(out, config);
+    DataTransformer transformer = ckpt != null && ckpt.transformer() != null ? ckpt.transformer() : DataTransformer.fit(train);
+    ConditionalSampler sampler = ConditionalSampler.forTraining(transformer, train);
+    Tensor data = Tensors.floats(transformer.encode(train, new Random(config.seed())), device, train.rows(), transformer.width()); // (N, D)
+    Runtime.seed(config.seed());
+    CtganGenerator g = Ctgan.newGenerator(config, transformer, device);
+    CtganDiscriminator d = new CtganDiscriminator(transformer.width() + sampler.width(), config.discriminatorDims(), config.pac(), device);
+    AdamW.Hyper hyper = new AdamW.Hyper(0.5, 0.9, 1e-8, config.weightDecay());
+    AdamW optG = new AdamW(g.parameters(), hyper), optD = new AdamW(d.parameters(), hyper);
+    Ctgan model = new Ctgan(config, transformer, g, device);
+    int start = ckpt == null ? 0 : ckpt.resume(transformer, g, d, optG, optD);
+    Step step = new Step(transformer, sampler, data, g, d, optG, optD, model);
+    int steps = Math.max(train.rows() / config.batchSize(), 1);
+    for (int epoch = start + 1; epoch <= config.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      long epochSeed = config.seed() * 1_000_003L + epoch;
+      Runtime.seed(epochSeed);
+      Random rng = new Random(epochSeed);
+      double[] sums = new double[4];
+      for (int s = 0; s < steps; s++) {
+        for (int k = 0; k < config.discriminatorSteps(); k++) step.critic(rng, sums);
+        step.generator(rng, sums);
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("epoch", epoch);
+      m.put("step", epoch * steps);
+      m.put("loss/generator", sums[0] / steps);
+      m.put("loss/conditional", sums[1] / steps);
+      m.put("loss/discriminator", sums[2] / (steps * config.discriminatorSteps()));
+      m.put("loss/gradient_penalty", sums[3] / (steps * config.discriminatorSteps()));
+      m.put("time/epoch_s", (System.nanoTime() - t0) / 1e9);
+      if (ckpt != null) {
+        ckpt.log(m);
+        if (epoch % config.checkpointEvery() == 0 || epoch == config.epochs()) ckpt.save(epoch, transformer, g, d, optG, optD);
+      }
+      listener.epoch(epoch, config.epochs(), m);
+    }
+    if (ckpt != null) ckpt.saveModel(model);
+    return model;
+  }
+
+  /** One critic or generator update; losses are added into {@code sums} (generator, conditional, critic, penalty). */
+  private final class Step {
+    final DataTransformer transformer;
+    final ConditionalSampler sampler;
+    final Tensor data;
+    final CtganGenerator g;
+    final CtganDiscriminator d;
+    final AdamW optG, optD;
+    final Ctgan model;
+    final int[] dataOffsets, condOffsets, widths;
+
+    Step(DataTransformer transformer, ConditionalSampler sampler, Tensor data, CtganGenerator g, CtganDiscriminator d,
+        AdamW optG, AdamW optD, Ctgan model) {
+      this.transformer = transformer;
+      this.sampler = sampler;
+      this.data = data;
+      this.g = g;
+      this.d = d;
+      this.optG = optG;
+      this.optD = optD;
+      this.model = model;
+      dataOffsets = transformer.discreteOffsets();
+      widths = transformer.discrete().stream().mapToInt(o -> o.categories().size()).toArray();
+      condOffsets = new int[widths.length];
+      for (int j = 0; j < widths.length; j++) condOffsets[j] = sampler.condOffset(j);
+    }
+
+    Tensor noise(int b) { return torch.randn(new long[] {b, config.embeddingDim()}, Tensors.options(DType.F32, device)); }
+
+    void critic(Random rng, double[] sums) {
+      int b = config.batchSize();
+      try (NativeScope scope = NativeScope.open()) {
+        ConditionalSampler.Draw c = sampler.train(b, rng);
+        int[] perm = permutation(b, rng);
+        Tensor real = data.index_select(0, Tensors.longs(toLongs(sampler.rows(c, perm, (int) data.size(0), rng)), device)); // (B, D)
+        Tensor fake = NativeScope.call(() -> {
+          new NoGradGuard(); // the critic step needs no generator graph
+          return GanLosses.activate(g.forward(model.input(noise(b), c, b)), transformer.spans(), config.tau()); // (B, D)
+        });
+        Tensor fakeCat = fake, realCat = real;
+        if (c != null) {
+          Tensor cond = model.condTensor(c, b); // (B, C)
+          fakeCat = Tensors.cat(1, fake, cond);
+          realCat = Tensors.cat(1, real, cond.index_select(0, Tensors.longs(toLongs(perm), device)));
+        }
+        Tensor alpha = torch.rand(new long[] {b / config.pac(), 1}, Tensors.options(DType.F32, device)); // (B / pac, 1)
+        Tensor penalty = GanLosses.gradientPenalty(x -> d.forward(x, true), realCat, fakeCat, alpha, config.pac(), config.gradientPenalty());
+        Tensor loss = GanLosses.criticLoss(d.forward(realCat, true), d.forward(fakeCat, true));
+        optD.zeroGrad();
+        loss.add(penalty).backward();
+        optD.step(config.discriminatorLr());
+        sums[2] += loss.item_double();
+        sums[3] += penalty.item_double();
+      }
+    }
+
+    void generator(Random rng, double[] sums) {
+      int b = config.batchSize();
+      try (NativeScope scope = NativeScope.open()) {
+        ConditionalSampler.Draw c = sampler.train(b, rng);
+        Tensor raw = g.forward(model.input(noise(b), c, b)); // (B, D)
+        Tensor fake = GanLosses.activate(raw, transformer.spans(), config.tau());
+        Tensor cond = c == null ? null : model.condTensor(c, b);
+        Tensor scores = d.forward(cond == null ? fake : Tensors.cat(1, fake, cond), true); // (B / pac, 1)
+        Tensor adversarial = GanLosses.generatorLoss(scores);
+        Tensor conditional = cond == null ? null : GanLosses.conditionalLoss(raw, cond, dataOffsets, condOffsets, widths);
+        Tensor loss = conditional == null ? adversarial : adversarial.add(conditional);
+        optG.zeroGrad();
+        loss.backward();
+        optG.step(config.generatorLr());
+        sums[0] += adversarial.item_double();
+        sums[1] += conditional == null ? 0 : conditional.item_double();
+      }
+    }
+  }
+
+  static int[] permutation(int n, Random rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1), t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static long[] toLongs(int[] v) {
+    long[] out = new long[v.length];
+    for (int i = 0; i < v.length; i++) out[i] = v[i];
+    return out;
+  }
+}
