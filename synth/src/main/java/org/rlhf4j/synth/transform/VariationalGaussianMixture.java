@@ -12,29 +12,34 @@ import org.apache.commons.math3.special.Gamma;
  *
  * <p>Priors as scikit-learn's defaults: mean prior = the data mean, mean precision prior 1, degrees of freedom 1,
  * variance prior = the data variance; responsibilities start from a 1-D k-means from quantile centres
- * (deterministic), then variational EM runs until the mean log-density changes by less than {@code tol}.
+ * (deterministic), then variational EM runs until the summed log-density changes by less than {@code tol}.
  */
 public final class VariationalGaussianMixture {
   private static final double REG = 1e-6;
   private static final double TINY = 10 * Math.ulp(1.0);
 
   private final double[] weights, means, stds;
-  // Variational parameters the E-step needs.
-  private final double[] alpha, beta, meanPrecision, dof, precisionChol;
+  private final double[] precisionChol;
+  /** Per component, every term of the log responsibility but the quadratic one (computed once per M-step). */
+  private final double[] logConst;
 
   private VariationalGaussianMixture(double[] alpha, double[] beta, double[] means, double[] meanPrecision, double[] dof,
       double[] variances) {
     int k = means.length;
-    this.alpha = alpha;
-    this.beta = beta;
     this.means = means;
-    this.meanPrecision = meanPrecision;
-    this.dof = dof;
     this.precisionChol = new double[k];
     this.stds = new double[k];
+    this.logConst = new double[k];
+    double digammaSumPrev = 0;
     for (int j = 0; j < k; j++) {
       precisionChol[j] = 1 / Math.sqrt(variances[j]);
       stds[j] = Math.sqrt(variances[j]);
+      double dsum = Gamma.digamma(alpha[j] + beta[j]);
+      double logWeight = Gamma.digamma(alpha[j]) - dsum + digammaSumPrev; // E[log pi_j] under stick-breaking
+      digammaSumPrev += Gamma.digamma(beta[j]) - dsum;
+      double logLambda = Math.log(2.0) + Gamma.digamma(0.5 * dof[j]);
+      logConst[j] = logWeight - 0.5 * Math.log(2 * Math.PI) + Math.log(precisionChol[j]) - 0.5 * Math.log(dof[j])
+          + 0.5 * (logLambda - 1 / meanPrecision[j]);
     }
     this.weights = stickWeights(alpha, beta);
   }
@@ -101,26 +106,24 @@ public final class VariationalGaussianMixture {
     return new VariationalGaussianMixture(alpha, beta, means, lambda, dof, variances);
   }
 
-  /** Fills {@code resp} with the posterior responsibilities; returns the mean log normaliser (the convergence score). */
+  /**
+   * Fills {@code resp} with the posterior responsibilities; returns the summed log normaliser (the convergence score:
+   * a total, as scikit-learn's lower bound is, so {@code tol} means the same at any sample size).
+   */
   private double eStep(double[] x, double[][] resp) {
     double total = 0;
     for (int i = 0; i < x.length; i++) total += logResponsibilities(x[i], resp[i]);
     for (double[] r : resp) for (int j = 0; j < r.length; j++) r[j] = Math.exp(r[j]);
-    return total / x.length;
+    return total;
   }
 
   /** Writes log responsibilities of {@code v} into {@code out}; returns their log normaliser. */
   private double logResponsibilities(double v, double[] out) {
     int k = means.length;
-    double digammaSumPrev = 0, max = Double.NEGATIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < k; j++) {
-      double dsum = Gamma.digamma(alpha[j] + beta[j]);
-      double logWeight = Gamma.digamma(alpha[j]) - dsum + digammaSumPrev;
-      digammaSumPrev += Gamma.digamma(beta[j]) - dsum;
       double z = (v - means[j]) * precisionChol[j];
-      double logGauss = -0.5 * (Math.log(2 * Math.PI) + z * z) + Math.log(precisionChol[j]) - 0.5 * Math.log(dof[j]);
-      double logLambda = Math.log(2.0) + Gamma.digamma(0.5 * dof[j]);
-      out[j] = logGauss + 0.5 * (logLambda - 1 / meanPrecision[j]) + logWeight;
+      out[j] = logConst[j] - 0.5 * z * z;
       max = Math.max(max, out[j]);
     }
     double s = 0;
