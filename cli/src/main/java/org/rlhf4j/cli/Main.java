@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, DemoCommand.class,
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
         DpoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
-        LabelCommand.class, CaiCommand.class, RedteamCommand.class})
+        LabelCommand.class, CaiCommand.class, RedteamCommand.class,
+        SynthCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

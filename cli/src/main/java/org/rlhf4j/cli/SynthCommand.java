@@ -1,0 +1,14 @@
+package org.rlhf4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code rlhf4j synth ...}: synthetic data (one subcommand per file: SynthFitCommand, SynthSampleCommand, SynthReportCommand). */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+    description = "Synthetic tabular data: fit a synthesizer (CTGAN or a Gaussian copula), sample from it, report on fidelity, utility and privacy.",
+    subcommands = {SynthFitCommand.class, SynthSampleCommand.class, SynthReportCommand.class})
+public final class SynthCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override public void run() { spec.commandLine().usage(System.out); }
+}
