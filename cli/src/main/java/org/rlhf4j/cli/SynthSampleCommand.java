@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.synth.Synthesizer;
 import org.rlhf4j.synth.Synthesizers;
-import org.rlhf4j.synth.table.CsvLayout;
 import org.rlhf4j.synth.table.CsvReader;
 import org.rlhf4j.synth.table.CsvWriter;
 import org.rlhf4j.synth.table.SchemaFile;
@@ -49,6 +48,4 @@ public final class SynthSampleCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
   }
-
-  static CsvLayout layout(Path schema) { return schema == null ? CsvLayout.defaults() : SchemaFile.read(schema).layout(); }
 }

@@ -178,7 +178,7 @@ public final class GaussianCopula implements Synthesizer {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("kind", KIND);
     json.put("schema", schema);
-    json.put("marginals", marginals);
+    json.put("marginals", marginals.toArray(new Marginal[0])); // an array keeps the element type (and its "kind" id)
     json.put("correlation", correlation);
     SynthJson.write(dir.resolve("synthesizer.json"), json);
   }

@@ -1,0 +1,110 @@
+package org.rlhf4j.synth.quality;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.rlhf4j.synth.table.Column;
+import org.rlhf4j.synth.table.Table;
+
+/** The report's PNG charts (XChart): real vs synthetic histograms per column, correlation heatmaps. */
+final class ReportCharts {
+  private static final int BINS = 30, TOP_CATEGORIES = 15;
+
+  private ReportCharts() {}
+
+  /** Share of rows per bin (numeric: 30 bins over the real range) or per category (the 15 commonest real ones). */
+  static void histogram(Column real, Column synth, Path file) throws IOException {
+    if (real instanceof Column.Numeric rn) {
+      double[] r = Fidelity.present(rn.values()), s = Fidelity.present(((Column.Numeric) synth).values());
+      double lo = Arrays.stream(r).min().orElse(0), hi = Arrays.stream(r).max().orElse(1);
+      double w = hi > lo ? (hi - lo) / BINS : 1;
+      double[] x = new double[BINS];
+      for (int i = 0; i < BINS; i++) x[i] = lo + (i + 0.5) * w;
+      XYChart c = new XYChart(460, 300);
+      c.setTitle(real.name());
+      c.setYAxisTitle("share of rows");
+      style(c.getStyler());
+      for (Object[] series : new Object[][] {{"real", r}, {"synthetic", s}}) {
+        XYSeries xs = c.addSeries((String) series[0], x, shares((double[]) series[1], lo, w));
+        xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        xs.setMarker(SeriesMarkers.NONE);
+      }
+      save(c, file);
+      return;
+    }
+    Map<String, Integer> rc = ((Column.Categorical) real).counts(), sc = ((Column.Categorical) synth).counts();
+    List<String> top = rc.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
+        .limit(TOP_CATEGORIES).map(Map.Entry::getKey).toList();
+    CategoryChart c = new CategoryChart(460, 300);
+    c.setTitle(real.name() + (rc.size() > TOP_CATEGORIES ? " (top " + TOP_CATEGORIES + " of " + rc.size() + ")" : ""));
+    c.setYAxisTitle("share of rows");
+    style(c.getStyler());
+    c.getStyler().setXAxisLabelRotation(45);
+    List<Double> rv = new ArrayList<>(), sv = new ArrayList<>();
+    for (String k : top) {
+      rv.add(rc.getOrDefault(k, 0) / (double) real.size());
+      sv.add(sc.getOrDefault(k, 0) / (double) synth.size());
+    }
+    c.addSeries("real", top, rv);
+    c.addSeries("synthetic", top, sv);
+    save(c, file);
+  }
+
+  private static double[] shares(double[] v, double lo, double w) {
+    double[] h = new double[BINS];
+    for (double x : v) h[(int) Math.max(0, Math.min(BINS - 1, Math.floor((x - lo) / w)))] += 1.0 / v.length;
+    return h;
+  }
+
+  /** Pearson correlations between the numeric columns of {@code t}, as a heatmap from -1 to 1. */
+  static void correlationHeatmap(String title, Table t, List<String> numeric, Path file) throws IOException {
+    int m = numeric.size();
+    HeatMapChart c = new HeatMapChart(480, 420);
+    c.setTitle(title);
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setShowValue(true).setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setValueFontColor(Color.BLACK);
+    c.getStyler().setMin(-1).setMax(1);
+    c.getStyler().setRangeColors(new Color[] {new Color(33, 102, 172), Color.WHITE, new Color(178, 24, 43)});
+    c.getStyler().setXAxisLabelRotation(45);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    Font plain = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    c.getStyler().setLegendFont(plain);
+    c.getStyler().setAxisTickLabelsFont(plain);
+    c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    List<Number[]> cells = new ArrayList<>();
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        double r = Fidelity.pearson(((Column.Numeric) t.column(numeric.get(a))).values(), ((Column.Numeric) t.column(numeric.get(b))).values());
+        cells.add(new Number[] {a, b, Double.isFinite(r) ? Math.round(r * 100) / 100.0 : 0});
+      }
+    }
+    c.addSeries("correlation", numeric, numeric, cells);
+    save(c, file);
+  }
+
+  private static void style(org.knowm.xchart.style.AxesChartStyler s) {
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotBackgroundColor(Color.WHITE);
+    s.setPlotGridLinesColor(new Color(225, 225, 225));
+    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    s.setSeriesColors(new Color[] {new Color(60, 60, 60), new Color(214, 96, 77)});
+  }
+
+  private static void save(Chart<?, ?> chart, Path file) throws IOException {
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}
