@@ -51,25 +51,18 @@ public final class GaussianCopula implements Synthesizer {
   public static GaussianCopula fit(Table t, long seed) {
     Random rng = new Random(seed);
     List<Marginal> marginals = new ArrayList<>();
-    List<double[]> scores = new ArrayList<>();
+    List<double[]> scores = new ArrayList<>(); // NaN where a numeric value is missing
     for (Column c : t.columns()) {
       if (c instanceof Column.Numeric n) fitNumeric(n, marginals, scores, rng);
       else fitCategorical((Column.Categorical) c, marginals, scores, rng);
     }
-    int m = scores.size(), rows = t.rows();
+    int m = scores.size();
     double[][] r = new double[m][m];
     for (int a = 0; a < m; a++) {
-      for (int b = a; b < m; b++) {
-        double s = 0;
-        for (int i = 0; i < rows; i++) s += scores.get(a)[i] * scores.get(b)[i];
-        r[a][b] = r[b][a] = s / rows;
-      }
+      r[a][a] = 1;
+      for (int b = a + 1; b < m; b++) r[a][b] = r[b][a] = pairwise(scores.get(a), scores.get(b));
     }
-    for (int a = 0; a < m; a++) { // normalise to a correlation matrix
-      for (int b = 0; b < m; b++) if (a != b) r[a][b] /= Math.sqrt(r[a][a] * r[b][b]);
-    }
-    for (int a = 0; a < m; a++) r[a][a] = 1;
-    return new GaussianCopula(t.schema(), marginals, r);
+    return new GaussianCopula(t.schema(), marginals, positiveDefinite(r));
   }
 
   private static void fitNumeric(Column.Numeric n, List<Marginal> marginals, List<double[]> scores, Random rng) {
@@ -83,7 +76,7 @@ public final class GaussianCopula implements Synthesizer {
     double[] z = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       if (Double.isNaN(v[i])) {
-        z[i] = score(rng.nextDouble());
+        z[i] = Double.NaN; // left out of this variable's correlations
       } else {
         double lo = (double) lowerBound(sorted, v[i]) / sorted.length, hi = (double) upperBound(sorted, v[i]) / sorted.length;
         z[i] = score(lo + rng.nextDouble() * (hi - lo));
@@ -125,6 +118,32 @@ public final class GaussianCopula implements Synthesizer {
       z[i] = score(iv[0] + rng.nextDouble() * (iv[1] - iv[0]));
     }
     scores.add(z);
+  }
+
+  /** The correlation of two score columns over the rows where both are present. */
+  private static double pairwise(double[] x, double[] y) {
+    double sxy = 0, sxx = 0, syy = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+      sxy += x[i] * y[i];
+      sxx += x[i] * x[i];
+      syy += y[i] * y[i];
+    }
+    return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+  }
+
+  /** Pairwise-complete correlations need not form a positive-definite matrix: shrink toward I until they do. */
+  private static double[][] positiveDefinite(double[][] r) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        new CholeskyDecomposition(new Array2DRowRealMatrix(r), 1e-6, 1e-10);
+        return r;
+      } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException
+          | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
+        for (int a = 0; a < r.length; a++) for (int b = 0; b < r.length; b++) if (a != b) r[a][b] *= 0.95;
+      }
+    }
+    throw new IllegalStateException("the copula's correlation matrix could not be made positive definite");
   }
 
   private static double score(double u) { return NORMAL.inverseCumulativeProbability(Math.max(1e-9, Math.min(1 - 1e-9, u))); }

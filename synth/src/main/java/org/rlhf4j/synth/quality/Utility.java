@@ -48,9 +48,9 @@ public final class Utility {
     String positive = counts.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
     Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
     Map<String, Scores> tstr = new LinkedHashMap<>(), trtr = new LinkedHashMap<>();
-    for (Map.Entry<String, Trainer<Label>> e : trainers(seed).entrySet()) {
-      tstr.put(e.getKey(), score(e.getValue(), synth, realTest, t, positive, counts.size()));
-      trtr.put(e.getKey(), score(e.getValue(), realTrain, realTest, t, positive, counts.size()));
+    for (String k : trainers(seed).keySet()) { // a fresh trainer per fit: Tribuo's trainers advance their own random stream
+      tstr.put(k, score(trainers(seed).get(k), synth, realTest, t, positive, counts.size()));
+      trtr.put(k, score(trainers(seed).get(k), realTrain, realTest, t, positive, counts.size()));
     }
     return new Result(target, positive, tstr, trtr);
   }
