@@ -2,16 +2,20 @@ package org.rlhf4j.synth.quality;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -70,30 +74,51 @@ final class ReportCharts {
     return h;
   }
 
-  /** Pearson correlations between the numeric columns of {@code t}, as a heatmap from -1 to 1. */
+  /**
+   * Pearson correlations between the numeric columns of {@code t} as a heatmap from -1 (blue) through 0 (white) to
+   * 1 (red), each cell labelled with its value. Drawn with Java2D: XChart 3.8's heat map left the cells blank here.
+   */
   static void correlationHeatmap(String title, Table t, List<String> numeric, Path file) throws IOException {
-    int m = numeric.size();
-    HeatMapChart c = new HeatMapChart(480, 420);
-    c.setTitle(title);
-    c.getStyler().setChartBackgroundColor(Color.WHITE);
-    c.getStyler().setShowValue(true).setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setValueFontColor(Color.BLACK);
-    c.getStyler().setMin(-1).setMax(1);
-    c.getStyler().setRangeColors(new Color[] {new Color(33, 102, 172), Color.WHITE, new Color(178, 24, 43)});
-    c.getStyler().setXAxisLabelRotation(45);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    Font plain = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    c.getStyler().setLegendFont(plain);
-    c.getStyler().setAxisTickLabelsFont(plain);
-    c.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    List<Number[]> cells = new ArrayList<>();
+    int m = numeric.size(), cell = 52, left = 130, top = 40, size = left + m * cell + 20;
+    BufferedImage img = new BufferedImage(size, top + m * cell + 120, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    g.drawString(title, left, 25);
+    Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     for (int a = 0; a < m; a++) {
       for (int b = 0; b < m; b++) {
         double r = Fidelity.pearson(((Column.Numeric) t.column(numeric.get(a))).values(), ((Column.Numeric) t.column(numeric.get(b))).values());
-        cells.add(new Number[] {a, b, Double.isFinite(r) ? Math.round(r * 100) / 100.0 : 0});
+        double v = Double.isFinite(r) ? r : 0;
+        g.setColor(diverging(v));
+        g.fillRect(left + b * cell, top + a * cell, cell - 1, cell - 1);
+        g.setColor(Math.abs(v) > 0.6 ? Color.WHITE : Color.BLACK);
+        g.setFont(label);
+        String text = String.format(Locale.ROOT, "%.2f", v);
+        g.drawString(text, left + b * cell + (cell - g.getFontMetrics().stringWidth(text)) / 2, top + a * cell + cell / 2 + 4);
       }
+      g.setColor(Color.BLACK);
+      g.drawString(numeric.get(a), 6, top + a * cell + cell / 2 + 4);
+      java.awt.geom.AffineTransform keep = g.getTransform();
+      g.rotate(Math.toRadians(45), left + a * cell + cell / 2.0, top + m * cell + 8);
+      g.drawString(numeric.get(a), left + a * cell + cell / 2, top + m * cell + 8);
+      g.setTransform(keep);
     }
-    c.addSeries("correlation", numeric, numeric, cells);
-    save(c, file);
+    g.dispose();
+    ImageIO.write(img, "png", file.toFile());
+  }
+
+  /** -1 blue, 0 white, 1 red, linear in between. */
+  static Color diverging(double v) {
+    double x = Math.max(-1, Math.min(1, v));
+    int[] end = x < 0 ? new int[] {33, 102, 172} : new int[] {178, 24, 43};
+    double f = Math.abs(x);
+    return new Color((int) Math.round(255 + f * (end[0] - 255)), (int) Math.round(255 + f * (end[1] - 255)),
+        (int) Math.round(255 + f * (end[2] - 255)));
   }
 
   private static void style(org.knowm.xchart.style.AxesChartStyler s) {
