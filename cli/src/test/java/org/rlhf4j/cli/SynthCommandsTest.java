@@ -93,7 +93,7 @@ class SynthCommandsTest {
     Path ragged = Files.writeString(dir.resolve("r.csv"), "a,b\n1,2\n3\n");
     Result r = run("synth", "fit", ragged.toString(), "--output", dir.resolve("m").toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("rlhf4j fit: error: " + ragged + ":3: row has 1 values, expected 2 (a, b)");
+    assertThat(r.err().strip()).isEqualTo("rlhf4j synth fit: error: " + ragged + ":3: row has 1 values, expected 2 (a, b)");
     Path yaml = Files.writeString(dir.resolve("s.yaml"), "columns:\n  city: {type: numeric}\n");
     Result typed = run("synth", "fit", table("t.csv", 20, 4).toString(), "--schema", yaml.toString(), "--output", dir.resolve("m").toString());
     assertThat(typed.err()).contains("column 'city' is typed numeric in the schema file but holds");
