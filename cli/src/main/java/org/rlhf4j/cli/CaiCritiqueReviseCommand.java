@@ -31,6 +31,8 @@ public final class CaiCritiqueReviseCommand implements Callable<Integer> {
   @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus when sampling (default ${DEFAULT-VALUE}).") double topP;
   @Option(names = "--batch-size", defaultValue = "16", description = "Prompts per step (default ${DEFAULT-VALUE}).") int batchSize;
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the principle draws and sampling (default ${DEFAULT-VALUE}).") long seed;
+  @Option(names = "--revise-when", description = "Revise only answers whose critique matches this regular expression (e.g. '^yes'); "
+      + "others keep their answer (default: revise every answer, as in the paper).") String reviseWhen;
 
   static final class Input {
     @Option(names = "--prompts", required = true, description = "Prompts (records with a \"prompt\"): the model writes the first responses.") Path prompts;
@@ -49,8 +51,16 @@ public final class CaiCritiqueReviseCommand implements Callable<Integer> {
       initial = rows.stream().map(r -> Comparison.responseText(r.completion())).toList();
     }
     try (Tokenizer tok = Settings.tokenizer(model)) {
+      java.util.function.Predicate<String> revise = critique -> true;
+      if (reviseWhen != null) {
+        try {
+          revise = java.util.regex.Pattern.compile(reviseWhen).asPredicate();
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new UserError("--revise-when is not a regular expression: " + e.getDescription() + " in '" + reviseWhen + "'");
+        }
+      }
       CritiqueReviser reviser = new CritiqueReviser(Settings.model(model).requiresGrad(false), tok, c,
-          new CritiqueReviser.Options(rounds, maxNewTokens, temperature, topP, batchSize, seed));
+          new CritiqueReviser.Options(rounds, maxNewTokens, temperature, topP, batchSize, seed), revise);
       SlCai.Summary s = SlCai.run(reviser, prompts, initial, output, batchSize, new ConsoleProgress(System.err));
       System.out.printf("cai critique-revise: %d prompts (%d new), %d revised away from the first response; SFT data in %s%n",
           s.rows(), s.added(), s.changed(), output);

@@ -144,6 +144,9 @@ class AiFeedbackCommandsTest {
     r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--constitution", bad.toString(),
         "--output", tmp.resolve("z.jsonl").toString());
     assertThat(r.err.strip()).isEqualTo("rlhf4j cai critique-revise: error: " + bad + ": missing field 'principles[0].revision_request'");
+    r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--revise-when", "(yes",
+        "--output", tmp.resolve("z.jsonl").toString());
+    assertThat(r.err).startsWith("rlhf4j cai critique-revise: error: --revise-when is not a regular expression");
   }
 
   @Test void redteamGeneratesAttacksAndMeasuresTheirSuccessRate() throws Exception {

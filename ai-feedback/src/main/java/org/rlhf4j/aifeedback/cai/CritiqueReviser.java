@@ -41,8 +41,19 @@ public final class CritiqueReviser {
   private final Constitution constitution;
   private final Options opts;
   private final Dialogue dialogue;
+  private final java.util.function.Predicate<String> needsRevision;
 
   public CritiqueReviser(CausalLM model, Tokenizer tok, Constitution constitution, Options opts) {
+    this(model, tok, constitution, opts, critique -> true);
+  }
+
+  /**
+   * As above, revising only answers whose critique {@code needsRevision} accepts (e.g. one that found a problem);
+   * the others keep their answer for the round, so a model that copies poorly cannot garble good answers.
+   */
+  public CritiqueReviser(CausalLM model, Tokenizer tok, Constitution constitution, Options opts,
+      java.util.function.Predicate<String> needsRevision) {
+    this.needsRevision = needsRevision;
     this.model = model;
     this.tok = tok;
     this.constitution = constitution;
@@ -74,9 +85,13 @@ public final class CritiqueReviser {
       List<String> critiques = new ArrayList<>();
       for (int i = 0; i < n; i++) critiques.add(dialogue.critique(prompts.get(i), current.get(i), ps.get(i)));
       critiques = generate(critiques, 1 + 2 * r);
-      List<String> revisions = new ArrayList<>();
-      for (int i = 0; i < n; i++) revisions.add(dialogue.revision(prompts.get(i), current.get(i), ps.get(i), critiques.get(i)));
-      revisions = generate(revisions, 2 + 2 * r);
+      List<Integer> flagged = new ArrayList<>();
+      for (int i = 0; i < n; i++) if (needsRevision.test(critiques.get(i))) flagged.add(i);
+      List<String> contexts = new ArrayList<>();
+      for (int i : flagged) contexts.add(dialogue.revision(prompts.get(i), current.get(i), ps.get(i), critiques.get(i)));
+      List<String> generated = contexts.isEmpty() ? List.of() : generate(contexts, 2 + 2 * r);
+      List<String> revisions = new ArrayList<>(current);
+      for (int k = 0; k < flagged.size(); k++) revisions.set(flagged.get(k), generated.get(k));
       for (int i = 0; i < n; i++) {
         String revised = revisions.get(i).isEmpty() ? current.get(i) : revisions.get(i); // an empty revision changes nothing
         rounds.get(i).add(new Round(ps.get(i).name(), critiques.get(i), revised));

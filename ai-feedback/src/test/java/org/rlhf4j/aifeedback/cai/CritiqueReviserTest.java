@@ -67,6 +67,11 @@ class CritiqueReviserTest {
       assertThat(alone.rounds().get(0).principle()).isEqualTo(row.at("/cai/rounds/0/principle").asText());
       assertThat(alone.revised()).isEqualTo(row.get("completion").asText());
       assertThat(SlCai.run(r, prompts, given, out, 2, Progress.none()).added()).isZero();
+      // Revising only what the critique flags: a critique nobody accepts leaves every answer as it was.
+      CritiqueReviser never = new CritiqueReviser(model, tok, Constitution.defaults(), new CritiqueReviser.Options(2, 6, 0, 1, 4, 5), c -> false);
+      CritiqueReviser.Trace kept = never.run(List.of("prompt-1"), List.of(prompts.get(1)), List.of("She liked it.")).get(0);
+      assertThat(kept.rounds()).hasSize(2).allSatisfy(round -> assertThat(round.revision()).isEqualTo("She liked it."));
+      assertThat(kept.rounds().get(0).critique()).isEqualTo(alone.rounds().get(0).critique());
     }
   }
 }
