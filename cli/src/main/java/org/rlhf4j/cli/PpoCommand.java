@@ -25,7 +25,7 @@ import org.rlhf4j.training.loss.PpoLoss;
 import org.rlhf4j.training.ppo.PpoBench;
 import org.rlhf4j.training.ppo.PpoConfig;
 import org.rlhf4j.training.ppo.PpoTrainer;
-import org.rlhf4j.training.ppo.Scorer;
+import org.rlhf4j.training.rollout.Scorer;
 import org.rlhf4j.training.reward.RewardModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 package org.rlhf4j.feedback;
 
 import io.javalin.http.BadRequestResponse;
+import org.rlhf4j.common.FileOps;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -55,7 +56,7 @@ final class Jsonl {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteQuietly(dir);
+      FileOps.deleteQuietly(dir);
     }
   }
 
@@ -75,7 +76,7 @@ final class Jsonl {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteQuietly(dir);
+      FileOps.deleteQuietly(dir);
     }
   }
 
@@ -109,15 +110,6 @@ final class Jsonl {
       }
     } catch (ZipException | EOFException e) {
       throw new BadRequestResponse("invalid upload: a gzip file that cannot be decompressed (" + e.getMessage() + ")");
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) return;
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: temporary files only
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.rlhf4j.models;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,10 +40,8 @@ final class ModelIO {
         case F16 -> "float16";
         default -> "float32";
       };
-      Path tmp = dir.resolve("config.json.tmp");
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), model.config().toJson(dtype));
-      Files.move(tmp, dir.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      FileOps.writeAtomically(dir.resolve("config.json"),
+          tmp -> new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), model.config().toJson(dtype)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save model to " + dir + ": " + e.getMessage(), e);
     }

@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.common.FileOps;
 
 /**
  * Reads and writes the safetensors format (8-byte little-endian header length, JSON header,
@@ -114,7 +114,6 @@ public final class Safetensors {
 
   /** Writes tensors to one file atomically (temp file + rename). Tensors may live on any device. */
   public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (NativeScope scope = NativeScope.open()) {
       List<Tensor> cpu = new ArrayList<>();
       ObjectNode header = JSON.createObjectNode();
@@ -133,22 +132,24 @@ public final class Safetensors {
         cpu.add(t);
       }
       byte[] headerBytes = padHeader(JSON.writeValueAsBytes(header));
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).flip();
-        writeFully(ch, len);
-        writeFully(ch, ByteBuffer.wrap(headerBytes));
-        for (Tensor t : cpu) {
-          long bytes = t.numel() * DType.of(t.scalar_type()).byteSize();
-          if (bytes == 0) continue;
-          ByteBuffer data = new BytePointer(t.data_ptr()).capacity(bytes).asByteBuffer();
-          writeFully(ch, data);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      FileOps.writeAtomically(file, tmp -> writeFile(tmp, headerBytes, cpu));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeFile(Path tmp, byte[] headerBytes, List<Tensor> cpu) throws IOException {
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).flip();
+      writeFully(ch, len);
+      writeFully(ch, ByteBuffer.wrap(headerBytes));
+      for (Tensor t : cpu) {
+        long bytes = t.numel() * DType.of(t.scalar_type()).byteSize();
+        if (bytes == 0) continue;
+        ByteBuffer data = new BytePointer(t.data_ptr()).capacity(bytes).asByteBuffer();
+        writeFully(ch, data);
+      }
+      ch.force(true);
     }
   }
 
@@ -186,9 +187,7 @@ public final class Safetensors {
     index.putObject("metadata").put("total_size", total);
     index.set("weight_map", JSON.valueToTree(weightMap));
     try {
-      Path tmp = dir.resolve(INDEX + ".tmp");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), index);
-      Files.move(tmp, dir.resolve(INDEX), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      FileOps.writeAtomically(dir.resolve(INDEX), tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), index));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(INDEX) + ": " + e.getMessage(), e);
     }

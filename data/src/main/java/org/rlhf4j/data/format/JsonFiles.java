@@ -1,5 +1,6 @@
 package org.rlhf4j.data.format;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -21,11 +22,9 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -66,24 +65,17 @@ final class JsonFiles {
 
   /** Writes one compact JSON object per line (gzip when the name ends in .gz) via a temp file and a move. */
   static void writeLines(Path file, List<? extends JsonNode> rows) {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (Writer w = writer(tmp, file.getFileName().toString().endsWith(".gz"))) {
-        for (JsonNode row : rows) {
-          w.write(MAPPER.writeValueAsString(row));
-          w.write('\n');
+      FileOps.writeAtomically(file, tmp -> {
+        try (Writer w = writer(tmp, file.getFileName().toString().endsWith(".gz"))) {
+          for (JsonNode row : rows) {
+            w.write(MAPPER.writeValueAsString(row));
+            w.write('\n');
+          }
         }
-      }
-      move(tmp, file);
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write data file " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-      }
     }
   }
 
@@ -144,11 +136,4 @@ final class JsonFiles {
     return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
   }
 
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 }

@@ -19,8 +19,8 @@ import org.rlhf4j.training.loss.KlController;
 import org.rlhf4j.training.loss.KlEstimator;
 import org.rlhf4j.training.ppo.PpoConfig;
 import org.rlhf4j.training.ppo.PpoTrainer;
-import org.rlhf4j.training.ppo.RolloutHook;
-import org.rlhf4j.training.ppo.Scorer;
+import org.rlhf4j.training.rollout.RolloutHook;
+import org.rlhf4j.training.rollout.Scorer;
 
 /** The demo's preference optimisers: PPO against the learned reward model, and DPO on the rater pairs. */
 final class PolicyStages {

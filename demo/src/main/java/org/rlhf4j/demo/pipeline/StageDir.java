@@ -1,13 +1,12 @@
 package org.rlhf4j.demo.pipeline;
 
+import org.rlhf4j.common.FileOps;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A stage's folder in the demo's output, stamped with the settings it was trained under ({@code stage.key}). A
@@ -26,20 +25,14 @@ final class StageDir {
       boolean resumes = Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(key);
       if (!resumes && Files.exists(dir)) {
         log.println("    " + dir + " holds a run with other settings: training this stage afresh");
-        delete(dir);
+        FileOps.deleteTree(dir);
       }
       Files.createDirectories(dir);
-      Files.writeString(stamp, key, StandardCharsets.UTF_8);
+      FileOps.writeString(stamp, key);
       if (resumes) log.println("    resuming from " + dir);
       return resumes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.rlhf4j.demo.world;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -127,13 +128,6 @@ public final class TokenizerFiles {
   }
 
   private static void writeAtomically(Path target, String content) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, content + "\n");
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    FileOps.writeString(target, content + "\n");
   }
 }

@@ -1,7 +1,7 @@
 package org.rlhf4j.evaluation.report;
 
+import org.rlhf4j.common.FileOps;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,11 +75,11 @@ public final class Report {
         body.append(Html.table(t));
       } else if (b instanceof LineChart c) {
         String file = chartFile(++charts);
-        AtomicFiles.write(dir.resolve(file), out -> ChartRenderer.png(c, out));
+        FileOps.writeStream(dir.resolve(file), out -> ChartRenderer.png(c, out));
         body.append(figure(file, c.title(), c.width(), c.height()));
       } else if (b instanceof BarChart c) {
         String file = chartFile(++charts);
-        AtomicFiles.write(dir.resolve(file), out -> ChartRenderer.png(c, out));
+        FileOps.writeStream(dir.resolve(file), out -> ChartRenderer.png(c, out));
         body.append(figure(file, c.title(), c.width(), c.height()));
       }
     }
@@ -87,7 +87,7 @@ public final class Report {
         + "</title>\n<style>" + Html.STYLE + "</style>\n</head>\n<body>\n<h1>" + Html.escape(title) + "</h1>\n"
         + body + "</body>\n</html>\n";
     Path target = dir.resolve(HTML_FILE);
-    AtomicFiles.write(target, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
+    FileOps.writeStream(target, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
     return target;
   }
 
@@ -99,31 +99,5 @@ public final class Report {
     String alt = Html.escape(caption);
     return "<figure><img src=\"" + file + "\" alt=\"" + alt + "\" width=\"" + width + "\" height=\"" + height
         + "\"><figcaption>" + alt + "</figcaption></figure>\n";
-  }
-
-  /** Writes through a temporary sibling file moved into place. */
-  static final class AtomicFiles {
-    interface Writer {
-      void write(OutputStream out) throws IOException;
-    }
-
-    private AtomicFiles() {}
-
-    static void write(Path target, Writer writer) throws IOException {
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          writer.write(out);
-        }
-        try {
-          Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
   }
 }

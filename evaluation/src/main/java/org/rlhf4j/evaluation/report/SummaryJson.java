@@ -1,5 +1,6 @@
 package org.rlhf4j.evaluation.report;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -31,7 +32,7 @@ public final class SummaryJson {
     Files.createDirectories(dir);
     byte[] bytes = JSON.writeValueAsBytes(summary);
     Path target = dir.resolve(FILE);
-    Report.AtomicFiles.write(target, out -> {
+    FileOps.writeStream(target, out -> {
       out.write(bytes);
       out.write('\n');
     });

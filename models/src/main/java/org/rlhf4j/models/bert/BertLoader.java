@@ -1,14 +1,13 @@
 package org.rlhf4j.models.bert;
 
+import org.rlhf4j.common.FileOps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.Device;
@@ -96,15 +95,7 @@ public final class BertLoader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stage the MiniLM tokenizer", e);
     } finally {
-      if (dir != null) deleteQuietly(dir);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover temp folder is harmless
+      FileOps.deleteQuietly(dir);
     }
   }
 }

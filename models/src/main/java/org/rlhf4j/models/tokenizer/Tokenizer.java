@@ -36,6 +36,22 @@ public final class Tokenizer implements AutoCloseable {
     this.addsBos = detectAddsBos();
   }
 
+
+  /** The tokenizer files of a model folder: copied with the weights so every saved folder loads on its own. */
+  public static final java.util.List<String> FILES = java.util.List.of("tokenizer.json", "tokenizer_config.json",
+      "special_tokens_map.json", "generation_config.json", "chat_template.jinja", "chat_template.json");
+
+  /** Copies the tokenizer files found in {@code from} (may be null: nothing to copy) into {@code to}. */
+  public static void copyFiles(Path from, Path to) throws java.io.IOException {
+    if (from == null || from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) return;
+    java.nio.file.Files.createDirectories(to);
+    for (String f : FILES) {
+      Path src = from.resolve(f);
+      if (java.nio.file.Files.isRegularFile(src)) {
+        java.nio.file.Files.copy(src, to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
   /**
    * Loads {@code modelDir/tokenizer.json} and, when present, {@code tokenizer_config.json},
    * {@code special_tokens_map.json}, {@code generation_config.json} and a chat template file.

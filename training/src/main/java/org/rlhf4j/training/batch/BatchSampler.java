@@ -9,28 +9,42 @@ import org.rlhf4j.training.loop.DataCursor;
  * Draws batches of indices into a dataset of {@code size} items: each epoch is a fresh seeded
  * permutation, batches run on across epoch boundaries. The position (batches drawn) is the
  * {@link DataCursor} the trainer checkpoints; seeking reproduces exactly the same next batch.
+ * The one sampler of every trainer: supervised batches ({@link #BatchSampler(int, int, long, boolean)}: at most
+ * the whole dataset per batch) and on-policy prompt batches and preference pairs ({@link #filling}: always
+ * {@code batchSize} items, running into the next epoch when the dataset is smaller).
  */
 public final class BatchSampler implements DataCursor {
   private final int size;
   private final int batchSize;
   private final long seed;
   private final boolean shuffle;
+  private final boolean fill;
   private long drawn;
   private long cachedEpoch = -1;
   private int[] perm;
 
   public BatchSampler(int size, int batchSize, long seed, boolean shuffle) {
+    this(size, batchSize, seed, shuffle, false);
+  }
+
+  /** Shuffled batches of exactly {@code batchSize} items, spanning epochs when the dataset is smaller. */
+  public static BatchSampler filling(int size, int batchSize, long seed) {
+    return new BatchSampler(size, batchSize, seed, true, true);
+  }
+
+  private BatchSampler(int size, int batchSize, long seed, boolean shuffle, boolean fill) {
     if (size < 1) throw new IllegalArgumentException("BatchSampler: the dataset is empty");
     if (batchSize < 1) throw new IllegalArgumentException("BatchSampler: batchSize must be >= 1, got " + batchSize);
     this.size = size;
     this.batchSize = batchSize;
     this.seed = seed;
     this.shuffle = shuffle;
+    this.fill = fill;
   }
 
-  /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller). */
+  /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller and not filling). */
   public List<Integer> next() {
-    int n = Math.min(batchSize, size);
+    int n = perBatch();
     List<Integer> out = new ArrayList<>(n);
     long first = drawn * n;
     for (int i = 0; i < n; i++) out.add(item(first + i));
@@ -47,7 +61,9 @@ public final class BatchSampler implements DataCursor {
   }
 
   /** Epochs begun so far (fractional). */
-  public double epoch() { return (double) drawn * Math.min(batchSize, size) / size; }
+  public double epoch() { return (double) drawn * perBatch() / size; }
+
+  private int perBatch() { return fill ? batchSize : Math.min(batchSize, size); }
 
   private int item(long k) {
     long epoch = k / size;

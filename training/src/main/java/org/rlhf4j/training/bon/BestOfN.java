@@ -12,7 +12,7 @@ import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.training.ppo.Scorer;
+import org.rlhf4j.training.rollout.Scorer;
 
 /**
  * Best-of-n sampling (rejection sampling): draw n responses per prompt, keep the one the scorer

@@ -1,5 +1,5 @@
 /**
- * Best-of-n sampling with a {@link org.rlhf4j.training.ppo.Scorer}: a training-free baseline and a
+ * Best-of-n sampling with a {@link org.rlhf4j.training.rollout.Scorer}: a training-free baseline and a
  * generator of SFT data from the winners ({@link org.rlhf4j.training.bon.BestOfN#writeSft}).
  *
  * <pre>{@code

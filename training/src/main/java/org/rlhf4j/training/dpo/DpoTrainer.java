@@ -16,9 +16,9 @@ import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
 import org.rlhf4j.training.loss.DpoLoss;
-import org.rlhf4j.training.ppo.EpochSampler;
-import org.rlhf4j.training.ppo.PolicyCheckpoint;
-import org.rlhf4j.training.ppo.ResponseBatch;
+import org.rlhf4j.training.batch.BatchSampler;
+import org.rlhf4j.training.loop.ModelCheckpoint;
+import org.rlhf4j.training.rollout.ResponseBatch;
 
 /**
  * Direct preference optimisation (TRL DPOTrainer) on the shared training loop: each step
@@ -59,7 +59,7 @@ public final class DpoTrainer {
     policy.requiresGrad(true);
     List<DpoPair> data = pairs.stream().map(p -> p.truncated(cfg.maxLength())).toList();
     double[][] cached = ref != null && cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
-    EpochSampler sampler = new EpochSampler(data.size(), cfg.batchSize(), cfg.train().seed(), true);
+    BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed());
     DpoLoss.RewardBaseline baseline = new DpoLoss.RewardBaseline();
     Map<String, Double> last = new LinkedHashMap<>();
     TrainResult r = new Trainer(cfg.train(), policy, micro -> {
@@ -74,7 +74,7 @@ public final class DpoTrainer {
       last.clear();
       last.putAll(m);
       return new StepResult(res.loss(), m, tokens(batch));
-    }, sampler, new PolicyCheckpoint(policy, null), null).run();
+    }, sampler, ModelCheckpoint.of(policy), null).run();
     return new DpoResult(r, Map.copyOf(last));
   }
 

@@ -7,6 +7,7 @@ import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.GroupAdvantages;
 import org.rlhf4j.training.loss.GrpoLoss;
 import org.rlhf4j.training.optim.Schedule;
+import org.rlhf4j.training.rollout.OnPolicyLoop;
 
 /**
  * Settings of the critic-free group methods: each iteration samples {@code k} completions for
@@ -97,10 +98,10 @@ public record GroupConfig(int iterations, int promptsPerIteration, int k, int ma
   /** Whether rollouts need the reference's log-probs. */
   public boolean needsReference() { return klCoef > 0 || loss.beta() > 0; }
 
-  TrainConfig loopConfig() {
-    int u = updatesPerIteration();
-    int save = train.saveEvery() == 0 ? 0 : Math.max(u, train.saveEvery() / u * u);
-    return train.toBuilder().maxSteps(iterations * u).logEvery(u).saveEvery(save).build();
+  /** The on-policy loop's layout: k responses per prompt. */
+  public OnPolicyLoop.Layout layout() {
+    return new OnPolicyLoop.Layout(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds,
+        missingEosPenalty, epochs, numMiniBatches, train);
   }
 
   public GroupConfig with(int iterations, int promptsPerIteration, int k, int maxNewTokens) {

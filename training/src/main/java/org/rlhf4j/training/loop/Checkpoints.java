@@ -1,11 +1,11 @@
 package org.rlhf4j.training.loop;
 
+import org.rlhf4j.common.FileOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +43,7 @@ final class Checkpoints {
     Path tmp = root.resolve("." + PREFIX + step + ".tmp");
     Path dir = root.resolve(PREFIX + step);
     try {
-      deleteTree(tmp);
+      FileOps.deleteTree(tmp);
       Files.createDirectories(tmp);
       model.save(tmp);
       Safetensors.save(tmp.resolve(OPTIMIZER), optimizerState, Map.of("format", "rlhf4j-adamw"));
@@ -53,7 +53,7 @@ final class Checkpoints {
       prune(dir);
       return dir;
     } catch (IOException | RuntimeException e) {
-      try { deleteTree(tmp); } catch (IOException ignored) { /* best effort */ }
+      try { FileOps.deleteTree(tmp); } catch (IOException ignored) { /* best effort */ }
       String previous = latest().map(Path::toString).orElse("none");
       throw new CheckpointException("saving checkpoint " + dir + " failed: " + e.getMessage()
           + " (previous checkpoint kept: " + previous + ")", e);
@@ -78,7 +78,7 @@ final class Checkpoints {
   void cleanStale() throws IOException {
     if (!Files.isDirectory(root)) return;
     try (Stream<Path> s = Files.list(root)) {
-      for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) deleteTree(p);
+      for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) FileOps.deleteTree(p);
     }
   }
 
@@ -107,30 +107,21 @@ final class Checkpoints {
     Path old = dir.resolveSibling(dir.getFileName() + ".old.tmp");
     boolean hadOld = Files.exists(dir);
     if (hadOld) {
-      deleteTree(old);
-      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+      FileOps.deleteTree(old);
+      FileOps.move(dir, old);
     }
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    if (hadOld) deleteTree(old);
+    FileOps.move(tmp, dir);
+    if (hadOld) FileOps.deleteTree(old);
   }
 
   private void writeLatest(Path dir) throws IOException {
-    Path tmp = root.resolve(LATEST + ".tmp");
-    Files.writeString(tmp, dir.getFileName().toString() + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, root.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    FileOps.writeString(root.resolve(LATEST), dir.getFileName().toString() + "\n");
   }
 
   private void prune(Path newest) throws IOException {
     List<Path> dirs = new ArrayList<>(all());
     dirs.remove(newest);
     int excess = dirs.size() - (keep - 1);
-    for (int i = 0; i < excess; i++) deleteTree(dirs.get(i));
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-    }
+    for (int i = 0; i < excess; i++) FileOps.deleteTree(dirs.get(i));
   }
 }

@@ -1,5 +1,6 @@
 package org.rlhf4j.training.loop;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +53,7 @@ final class MetricsLog implements AutoCloseable {
       }
       kept.add(line);
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, kept, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    FileOps.writeAtomically(file, tmp -> Files.write(tmp, kept, StandardCharsets.UTF_8));
   }
 
   @Override public void close() {

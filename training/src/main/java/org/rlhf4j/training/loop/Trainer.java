@@ -1,5 +1,6 @@
 package org.rlhf4j.training.loop;
 
+import org.rlhf4j.common.Reporter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -171,7 +172,7 @@ public final class Trainer {
       line.append(String.format(java.util.Locale.ROOT, " | %s %.4g", k, v));
     });
     log.append(record);
-    System.out.println(line);
+    Reporter.get().info(line.toString());
   }
 
   private void save(int s, double lr) {
@@ -196,7 +197,7 @@ public final class Trainer {
   private int restore() throws IOException {
     Optional<Path> latest = checkpoints.latest();
     if (latest.isEmpty()) {
-      System.out.println("resume: no checkpoint in " + cfg.outputDir() + ", starting from step 0");
+      Reporter.get().info("resume: no checkpoint in " + cfg.outputDir() + ", starting from step 0");
       return begin();
     }
     Path dir = latest.get();
@@ -212,7 +213,7 @@ public final class Trainer {
     Runtime.seed(cfg.seed());
     if (!state.rngState().isEmpty()) Rng.restoreCpuState(state.rngState());
     lastCheckpoint = dir;
-    System.out.println("resume: continuing from " + dir + " (step " + state.step() + ")");
+    Reporter.get().info("resume: continuing from " + dir + " (step " + state.step() + ")");
     return state.step();
   }
 

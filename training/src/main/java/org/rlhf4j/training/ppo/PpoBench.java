@@ -18,6 +18,9 @@ import org.rlhf4j.runtime.Tensors;
 import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.optim.AdamW;
 import org.rlhf4j.training.optim.GradClip;
+import org.rlhf4j.training.rollout.ResponseBatch;
+import org.rlhf4j.training.rollout.Samples;
+import org.rlhf4j.training.rollout.Scorer;
 
 /**
  * Wall time of one PPO iteration split into generation, reward-model scoring, the no-grad
@@ -58,29 +61,36 @@ public final class PpoBench {
     PpoConfig pc = PpoConfig.defaults(Path.of("unused")).with(1, batch, 1, ppoEpochs, newTokens)
         .withForwardBatchSize(microBatch)
         .withTrain(PpoConfig.defaults(Path.of("unused")).train().toBuilder().gradAccumulation(batch / microBatch).build());
-    PpoTrainer t = new PpoTrainer(policy, ref, null, scorer, prompts(batch, promptLength, cfg.vocabSize(), seed),
-        cfg.eosTokenId(), pc, null);
-    RolloutBuffer b = t.rollout(0);
-    t.buffer = b;
-    long t0 = System.nanoTime();
-    train(t, pc, batch, microBatch);
+    PpoTrainer t = new PpoTrainer(policy, ref, null, cfg.eosTokenId(), pc);
+    Samples s;
+    RolloutBuffer b;
+    long t0;
+    try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+      s = Samples.draw(policy, scorer, prompts(batch, promptLength, cfg.vocabSize(), seed), cfg.eosTokenId(), newTokens,
+          pc.temperature(), pc.stopIds(), seed, 0);
+      t0 = System.nanoTime();
+      b = t.prepare(0, s);
+    }
+    double forwards = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    train(t, b, pc, batch, microBatch);
     double training = (System.nanoTime() - t0) / 1e9;
     return new Timing(frozenDtype.name().toLowerCase(java.util.Locale.ROOT), batch, promptLength, newTokens, ppoEpochs,
-        b.metrics.get("time/generation"), b.metrics.get("time/scoring"), b.metrics.get("time/forward"), training);
+        s.generationSeconds(), s.scoringSeconds(), forwards, training);
   }
 
-  private static void train(PpoTrainer t, PpoConfig pc, int batch, int microBatch) {
-    AdamW opt = new AdamW(t.trainable(), new AdamW.Hyper(0.9, 0.999, 1e-8, 0.0));
+  private static void train(PpoTrainer t, RolloutBuffer b, PpoConfig pc, int batch, int microBatch) {
+    AdamW opt = new AdamW(t.trainable().parameters(), new AdamW.Hyper(0.9, 0.999, 1e-8, 0.0));
     for (int epoch = 0; epoch < pc.ppoEpochs(); epoch++) {
       try (NativeScope scope = NativeScope.open()) {
         opt.zeroGrad();
         for (int from = 0; from < batch; from += microBatch) {
           List<Integer> rows = new ArrayList<>();
           for (int i = from; i < Math.min(batch, from + microBatch); i++) rows.add(i);
-          StepResult r = t.update(rows);
+          StepResult r = t.update(b, rows);
           r.loss().div(new Scalar((double) batch / microBatch)).backward();
         }
-        GradClip.clip(t.trainable().values(), 1.0);
+        GradClip.clip(t.trainable().parameters().values(), 1.0);
         opt.step(pc.train().lr());
       }
     }
@@ -110,16 +120,5 @@ public final class PpoBench {
       out.add(p);
     }
     return out;
-  }
-
-  /** {@code PpoBench [batch] [newTokens] [ppoEpochs]}: prints one line per frozen dtype (fp32, bf16). */
-  public static void main(String[] args) {
-    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-    int newTokens = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-    int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    for (DType d : new DType[] {DType.F32, DType.BF16}) {
-      Timing t = run(gpt2Small(), batch, 64, newTokens, epochs, 8, d, 0);
-      System.out.printf(java.util.Locale.ROOT, "%s share=%.3f total=%.1fs%n", t, t.generationShare(), t.total());
-    }
   }
 }

@@ -8,6 +8,7 @@ import org.rlhf4j.training.loss.KlController;
 import org.rlhf4j.training.loss.KlEstimator;
 import org.rlhf4j.training.loss.PpoLoss;
 import org.rlhf4j.training.optim.Schedule;
+import org.rlhf4j.training.rollout.OnPolicyLoop;
 
 /**
  * PPO settings (TRL PPOConfig names in brackets). One iteration samples {@code batchSize}
@@ -73,11 +74,10 @@ public record PpoConfig(int iterations, int batchSize, int numMiniBatches, int p
 
   public int miniBatchSize() { return batchSize / numMiniBatches; }
 
-  /** The loop's config with maxSteps and logEvery derived from the iteration layout. */
-  TrainConfig loopConfig() {
-    int u = updatesPerIteration();
-    int save = train.saveEvery() == 0 ? 0 : Math.max(u, train.saveEvery() / u * u); // checkpoints at iteration ends
-    return train.toBuilder().maxSteps(iterations * u).logEvery(u).saveEvery(save).build();
+  /** The on-policy loop's layout: one response per prompt. */
+  public OnPolicyLoop.Layout layout() {
+    return new OnPolicyLoop.Layout(iterations, batchSize, 1, maxNewTokens, temperature, stopIds, missingEosPenalty,
+        ppoEpochs, numMiniBatches, train);
   }
 
   public PpoConfig with(int iterations, int batchSize, int numMiniBatches, int ppoEpochs, int maxNewTokens) {

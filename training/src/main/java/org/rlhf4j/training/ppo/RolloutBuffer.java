@@ -1,63 +1,90 @@
 package org.rlhf4j.training.ppo;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Tensor;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.training.loss.Gae;
+import org.rlhf4j.training.loss.Masked;
+import org.rlhf4j.training.loss.PpoRewards;
+import org.rlhf4j.training.rollout.OnPolicyLoop;
+import org.rlhf4j.training.rollout.ResponseBatch;
+import org.rlhf4j.training.rollout.RolloutRows;
+import org.rlhf4j.training.rollout.Samples;
 
-/**
- * A scored rollout batch kept in Java arrays (so it outlives the loop's per-step native scopes):
- * per-token (B, R) arrays flattened row-major, and the iteration's metrics.
- */
-final class RolloutBuffer {
-  int iteration;
-  final Samples samples;
-  final int width; // R
+/** A PPO rollout: per-token (B, R) arrays of the policy's and reference's log-probs, values, advantages, returns. */
+final class RolloutBuffer implements OnPolicyLoop.Rollout {
+  final RolloutRows rows;
   final float[] mask, oldLogps, refLogps, values, advantages, returns;
-  final Map<String, Double> metrics = new LinkedHashMap<>();
+  private final Map<String, Double> metrics = new LinkedHashMap<>();
 
-  RolloutBuffer(int iteration, Samples samples, int width) {
-    this.iteration = iteration;
-    this.samples = samples;
-    this.width = width;
-    int n = samples.size() * width;
-    mask = new float[n];
-    oldLogps = new float[n];
-    refLogps = new float[n];
-    values = new float[n];
-    advantages = new float[n];
-    returns = new float[n];
-    for (int i = 0; i < samples.size(); i++) java.util.Arrays.fill(mask, i * width, i * width + samples.responses().get(i).length, 1f);
+  private RolloutBuffer(Samples samples) {
+    rows = new RolloutRows(samples);
+    mask = rows.mask();
+    oldLogps = rows.perToken();
+    refLogps = rows.perToken();
+    values = rows.perToken();
+    advantages = rows.perToken();
+    returns = rows.perToken();
   }
 
-  RolloutBuffer withIteration(int it) {
-    iteration = it;
-    return this;
+  @Override public Samples samples() { return rows.samples(); }
+
+  @Override public Map<String, Double> metrics() { return metrics; }
+
+  /** Policy log-probs and values (one pass) and reference log-probs, in chunks; call under no-grad. */
+  static RolloutBuffer forward(CausalLM policy, CausalLM ref, ScalarHead head, Samples s, int padId,
+      double temperature, int chunk) {
+    RolloutBuffer b = new RolloutBuffer(s);
+    for (int from = 0; from < s.size(); from += chunk) {
+      int to = Math.min(s.size(), from + chunk);
+      try (NativeScope scope = NativeScope.open()) {
+        List<Integer> rows = IntStream.range(from, to).boxed().toList();
+        ResponseBatch.Forward f = b.rows.batch(rows, padId, policy.device()).forward(policy, temperature);
+        b.rows.put(b.oldLogps, from, f.logprobs()); // (b, R)
+        b.rows.put(b.values, from, head.forward(f.hidden())); // (b, R)
+      }
+    }
+    float[] r = b.rows.logprobs(ref, padId, temperature, chunk);
+    System.arraycopy(r, 0, b.refLogps, 0, r.length);
+    return b;
   }
 
-  /** Prompt + response batch of the given rows, responses padded to the buffer's width. */
-  ResponseBatch batch(List<Integer> rows, int padId, Device device) {
-    List<long[]> p = new ArrayList<>(rows.size()), r = new ArrayList<>(rows.size());
-    for (int i : rows) { p.add(samples.prompts().get(i)); r.add(samples.responses().get(i)); }
-    return ResponseBatch.of(p, r, padId, device, width);
+  /**
+   * Per-token KL-penalised rewards, GAE, whitened advantages and the iteration's objective metrics; returns the mean
+   * sequence KL (what an adaptive controller follows).
+   */
+  double advantages(PpoConfig cfg, double klCoef, Device device) {
+    Samples s = rows.samples();
+    Tensor m = rows.all(mask, device); // (B, R)
+    Tensor lp = rows.all(oldLogps, device); // (B, R)
+    Tensor kl = cfg.klEstimator().perToken(lp, rows.all(refLogps, device), m); // (B, R)
+    float[] sc = new float[s.size()];
+    for (int i = 0; i < sc.length; i++) sc[i] = (float) s.scores()[i];
+    Tensor scores = Tensors.floats(sc, device, s.size()); // (B)
+    Tensor rewards = PpoRewards.perToken(scores, kl, m, klCoef); // (B, R)
+    boolean canWhiten = s.responses().stream().mapToInt(x -> x.length).sum() >= 2;
+    if (cfg.whitenRewards() && canWhiten) rewards = Masked.whiten(rewards, m, true, 1e-8, false); // (B, R)
+    Gae.Result gae = Gae.compute(cfg.gae(), rewards, rows.all(values, device), m);
+    Tensor adv = canWhiten ? Masked.whiten(gae.advantages(), m, true, 1e-8, true) : gae.advantages(); // (B, R)
+    rows.put(advantages, 0, adv);
+    rows.put(returns, 0, gae.returns());
+    double seqKl = kl.sum(1).mean().item_double();
+    double nonScore = -klCoef * seqKl;
+    metrics.put("objective/kl", seqKl);
+    metrics.put("objective/entropy", lp.neg().mul(m).sum(1).mean().item_double());
+    metrics.put("objective/non_score_reward", nonScore);
+    metrics.put("objective/rlhf_reward", s.meanScore() + nonScore);
+    metrics.put("objective/scores", s.meanScore());
+    metrics.put("val/num_eos_tokens", (double) s.numFinished());
+    metrics.put("response_length_mean", s.meanResponseLength());
+    metrics.put("kl_coef", klCoef);
+    return seqKl;
   }
-
-  /** (rows, R) tensor of one per-token array. */
-  Tensor rows(float[] data, List<Integer> rows, Device device) {
-    float[] out = new float[rows.size() * width];
-    for (int k = 0; k < rows.size(); k++) System.arraycopy(data, rows.get(k) * width, out, k * width, width);
-    return Tensors.floats(out, device, rows.size(), width); // (rows, R)
-  }
-
-  /** Copies a (b, R) tensor into rows {@code from..from+b-1} of {@code data}. */
-  void put(float[] data, int from, Tensor t) {
-    float[] v = Tensors.toFloats(t);
-    System.arraycopy(v, 0, data, from * width, v.length);
-  }
-
-  /** (B, R) tensor of a whole per-token array. */
-  Tensor all(float[] data, Device device) { return Tensors.floats(data, device, samples.size(), width); }
 }

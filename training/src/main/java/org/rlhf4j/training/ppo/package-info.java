@@ -1,11 +1,6 @@
 /**
- * PPO for language models (InstructGPT / TRL PPOTrainer) and the on-policy pieces RLOO, GRPO and
- * best-of-n share: the {@link org.rlhf4j.training.ppo.Scorer} interface (any reward: a learned
- * reward model through {@code Scorer.text}, a closed-form test reward, a gold scorer),
- * {@link org.rlhf4j.training.ppo.Samples} (batched, seeded sampling truncated at the stop token),
- * {@link org.rlhf4j.training.ppo.ResponseBatch} (prompt + response layout and response log-probs),
- * {@link org.rlhf4j.training.ppo.RolloutHook} (extra per-iteration metrics such as
- * {@code eval/gold_reward}) and {@link org.rlhf4j.training.ppo.PolicyCheckpoint}.
+ * PPO for language models (InstructGPT / TRL PPOTrainer) on the shared on-policy loop
+ * ({@link org.rlhf4j.training.rollout.OnPolicyLoop}).
  *
  * <pre>{@code
  * PpoTrainer.PpoResult r = PpoTrainer.run(policy, reference, null, scorer, promptIds, tokenizer,

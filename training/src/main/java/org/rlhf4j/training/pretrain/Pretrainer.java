@@ -1,5 +1,6 @@
 package org.rlhf4j.training.pretrain;
 
+import org.rlhf4j.common.Reporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.rlhf4j.training.batch.BatchSampler;
 import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.Packing;
 import org.rlhf4j.training.batch.Row;
+import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
@@ -42,13 +44,13 @@ public final class Pretrainer {
     if (docs.isEmpty()) throw new IllegalArgumentException("pretrain: the corpus has no documents");
     Encoder enc = new Encoder(tok);
     List<Row> blocks = Packing.blocks(docs.stream().map(enc::document).toList(), opts.seqLength());
-    System.out.printf("pretrain: %d documents -> %d blocks of %d tokens%n", docs.size(), blocks.size(), blocks.get(0).length());
+    Reporter.get().info("pretrain: %d documents -> %d blocks of %d tokens", docs.size(), blocks.size(), blocks.get(0).length());
     BatchSampler sampler = new BatchSampler(blocks.size(), opts.batchSize(), cfg.seed(), true);
     model.requiresGrad(true);
-    LmCheckpoint io = new LmCheckpoint(model, tokenizerDir);
+    ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
     TrainResult r = new Trainer(cfg, model, new LmStep(model, blocks, sampler, enc.padId(), SftLoss.Config.DEFAULT),
         sampler, io, null).run();
-    saveFinal(io, cfg.outputDir());
+    io.saveFinal(cfg.outputDir());
     return r;
   }
 
@@ -61,15 +63,6 @@ public final class Pretrainer {
       return docs;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read corpus " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Writes the trained model (and tokenizer files) into the run's output folder. */
-  static void saveFinal(LmCheckpoint io, Path out) {
-    try (org.rlhf4j.runtime.NativeScope scope = org.rlhf4j.runtime.NativeScope.open()) {
-      io.save(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the final model to " + out + ": " + e.getMessage(), e);
     }
   }
 }

@@ -25,7 +25,6 @@ import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.LengthPolicy;
 import org.rlhf4j.training.batch.Overflow;
 import org.rlhf4j.training.batch.Row;
-import org.rlhf4j.training.pretrain.LmCheckpoint;
 
 /**
  * A reward model: a causal LM's backbone (its final hidden states) and a {@link ScalarHead}
@@ -90,7 +89,7 @@ public final class RewardModel implements HasParameters {
   public void save(Path dir) {
     RewardModelIO.save(this, dir);
     try {
-      LmCheckpoint.copyTokenizer(tokenizerDir, dir);
+      Tokenizer.copyFiles(tokenizerDir, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy tokenizer files to " + dir + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package org.rlhf4j.training.reward;
 
+import org.rlhf4j.common.FileOps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
@@ -33,9 +31,7 @@ final class RewardModelIO {
     try (NativeScope scope = NativeScope.open()) {
       Files.createDirectories(dir);
       Safetensors.saveDir(dir, rm.parameters(), Map.of("format", "pt"), SHARD_BYTES);
-      Path tmp = dir.resolve("config.json.tmp");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), config(rm));
-      Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      FileOps.writeAtomically(dir.resolve("config.json"), tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), config(rm)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save reward model to " + dir + ": " + e.getMessage(), e);
     }
@@ -87,16 +83,7 @@ final class RewardModelIO {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load reward model from " + dir + ": " + e.getMessage(), e);
     } finally {
-      deleteQuietly(scratch);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) return;
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover temp folder is harmless
+      FileOps.deleteQuietly(scratch);
     }
   }
 }

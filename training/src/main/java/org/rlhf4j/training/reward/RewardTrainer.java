@@ -1,11 +1,10 @@
 package org.rlhf4j.training.reward;
 
-import java.io.IOException;
+import org.rlhf4j.common.Reporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.Ranking;
 import org.rlhf4j.training.batch.BatchSampler;
@@ -16,7 +15,7 @@ import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
-import org.rlhf4j.training.pretrain.LmCheckpoint;
+import org.rlhf4j.training.loop.ModelCheckpoint;
 
 /**
  * Trains a {@link RewardModel} with the Bradley-Terry loss on preference pairs (soft labels from
@@ -51,10 +50,7 @@ public final class RewardTrainer {
     List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
     BatchSampler sampler = new BatchSampler(groups.size(), opts.batchSize(), cfg.seed(), true);
     rm.requiresGrad(true).maxLength(opts.maxLength());
-    CheckpointIO io = new CheckpointIO() {
-      @Override public void save(Path dir) { rm.save(dir); }
-      @Override public void load(Path dir) { LmCheckpoint.copyInto(rm.parameters(), dir); }
-    };
+    CheckpointIO io = ModelCheckpoint.of(rm, rm::save);
     Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
         : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
     TrainResult r = new Trainer(cfg, rm, new RewardStep(rm, groups, sampler, enc.padId(), opts), sampler, io, eval).run();
@@ -72,8 +68,8 @@ public final class RewardTrainer {
       if (g.truncated()) truncated++;
     }
     int dropped = data.size() - out.size();
-    if (dropped > 0) System.out.printf("reward: dropped %d of %d %s longer than %d tokens%n", dropped, data.size(), what, policy.maxLength());
-    if (truncated > 0) System.out.printf("reward: %d of %d %s longer than %d tokens had their prompt truncated from the left%n",
+    if (dropped > 0) Reporter.get().info("reward: dropped %d of %d %s longer than %d tokens", dropped, data.size(), what, policy.maxLength());
+    if (truncated > 0) Reporter.get().info("reward: %d of %d %s longer than %d tokens had their prompt truncated from the left",
         truncated, data.size(), what, policy.maxLength());
     if (out.isEmpty()) throw new IllegalArgumentException("reward: every one of the " + what + " is longer than " + policy.maxLength() + " tokens");
     return out;

@@ -1,5 +1,6 @@
 package org.rlhf4j.training.sft;
 
+import org.rlhf4j.common.Reporter;
 import java.nio.file.Path;
 import java.util.List;
 import org.rlhf4j.data.PromptCompletion;
@@ -15,7 +16,7 @@ import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
 import org.rlhf4j.training.loss.SftLoss;
-import org.rlhf4j.training.pretrain.LmCheckpoint;
+import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.pretrain.LmStep;
 
 /**
@@ -42,14 +43,10 @@ public final class SftTrainer {
     List<Row> rows = rows(enc, data, opts);
     BatchSampler sampler = new BatchSampler(rows.size(), opts.batchSize(), cfg.seed(), true);
     model.requiresGrad(true);
-    LmCheckpoint io = new LmCheckpoint(model, tokenizerDir);
+    ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
     LmStep step = new LmStep(model, rows, sampler, enc.padId(), new SftLoss.Config(opts.reduction()));
     TrainResult r = new Trainer(cfg, model, step, sampler, io, null).run();
-    try (org.rlhf4j.runtime.NativeScope scope = org.rlhf4j.runtime.NativeScope.open()) {
-      io.save(cfg.outputDir());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot save the final model to " + cfg.outputDir() + ": " + e.getMessage(), e);
-    }
+    io.saveFinal(cfg.outputDir());
     return r;
   }
 
@@ -60,13 +57,13 @@ public final class SftTrainer {
     LengthPolicy policy = opts.lengthPolicy();
     LengthPolicy.Fitted fitted = policy.fit(encoded);
     String summary = fitted.summary("sft", policy.maxLength());
-    if (!summary.isEmpty()) System.out.println(summary);
+    if (!summary.isEmpty()) Reporter.get().info(summary);
     if (fitted.kept().isEmpty()) throw new IllegalArgumentException("sft: every example is longer than maxLength " + policy.maxLength());
     List<Row> rows = fitted.kept().stream().map(s -> opts.completionOnly() ? s.toRow() : Row.allTargets(s.toRow().ids())).toList();
     rows = rows.stream().filter(SftTrainer::hasPredictableTarget).toList();
     if (rows.isEmpty()) throw new IllegalArgumentException("sft: no example has a completion token to learn");
     if (opts.packing()) rows = Packing.pack(rows, policy.maxLength());
-    System.out.printf("sft: %d examples -> %d rows%s%n", data.size(), rows.size(), opts.packing() ? " (packed)" : "");
+    Reporter.get().info("sft: %d examples -> %d rows%s", data.size(), rows.size(), opts.packing() ? " (packed)" : "");
     return rows;
   }
 

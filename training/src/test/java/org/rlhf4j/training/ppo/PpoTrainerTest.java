@@ -1,5 +1,7 @@
 package org.rlhf4j.training.ppo;
 
+import org.rlhf4j.training.rollout.Scorer;
+import org.rlhf4j.training.rollout.RolloutHook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +57,7 @@ class PpoTrainerTest {
         "val/ratio", "val/num_eos_tokens", "response_length_mean", "time/generation", "time/scoring",
         "time/training", "eval/gold_reward", "eval/proxy_reward");
     assertThat(last.get("eval/gold_reward").asDouble()).isEqualTo(last.get("objective/scores").asDouble());
-    assertThat(tmp.resolve("checkpoint-64/" + PolicyCheckpoint.VALUE_HEAD_FILE)).isRegularFile();
+    assertThat(tmp.resolve("checkpoint-64/" + PpoTrainer.VALUE_HEAD_FILE)).isRegularFile();
   }
 
   @Test void aVeryLargeKlCoefficientKeepsThePolicyNearTheReference() {

@@ -1,5 +1,6 @@
 package org.rlhf4j.training.ppo;
 
+import org.rlhf4j.training.rollout.Scorer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package org.rlhf4j.training.ppo;
+package org.rlhf4j.training.rollout;
 
 import java.util.ArrayList;
 import java.util.List;
