@@ -39,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
         throw new UserError("--dpo-loss-type: " + e.getMessage());
       }
     }
-    new DemoPipeline(cfg, System.out).run();
+    new DemoPipeline(cfg).run();
     return 0;
   }
 }

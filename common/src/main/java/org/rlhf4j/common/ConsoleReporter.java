@@ -3,33 +3,37 @@ package org.rlhf4j.common;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Plain lines to a stream, and a live bar (me.tongfei:progressbar) or milestone lines with rate and ETA for progress. */
 final class ConsoleReporter implements Reporter {
-  private final PrintStream out, err;
+  private final Supplier<PrintStream> out, err;
   private final boolean bar;
 
-  ConsoleReporter(PrintStream out, PrintStream err, boolean bar) {
+  /** Streams are looked up at each use, so {@code System::out} follows {@link System#setOut}. */
+  ConsoleReporter(Supplier<PrintStream> out, Supplier<PrintStream> err, boolean bar) {
     this.out = out;
     this.err = err;
     this.bar = bar;
   }
 
   @Override public void info(String message) {
-    out.println(message);
-    out.flush();
+    PrintStream o = out.get();
+    o.println(message);
+    o.flush();
   }
 
   @Override public void warn(String message) {
-    err.println("warning: " + message);
-    err.flush();
+    PrintStream e = err.get();
+    e.println("warning: " + message);
+    e.flush();
   }
 
   @Override public Progress progress(String task, long start, long total) {
-    return bar ? new Bar(task, start, total) : new Lines(task, start, total, out);
+    return bar ? new Bar(task, start, total) : new Lines(task, start, total, out.get());
   }
 
   /** The terminal bar. */

@@ -42,10 +42,13 @@ public interface Reporter {
   }
 
   /** Lines to {@code out} (warnings prefixed "warning: "); a progress bar only when {@code bar} is true. */
-  static Reporter lines(PrintStream out, boolean bar) { return new ConsoleReporter(out, out, bar); }
+  static Reporter lines(PrintStream out, boolean bar) { return new ConsoleReporter(() -> out, () -> out, bar); }
 
-  /** The default: standard output, warnings on standard error, a bar on a terminal. */
-  static Reporter console() { return new ConsoleReporter(System.out, System.err, System.console() != null); }
+  /**
+   * The default: standard output, warnings on standard error (whatever {@code System.out}/{@code System.err} are
+   * when a line is written), a bar on a terminal.
+   */
+  static Reporter console() { return new ConsoleReporter(() -> System.out, () -> System.err, System.console() != null); }
 
   /** Says nothing (benchmarks, embedded use). */
   static Reporter silent() {

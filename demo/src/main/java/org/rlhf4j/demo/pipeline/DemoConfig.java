@@ -70,7 +70,7 @@ public record DemoConfig(
   public DpoLoss.Variant dpoLoss() { return DpoVariants.named(dpoLossType, dpoBeta, null, null); }
 
   /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
-  static final int STAGE_FORMAT = 1;
+  static final int STAGE_FORMAT = 2; // 2: stages on the training library's trainers (samplers, reward-model layout)
 
   /**
    * The settings a stage's result depends on (its own and every earlier stage's): stamps the stage's folder so

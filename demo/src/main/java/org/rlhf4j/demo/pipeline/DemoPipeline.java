@@ -1,12 +1,12 @@
 package org.rlhf4j.demo.pipeline;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.rlhf4j.common.Reporter;
 import org.rlhf4j.demo.raters.RaterPool;
 import org.rlhf4j.demo.world.Prompt;
 import org.rlhf4j.demo.world.Style;
@@ -15,7 +15,6 @@ import org.rlhf4j.demo.world.World;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.generate.SamplingConfig;
-import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
@@ -23,7 +22,17 @@ import org.rlhf4j.evaluation.doctor.DoctorConfig;
 import org.rlhf4j.evaluation.doctor.Flag;
 import org.rlhf4j.evaluation.doctor.MetricsLog;
 import org.rlhf4j.evaluation.doctor.RunWatch;
+import org.rlhf4j.training.batch.Row;
+import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.TrainConfig;
+import org.rlhf4j.training.loss.RewardLoss;
+import org.rlhf4j.training.loss.SftLoss;
+import org.rlhf4j.training.pretrain.LmTraining;
+import org.rlhf4j.training.reward.Group;
+import org.rlhf4j.training.reward.RewardModel;
+import org.rlhf4j.training.reward.RewardOptions;
+import org.rlhf4j.training.reward.RewardTrainer;
+import org.rlhf4j.training.rollout.Scorer;
 
 /**
  * The built-in demo: pre-train → SFT → sample pairs → simulated raters → reward model →
@@ -31,12 +40,11 @@ import org.rlhf4j.training.loop.TrainConfig;
  */
 public final class DemoPipeline {
   private final DemoConfig cfg;
-  private final PrintStream log;
+  private final Reporter log = Reporter.get();
   private final long started = System.nanoTime();
 
-  public DemoPipeline(DemoConfig cfg, PrintStream log) {
+  public DemoPipeline(DemoConfig cfg) {
     this.cfg = cfg;
-    this.log = log;
   }
 
   // Set up by run(): shared by every stage. The seeded stream rnd is drawn from in stage order.
@@ -44,12 +52,12 @@ public final class DemoPipeline {
   private World world;
   private Tokenizer tok;
   private Chat chat;
-  private long pad;
+  private int pad;
   private int eos;
 
-  /** The reward model and what the report says of it. */
-  private record Rewards(RewardStage model, ResponseScorer proxy, List<RewardStage.TokenPair> pairs, double heldOutAccuracy,
-      int trainPairs, int heldOutPairs) {}
+  /** The reward model, its scorers (token ids for PPO and best-of-n, text for the report) and what the report says of it. */
+  private record Rewards(RewardModel model, Scorer proxy, Scorer.Text proxyText, double heldOutAccuracy, int trainPairs,
+      int heldOutPairs) {}
 
   /** Runs every stage; returns the path of summary.json. */
   public Path run() throws Exception {
@@ -68,7 +76,8 @@ public final class DemoPipeline {
     CausalLM base = pretrain(modelDir);
     CausalLM sft = supervisedFineTuning(base);
     Preferences.Collected prefs = collectPreferences(sft);
-    Rewards rm = rewardModel(prefs, sft);
+    List<Tokens.Comparison> comparisons = comparisons(prefs);
+    Rewards rm = rewardModel(comparisons, sft);
 
     stage("5/6 optimising against the reward model: PPO, DPO and best-of-" + cfg.bestOfN());
     sft.requiresGrad(false);
@@ -77,16 +86,15 @@ public final class DemoPipeline {
     // The run doctor watches PPO as it trains; its flags go into the report at the end.
     List<Flag> ppoFlags;
     try (RunWatch watch = RunWatch.start(ppoDir.resolve("metrics.jsonl"), doctorConfig(),
-        f -> log.printf("    doctor: %s from step %d (seen while training)%n", f.kind(), f.step()))) {
-      PolicyStages.ppo(ppoPolicy, sft, rm.model(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
+        f -> log.info("    doctor: %s from step %d (seen while training)", f.kind(), f.step()))) {
+      PolicyStages.ppo(ppoPolicy, sft, rm.proxy(), tok, chat, world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), rnd),
           world.gold(), cfg, ppoDir);
       ppoFlags = watch.finish(); // the whole metrics.jsonl, so a resumed stage's earlier iterations count too
     }
     CausalLM dpoPolicy = PolicyStages.fresh(sft);
-    int[] promptLengths = prefs.pairs().stream().mapToInt(p -> chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content()).length).toArray();
-    var dpo = PolicyStages.dpo(dpoPolicy, sft, rm.pairs(), promptLengths, cfg, stageDir("dpo"));
+    var dpo = PolicyStages.dpo(dpoPolicy, sft, comparisons.stream().map(c -> c.dpoPair(eos)).toList(), cfg, stageDir("dpo"));
     if (dpo.lastMetrics().containsKey("rewards/margins")) { // absent when the finished stage was loaded
-      log.printf("    DPO: last reward accuracy %.2f, margin %.2f%n", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
+      log.info("    DPO: last reward accuracy %.2f, margin %.2f", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
           dpo.lastMetrics().get("rewards/margins"));
     }
     return evaluateAndReport(sft, ppoPolicy, dpoPolicy, ppoFlags, prefs, rm);
@@ -97,9 +105,9 @@ public final class DemoPipeline {
     ModelConfig mc = ModelConfig.llama(world.vocabulary().size(), cfg.hidden(), cfg.intermediate(), cfg.layers(), cfg.heads(),
         cfg.kvHeads(), 64).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
     CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
-    List<TokenRow> docs = new ArrayList<>();
-    for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(allTargets(tok.encode(d, true), eos));
-    LmStage.train(base, docs, 32, pad, train(stageDir("pretrain"), cfg.pretrainSteps(), 3e-3));
+    List<Row> docs = new ArrayList<>();
+    for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(Tokens.document(tok.encode(d, true), eos));
+    LmTraining.train(base, docs, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("pretrain"), cfg.pretrainSteps(), 3e-3), modelDir);
     base.save(modelDir);
     return base;
   }
@@ -107,14 +115,13 @@ public final class DemoPipeline {
   private CausalLM supervisedFineTuning(CausalLM base) {
     stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
     CausalLM sft = base.copy(DType.F32);
-    List<TokenRow> demos = new ArrayList<>();
+    List<Row> demos = new ArrayList<>();
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
-      demos.add(completion(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
+      demos.add(Tokens.demonstration(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
     }
-    LmStage.train(sft, demos, 32, pad, train(stageDir("sft"), cfg.sftSteps(), 1e-3));
-    Path dir = cfg.output().resolve("sft-model");
-    sft.save(dir);
-    TokenizerFiles.write(dir, world.vocabulary());
+    Path baseDir = cfg.output().resolve("base");
+    LmTraining.train(sft, demos, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("sft"), cfg.sftSteps(), 1e-3), baseDir);
+    ModelCheckpoint.of(sft).withTokenizer(baseDir).saveFinal(sftDir());
     return sft;
   }
 
@@ -127,27 +134,29 @@ public final class DemoPipeline {
     List<String> b = sampler.respond(sft, texts, SamplingConfig.sample(cfg.maxNewTokens(), 1.0, 0, 1.0, cfg.seed() + 2, tok.stopIds()));
     RaterPool pool = cfg.hackable() ? RaterPool.lengthBiased(cfg.raters(), cfg.seed()) : RaterPool.standard(cfg.raters(), cfg.seed());
     Preferences.Collected prefs = Preferences.collect(cmpPrompts, a, b, world.gold(), world, pool, cfg.ratingsPerItem(), rnd);
-    log.printf("    %d comparisons, %d labels, %d/%d raters kept, %d training pairs; labels agree with gold on %.0f%%; Fleiss' kappa %.3f%n",
+    log.info("    %d comparisons, %d labels, %d/%d raters kept, %d training pairs; labels agree with gold on %.0f%%; Fleiss' kappa %.3f",
         prefs.items().size(), prefs.labels().size(), prefs.reliableRaters().size(), cfg.raters(), prefs.pairs().size(),
         100 * prefs.labelGoldAgreement(), prefs.agreement().get("fleiss_kappa"));
     return prefs;
   }
 
-  private Rewards rewardModel(Preferences.Collected prefs, CausalLM sft) {
+  private Rewards rewardModel(List<Tokens.Comparison> comparisons, CausalLM sft) {
     stage("4/6 training the reward model (Bradley-Terry, soft labels from votes)");
-    List<RewardStage.TokenPair> tp = tokenPairs(prefs, chat, tok, eos);
-    int held = Math.max(1, tp.size() / 5);
-    List<RewardStage.TokenPair> rmTrain = tp.subList(held, tp.size()), rmTest = tp.subList(0, held);
-    RewardStage rm = new RewardStage(sft.copy(DType.F32), ScalarHead.random(ScalarHead.Kind.SCORE, cfg.hidden(), cfg.seed(), Device.CPU));
-    rm.train(rmTrain, 16, pad, train(stageDir("reward"), cfg.rewardSteps(), 5e-4));
-    double rmAcc = rm.accuracy(rmTest, pad);
-    log.printf("    held-out pairwise accuracy %.3f on %d pairs%n", rmAcc, rmTest.size());
-    ResponseScorer proxy = (ps, rs) -> {
-      List<long[]> rows = new ArrayList<>();
-      for (int i = 0; i < ps.size(); i++) rows.add(concat(chat.promptIds(ps.get(i)), tok.encode(rs.get(i), false), eos));
-      return rm.score(rows, pad);
+    List<Group> groups = comparisons.stream().map(c -> c.group(eos)).toList();
+    int held = Math.max(1, groups.size() / 5);
+    List<Group> rmTrain = groups.subList(held, groups.size()), rmTest = groups.subList(0, held);
+    RewardModel rm = RewardModel.init(sft.copy(DType.F32), sftDir(), cfg.seed());
+    RewardOptions opts = RewardOptions.defaults().withBatchSize(16).withLoss(new RewardLoss.Config(0.0, 0.01));
+    RewardTrainer.trainGroups(rm, rmTrain, train(stageDir("reward"), cfg.rewardSteps(), 5e-4), opts, null);
+    double rmAcc = rm.accuracy(rmTest);
+    log.info("    held-out pairwise accuracy %.3f on %d pairs", rmAcc, rmTest.size());
+    Scorer proxy = (ps, rs) -> {
+      List<Row> rows = new ArrayList<>(ps.size());
+      for (int i = 0; i < ps.size(); i++) rows.add(Tokens.scored(ps.get(i), rs.get(i), eos));
+      return rm.scoreRows(rows);
     };
-    return new Rewards(rm, proxy, tp, rmAcc, rmTrain.size(), rmTest.size());
+    Scorer.Text proxyText = (ps, rs) -> proxy.score(chat.promptIds(ps), rs.stream().map(r -> Tokens.longs(tok.encode(r, false))).toList());
+    return new Rewards(rm, proxy, proxyText, rmAcc, rmTrain.size(), rmTest.size());
   }
 
   private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, List<Flag> flags, Preferences.Collected prefs,
@@ -156,12 +165,12 @@ public final class DemoPipeline {
     stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
     Path out = cfg.output();
     List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
-    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), rm.proxy(), sft, cfg.maxNewTokens(), cfg.seed());
+    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), rm.proxyText(), sft, cfg.maxNewTokens(), cfg.seed());
     PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
     PolicyReport ppoReport = eval.evaluate("ppo", ppoPolicy, evalPrompts);
     PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
-    PolicyReport bon = BestOfN.run(eval, sft, evalPrompts, cfg.bestOfN(), rm.proxy(), cfg.maxNewTokens(), cfg.seed(), tok.stopIds());
-    for (Flag f : flags) log.printf("    doctor: %s at step %d: %s%n", f.kind(), f.step(), f.explanation());
+    PolicyReport bon = eval.bestOfN(sft, evalPrompts, cfg.bestOfN(), rm.proxy());
+    for (Flag f : flags) log.info("    doctor: %s at step %d: %s", f.kind(), f.step(), f.explanation());
     DemoReport report = new DemoReport();
     report.baseline(sftReport);
     report.policy("ppo", ppoReport, sftReport);
@@ -184,10 +193,10 @@ public final class DemoPipeline {
     Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
         ppoLog.column("eval/gold_reward"), ppoLog.steps(), ppoLog.column("response_length_mean"), flags,
         prefs.goldAccuracyIntervals(), prefs.reliableRaters());
-    log.printf("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d%n",
+    log.info("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d",
         report.goldWinRate("ppo"), ppoReport.kl(), report.goldWinRate("dpo"), cfg.bestOfN(),
         report.goldWinRate("best_of_n"), flags.size());
-    log.printf("done in %.0f s: %s and %s%n", seconds(), out.resolve("report.html"), summary);
+    log.info("done in %.0f s: %s and %s", seconds(), out.resolve("report.html"), summary);
     return summary;
   }
 
@@ -213,7 +222,10 @@ public final class DemoPipeline {
     return String.format("%d-layer Llama-style model (hidden %d)", cfg.layers(), cfg.hidden());
   }
 
-  private void stage(String what) { log.printf("[%5.1fs] %s%n", seconds(), what); }
+  private void stage(String what) { log.info("[%5.1fs] %s", seconds(), what); }
+
+  /** Where the SFT model is saved with the world's tokenizer (the starting point of every later stage). */
+  private Path sftDir() { return cfg.output().resolve("sft-model"); }
 
   private double seconds() { return (System.nanoTime() - started) / 1e9; }
 
@@ -228,35 +240,14 @@ public final class DemoPipeline {
     return style == null ? world.goodResponse(p, rnd).text() : world.respond(p, style, rnd).text();
   }
 
-  static TokenRow allTargets(int[] ids, int eos) {
-    long[] x = new long[ids.length + 1], m = new long[ids.length + 1];
-    for (int i = 0; i < ids.length; i++) x[i] = ids[i];
-    x[ids.length] = eos;
-    java.util.Arrays.fill(m, 1);
-    return new TokenRow(x, m);
-  }
-
-  static TokenRow completion(long[] prompt, int[] response, int eos) {
-    long[] ids = concat(prompt, response, eos), m = new long[ids.length];
-    java.util.Arrays.fill(m, prompt.length, ids.length, 1);
-    return new TokenRow(ids, m);
-  }
-
-  static long[] concat(long[] prompt, int[] response, int eos) {
-    long[] ids = new long[prompt.length + response.length + 1];
-    System.arraycopy(prompt, 0, ids, 0, prompt.length);
-    for (int i = 0; i < response.length; i++) ids[prompt.length + i] = response[i];
-    ids[ids.length - 1] = eos;
-    return ids;
-  }
-
-  private static List<RewardStage.TokenPair> tokenPairs(Preferences.Collected prefs, Chat chat, Tokenizer tok, int eos) {
-    List<RewardStage.TokenPair> out = new ArrayList<>();
+  /** The rater pairs in tokens: the prompt as the chat template renders it, both responses as the tokenizer encodes them. */
+  private List<Tokens.Comparison> comparisons(Preferences.Collected prefs) {
+    List<Tokens.Comparison> out = new ArrayList<>();
     for (var p : prefs.pairs()) {
       long[] prompt = chat.promptIds(((org.rlhf4j.data.Chat) p.prompt()).messages().get(0).content());
       String c = ((org.rlhf4j.data.Chat) p.chosen()).messages().get(0).content();
       String r = ((org.rlhf4j.data.Chat) p.rejected()).messages().get(0).content();
-      out.add(new RewardStage.TokenPair(concat(prompt, tok.encode(c, false), eos), concat(prompt, tok.encode(r, false), eos), p.chosenProbability()));
+      out.add(new Tokens.Comparison(prompt, Tokens.longs(tok.encode(c, false)), Tokens.longs(tok.encode(r, false)), p.chosenProbability()));
     }
     return out;
   }

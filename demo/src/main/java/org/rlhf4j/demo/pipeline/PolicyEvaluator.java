@@ -10,17 +10,20 @@ import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
+import org.rlhf4j.training.bon.BestOfN;
+import org.rlhf4j.training.rollout.ResponseBatch;
+import org.rlhf4j.training.rollout.Scorer;
 
 /** Sampled responses of a policy to the evaluation prompts, judged by gold and learned rewards, plus KL to the reference. */
 final class PolicyEvaluator {
   private final Chat chat;
   private final GoldReward gold;
-  private final ResponseScorer proxy;
+  private final Scorer.Text proxy;
   private final CausalLM reference;
   private final int maxNewTokens;
   private final long seed;
 
-  PolicyEvaluator(Chat chat, GoldReward gold, ResponseScorer proxy, CausalLM reference, int maxNewTokens, long seed) {
+  PolicyEvaluator(Chat chat, GoldReward gold, Scorer.Text proxy, CausalLM reference, int maxNewTokens, long seed) {
     this.chat = chat;
     this.gold = gold;
     this.proxy = proxy;
@@ -64,12 +67,25 @@ final class PolicyEvaluator {
     Generation gen = Generator.generate(policy, p, chat.tokenizer().padId(),
         SamplingConfig.sample(maxNewTokens, 1.0, 0, 1.0, seed, stops()));
     List<long[]> r = List.of(gen.outputIds());
-    double[] lp = SequenceLogProbs.of(policy, p, r, chat.tokenizer().padId());
-    double[] lr = SequenceLogProbs.of(reference, p, r, chat.tokenizer().padId());
+    double[] lp = ResponseBatch.sequenceLogprobs(policy, p, r, chat.tokenizer().padId(), 512);
+    double[] lr = ResponseBatch.sequenceLogprobs(reference, p, r, chat.tokenizer().padId(), 512);
     double s = 0;
     for (int i = 0; i < lp.length; i++) s += lp[i] - lr[i];
     return s / lp.length;
   }
 
   Set<Integer> stops() { return chat.tokenizer().stopIds(); }
+
+  /**
+   * Best-of-n (rejection sampling, {@link BestOfN}): n samples per prompt from {@code policy} (temperature 0.7), the
+   * one {@code scorer} likes best judged. Its KL to the base policy has the closed-form bound log n - (n - 1) / n
+   * (Stiennon et al. 2020).
+   */
+  PolicyReport bestOfN(CausalLM policy, List<Prompt> prompts, int n, Scorer scorer) {
+    List<long[]> ids = chat.promptIds(prompts.stream().map(Prompt::text).toList());
+    List<BestOfN.Pick> picks = BestOfN.pick(policy, scorer, ids, n, chat.tokenizer().padId(),
+        SamplingConfig.sample(maxNewTokens, 0.7, 0, 1.0, seed + 100, stops()), 256);
+    List<String> best = picks.stream().map(p -> chat.response(p.best())).toList();
+    return judge("best_of_n", prompts, best, Math.log(n) - (n - 1.0) / n);
+  }
 }

@@ -30,9 +30,8 @@ final class PolicyStages {
   private static final int MINI_BATCHES = 2, EPOCHS = 4, UPDATES_PER_ITERATION = MINI_BATCHES * EPOCHS;
 
   /** PPO from the SFT policy; the gold reward of every rollout batch is logged next to the proxy (never trained on). */
-  static PpoTrainer.PpoResult ppo(CausalLM policy, CausalLM reference, RewardStage rm, Tokenizer tok, Chat chat,
+  static PpoTrainer.PpoResult ppo(CausalLM policy, CausalLM reference, Scorer proxy, Tokenizer tok, Chat chat,
       List<Prompt> prompts, GoldReward gold, DemoConfig cfg, Path dir) {
-    int eos = tok.eosId().orElseThrow();
     Map<String, Prompt> byIds = new HashMap<>();
     List<long[]> ids = new ArrayList<>();
     for (Prompt p : prompts) {
@@ -40,11 +39,6 @@ final class PolicyStages {
       ids.add(x);
       byIds.put(java.util.Arrays.toString(x), p);
     }
-    Scorer proxy = (ps, rs) -> {
-      List<long[]> rows = new ArrayList<>();
-      for (int i = 0; i < ps.size(); i++) rows.add(withEos(ps.get(i), rs.get(i), eos));
-      return rm.score(rows, tok.padId());
-    };
     Scorer goldScorer = (ps, rs) -> {
       double[] out = new double[ps.size()];
       for (int i = 0; i < out.length; i++) {
@@ -69,29 +63,13 @@ final class PolicyStages {
   }
 
   /** DPO (sigmoid, or the configured preference loss) from the SFT policy on the filtered rater pairs. */
-  static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<RewardStage.TokenPair> pairs, int promptLength[], DemoConfig cfg, Path dir) {
+  static DpoTrainer.DpoResult dpo(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DemoConfig cfg, Path dir) {
     TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(2e-4).schedule(Schedule.LINEAR).minLrRatio(0.1)
         .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 10)).saveEvery(Math.max(1, cfg.dpoSteps() / 4))
         .keepCheckpoints(1).resume(true).build();
     DpoConfig dc = DpoConfig.defaults(dir).withVariant(cfg.dpoLoss()).withBatchSize(16).withPrecomputeReference(true)
         .withMaxLength(64).withTrain(t);
-    List<DpoPair> dp = new ArrayList<>();
-    for (int i = 0; i < pairs.size(); i++) {
-      RewardStage.TokenPair p = pairs.get(i);
-      int n = promptLength[i];
-      dp.add(new DpoPair(java.util.Arrays.copyOf(p.chosen(), n), java.util.Arrays.copyOfRange(p.chosen(), n, p.chosen().length),
-          java.util.Arrays.copyOfRange(p.rejected(), n, p.rejected().length)));
-    }
-    return DpoTrainer.run(policy, reference, dp, dc);
-  }
-
-  static long[] withEos(long[] prompt, long[] response, int eos) {
-    boolean ends = response.length > 0 && response[response.length - 1] == eos;
-    long[] row = new long[prompt.length + response.length + (ends ? 0 : 1)];
-    System.arraycopy(prompt, 0, row, 0, prompt.length);
-    System.arraycopy(response, 0, row, prompt.length, response.length);
-    if (!ends) row[row.length - 1] = eos;
-    return row;
+    return DpoTrainer.run(policy, reference, pairs, dc);
   }
 
   static CausalLM fresh(CausalLM sft) {

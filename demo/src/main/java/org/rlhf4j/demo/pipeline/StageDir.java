@@ -1,8 +1,8 @@
 package org.rlhf4j.demo.pipeline;
 
 import org.rlhf4j.common.FileOps;
+import org.rlhf4j.common.Reporter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,17 +19,17 @@ final class StageDir {
   private StageDir() {}
 
   /** Makes {@code dir} ready for a stage trained under {@code key}; returns true when it resumes earlier work. */
-  static boolean prepare(Path dir, String key, PrintStream log) {
+  static boolean prepare(Path dir, String key, Reporter log) {
     try {
       Path stamp = dir.resolve(KEY_FILE);
       boolean resumes = Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(key);
       if (!resumes && Files.exists(dir)) {
-        log.println("    " + dir + " holds a run with other settings: training this stage afresh");
+        log.info("    " + dir + " holds a run with other settings: training this stage afresh");
         FileOps.deleteTree(dir);
       }
       Files.createDirectories(dir);
       FileOps.writeString(stamp, key);
-      if (resumes) log.println("    resuming from " + dir);
+      if (resumes) log.info("    resuming from " + dir);
       return resumes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);

@@ -7,12 +7,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.rlhf4j.common.Reporter;
 import org.junit.jupiter.api.io.TempDir;
 
 class StageDirTest {
   @TempDir Path out;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-  private final PrintStream ps = new PrintStream(log, true);
+  private final Reporter ps = Reporter.lines(new PrintStream(log, true), false);
 
   @Test
   void sameSettingsResumeOtherSettingsStartAfresh() throws Exception {

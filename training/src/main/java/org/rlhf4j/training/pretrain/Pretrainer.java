@@ -9,14 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.training.batch.BatchSampler;
 import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.Packing;
 import org.rlhf4j.training.batch.Row;
-import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
-import org.rlhf4j.training.loop.Trainer;
 import org.rlhf4j.training.loss.SftLoss;
 
 /**
@@ -45,13 +42,7 @@ public final class Pretrainer {
     Encoder enc = new Encoder(tok);
     List<Row> blocks = Packing.blocks(docs.stream().map(enc::document).toList(), opts.seqLength());
     Reporter.get().info("pretrain: %d documents -> %d blocks of %d tokens", docs.size(), blocks.size(), blocks.get(0).length());
-    BatchSampler sampler = new BatchSampler(blocks.size(), opts.batchSize(), cfg.seed(), true);
-    model.requiresGrad(true);
-    ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
-    TrainResult r = new Trainer(cfg, model, new LmStep(model, blocks, sampler, enc.padId(), SftLoss.Config.DEFAULT),
-        sampler, io, null).run();
-    io.saveFinal(cfg.outputDir());
-    return r;
+    return LmTraining.train(model, blocks, opts.batchSize(), enc.padId(), SftLoss.Config.DEFAULT, cfg, tokenizerDir);
   }
 
   /** Documents of a text file: paragraphs separated by blank lines (the whole file when there are none). */

@@ -21,9 +21,26 @@ import org.rlhf4j.training.batch.Sequence;
  * @param prob      probability that chosen is preferred (1 for hard labels)
  * @param truncated whether a prompt was cut to fit the length policy
  */
-record Group(List<Row> responses, int[] chosen, int[] rejected, double[] prob, boolean truncated) {
+public record Group(List<Row> responses, int[] chosen, int[] rejected, double[] prob, boolean truncated) {
+  public Group {
+    responses = List.copyOf(responses);
+    if (chosen.length != rejected.length || chosen.length != prob.length) {
+      throw new IllegalArgumentException("Group: chosen, rejected and prob must have one entry per comparison");
+    }
+    for (int k = 0; k < chosen.length; k++) {
+      if (chosen[k] < 0 || chosen[k] >= responses.size() || rejected[k] < 0 || rejected[k] >= responses.size()) {
+        throw new IllegalArgumentException("Group: comparison " + k + " names a response outside 0.." + (responses.size() - 1));
+      }
+      if (!(prob[k] >= 0 && prob[k] <= 1)) throw new IllegalArgumentException("Group: prob must be in [0, 1], got " + prob[k]);
+    }
+  }
 
-  int pairs() { return chosen.length; }
+  /** A tokenised pair: full prompt + response rows, and the probability that {@code chosen} is preferred. */
+  public static Group pair(Row chosen, Row rejected, double chosenProbability) {
+    return new Group(List.of(chosen, rejected), new int[] {0}, new int[] {1}, new double[] {chosenProbability}, false);
+  }
+
+  public int pairs() { return chosen.length; }
 
   /** Encodes a pair; null when the policy drops one of its sides. */
   static Group of(PreferencePair p, Encoder enc, LengthPolicy policy) {

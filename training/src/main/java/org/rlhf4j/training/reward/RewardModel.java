@@ -112,18 +112,48 @@ public final class RewardModel implements HasParameters {
     for (PromptCompletion pc : items) {
       rows.add(policy.fit(List.of(enc.encode(pc.prompt(), pc.completion()))).kept().get(0).toRow());
     }
+    return scoreRows(rows);
+  }
+
+  /** Rewards of tokenised prompt + response rows (the token-level entry point), without gradients, in chunks. */
+  public double[] scoreRows(List<Row> rows) {
     double[] out = new double[rows.size()];
     for (int start = 0; start < rows.size(); start += SCORE_BATCH) {
       List<Row> chunk = rows.subList(start, Math.min(rows.size(), start + SCORE_BATCH));
       try (NativeScope scope = NativeScope.open()) {
         new NoGradGuard(); // freed with the scope
-        Tensor r = rewards(Batch.collate(chunk, enc.padId(), backbone.device())); // (b)
+        Tensor r = rewards(Batch.collate(chunk, padId(), backbone.device())); // (b)
         float[] v = org.rlhf4j.runtime.Tensors.toFloats(r.to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
         for (int i = 0; i < v.length; i++) out[start + i] = v[i];
       }
     }
     return out;
   }
+
+  /**
+   * Fraction of comparisons in tokenised groups where the preferred side gets the strictly higher reward
+   * (probability above 0.5 marks the preferred side; comparisons at exactly 0.5 are skipped).
+   */
+  public double accuracy(List<Group> groups) {
+    List<Row> rows = new ArrayList<>();
+    for (Group g : groups) rows.addAll(g.responses());
+    double[] r = scoreRows(rows);
+    int offset = 0, n = 0, right = 0;
+    for (Group g : groups) {
+      for (int k = 0; k < g.pairs(); k++) {
+        double p = g.prob()[k];
+        if (p == 0.5) continue;
+        double diff = r[offset + g.chosen()[k]] - r[offset + g.rejected()[k]];
+        n++;
+        if (p > 0.5 ? diff > 0 : diff < 0) right++;
+      }
+      offset += g.responses().size();
+    }
+    return n == 0 ? Double.NaN : (double) right / n;
+  }
+
+  /** Pad id of batches: the tokenizer's, else the backbone's EOS (padding is masked, never compared). */
+  int padId() { return tokenizer != null ? tokenizer.padId() : config().eosTokenId(); }
 
   /** Accuracy on preference pairs and how many pairs counted. */
   public record Accuracy(double accuracy, int n) {}

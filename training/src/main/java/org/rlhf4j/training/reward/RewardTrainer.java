@@ -39,6 +39,18 @@ public final class RewardTrainer {
     return run(rm, rankings, (r, e) -> Group.of(r, e, opts.lengthPolicy()), "rankings", cfg, opts, evalPairs);
   }
 
+  /**
+   * The token-level entry point: groups already tokenised (e.g. {@link Group#pair} of prompt + response rows).
+   *
+   * @param evalGroups held-out groups for periodic accuracy, or null
+   */
+  public static TrainResult trainGroups(RewardModel rm, List<Group> groups, TrainConfig cfg, RewardOptions opts,
+      List<Group> evalGroups) {
+    if (groups.isEmpty()) throw new IllegalArgumentException("reward: no training pairs");
+    Evaluator eval = evalGroups == null || evalGroups.isEmpty() ? null : () -> Map.of("accuracy", rm.accuracy(evalGroups));
+    return fit(rm, groups, rm.padId(), cfg, opts, eval);
+  }
+
   private interface Grouper<T> {
     Group apply(T item, Encoder enc);
   }
@@ -48,12 +60,18 @@ public final class RewardTrainer {
     if (data.isEmpty()) throw new IllegalArgumentException("reward: no training " + what);
     Encoder enc = rm.encoder();
     List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
+    Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
+        : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
+    return fit(rm, groups, enc.padId(), cfg, opts, eval);
+  }
+
+  private static TrainResult fit(RewardModel rm, List<Group> groups, int padId, TrainConfig cfg, RewardOptions opts,
+      Evaluator eval) {
     BatchSampler sampler = new BatchSampler(groups.size(), opts.batchSize(), cfg.seed(), true);
     rm.requiresGrad(true).maxLength(opts.maxLength());
     CheckpointIO io = ModelCheckpoint.of(rm, rm::save);
-    Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
-        : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
-    TrainResult r = new Trainer(cfg, rm, new RewardStep(rm, groups, sampler, enc.padId(), opts), sampler, io, eval).run();
+    TrainResult r = new Trainer(cfg, rm, new RewardStep(rm, groups, sampler, padId, opts), sampler, io, eval).run();
+    rm.requiresGrad(false);
     rm.save(cfg.outputDir());
     return r;
   }

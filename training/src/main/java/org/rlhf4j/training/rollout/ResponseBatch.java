@@ -1,11 +1,13 @@
 package org.rlhf4j.training.rollout;
 
 import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
 import org.rlhf4j.training.loss.LogProbs;
 
@@ -81,6 +83,24 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
   /** Sum of response log-probs per row (B), temperature 1: DPO's sequence log-prob. */
   public Tensor sequenceLogprobs(CausalLM model) {
     return forward(model, 1.0).logprobs().sum(1); // (B)
+  }
+
+  /**
+   * Summed response log-probs (temperature 1) of {@code model} for each (prompt, response) row, without gradients,
+   * {@code chunk} rows per forward: e.g. the sequence KL between a policy and its reference on the policy's samples.
+   */
+  public static double[] sequenceLogprobs(CausalLM model, List<long[]> prompts, List<long[]> responses, int padId,
+      int chunk) {
+    double[] out = new double[prompts.size()];
+    for (int from = 0; from < prompts.size(); from += chunk) {
+      int to = Math.min(prompts.size(), from + chunk);
+      try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+        ResponseBatch rb = of(prompts.subList(from, to), responses.subList(from, to), padId, model.device());
+        float[] v = Tensors.toFloats(rb.sequenceLogprobs(model)); // (b)
+        for (int i = 0; i < v.length; i++) out[from + i] = v[i];
+      }
+    }
+    return out;
   }
 
   /** Number of real response tokens per row. */

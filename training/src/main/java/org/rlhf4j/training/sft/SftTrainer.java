@@ -6,7 +6,6 @@ import java.util.List;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.training.batch.BatchSampler;
 import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.LengthPolicy;
 import org.rlhf4j.training.batch.Packing;
@@ -14,10 +13,8 @@ import org.rlhf4j.training.batch.Row;
 import org.rlhf4j.training.batch.Sequence;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
-import org.rlhf4j.training.loop.Trainer;
 import org.rlhf4j.training.loss.SftLoss;
-import org.rlhf4j.training.loop.ModelCheckpoint;
-import org.rlhf4j.training.pretrain.LmStep;
+import org.rlhf4j.training.pretrain.LmTraining;
 
 /**
  * Supervised fine-tuning: next-token loss on the completion tokens of prompt/completion examples
@@ -41,13 +38,7 @@ public final class SftTrainer {
       SftOptions opts, Path tokenizerDir) {
     Encoder enc = new Encoder(tok);
     List<Row> rows = rows(enc, data, opts);
-    BatchSampler sampler = new BatchSampler(rows.size(), opts.batchSize(), cfg.seed(), true);
-    model.requiresGrad(true);
-    ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
-    LmStep step = new LmStep(model, rows, sampler, enc.padId(), new SftLoss.Config(opts.reduction()));
-    TrainResult r = new Trainer(cfg, model, step, sampler, io, null).run();
-    io.saveFinal(cfg.outputDir());
-    return r;
+    return LmTraining.train(model, rows, opts.batchSize(), enc.padId(), new SftLoss.Config(opts.reduction()), cfg, tokenizerDir);
   }
 
   /** The training rows: encoded, fitted to maxLength (counts logged), optionally packed. */
