@@ -43,15 +43,18 @@ public final class RewardModel implements HasParameters {
   private final Tokenizer tokenizer; // may be null
   private final Path tokenizerDir;   // may be null
   private final boolean tiedInSource;
+  private final int padId;
   private final Map<String, Tensor> parameters;
   private int maxLength;
 
-  private RewardModel(CausalLM backbone, ScalarHead head, Tokenizer tokenizer, Path tokenizerDir, boolean tiedInSource) {
+  private RewardModel(CausalLM backbone, ScalarHead head, Tokenizer tokenizer, Path tokenizerDir, boolean tiedInSource,
+      Integer padId) {
     this.backbone = backbone;
     this.head = head;
     this.tokenizer = tokenizer;
     this.tokenizerDir = tokenizerDir;
     this.tiedInSource = tiedInSource;
+    this.padId = padId != null ? padId : tokenizer != null ? tokenizer.padId() : backbone.config().eosTokenId();
     this.maxLength = backbone.config().maxPositions();
     Map<String, Tensor> p = new LinkedHashMap<>(backbone.parameters());
     p.remove(LM_HEAD); // a sequence classifier has no language-model head
@@ -62,13 +65,13 @@ public final class RewardModel implements HasParameters {
   /** A new reward model on {@code backbone} with a fresh score head (seeded). {@code tok} may be null. */
   public static RewardModel init(CausalLM backbone, Tokenizer tok, long seed) {
     ScalarHead h = ScalarHead.random(ScalarHead.Kind.SCORE, backbone.config().hiddenSize(), seed, backbone.device());
-    return new RewardModel(backbone, h, tok, null, backbone.config().tieWordEmbeddings());
+    return new RewardModel(backbone, h, tok, null, backbone.config().tieWordEmbeddings(), null);
   }
 
   /** A new reward model on {@code backbone} whose tokenizer files are in {@code tokenizerDir} (may be null). */
   public static RewardModel init(CausalLM backbone, Path tokenizerDir, long seed) {
     RewardModel rm = init(backbone, tokenizerIn(tokenizerDir), seed);
-    return new RewardModel(rm.backbone, rm.head, rm.tokenizer, tokenizerDir, rm.tiedInSource);
+    return new RewardModel(rm.backbone, rm.head, rm.tokenizer, tokenizerDir, rm.tiedInSource, null);
   }
 
   /** A new reward model from a base or SFT model folder (its tokenizer too, when the folder has one). */
@@ -81,8 +84,9 @@ public final class RewardModel implements HasParameters {
     return RewardModelIO.load(dir, Device.CPU);
   }
 
-  static RewardModel of(CausalLM backbone, ScalarHead head, Path tokenizerDir, boolean tiedInSource) {
-    return new RewardModel(backbone, head, tokenizerIn(tokenizerDir), tokenizerDir, tiedInSource);
+  /** @param padId config.json's {@code pad_token_id}, or null (then the tokenizer's, else EOS) */
+  static RewardModel of(CausalLM backbone, ScalarHead head, Path tokenizerDir, boolean tiedInSource, Integer padId) {
+    return new RewardModel(backbone, head, tokenizerIn(tokenizerDir), tokenizerDir, tiedInSource, padId);
   }
 
   /** Writes the model as a Hugging Face sequence classifier into {@code dir}. */
@@ -95,10 +99,24 @@ public final class RewardModel implements HasParameters {
     }
   }
 
-  /** Rewards of a batch: ids (B, T), mask (B, T) 0/1 (left or right padding) to (B). */
+  /**
+   * Rewards of a batch: ids (B, T), mask (B, T) 0/1 (left or right padding) to (B). The score is read where
+   * transformers' {@code *ForSequenceClassification} reads it: at the rightmost token that is not
+   * {@link #padId()} (position 0 when a row is all padding), so the same ids score the same in both. With a pad id
+   * distinct from EOS that is the appended EOS; where pad = EOS, the last token before it.
+   */
   public Tensor rewards(Tensor ids, Tensor mask) {
-    Tensor hidden = backbone.hidden(ids, mask); // (B, T, C)
-    return head.lastToken(hidden, mask);        // (B)
+    Tensor hidden = backbone.hidden(ids, mask);        // (B, T, C)
+    Tensor all = head.forward(hidden);                 // (B, T)
+    return all.gather(1, poolIndex(ids, padId)).squeeze(1); // (B)
+  }
+
+  /** transformers' pooling index: the rightmost position whose id is not {@code padId}, (B, 1). */
+  static Tensor poolIndex(Tensor ids, int padId) {
+    Tensor notPad = ids.ne(new org.bytedeco.pytorch.Scalar((long) padId)).to(org.bytedeco.pytorch.global.torch.ScalarType.Long); // (B, T)
+    Tensor pos = org.bytedeco.pytorch.global.torch.arange(new org.bytedeco.pytorch.Scalar(ids.size(1)),
+        org.rlhf4j.runtime.Tensors.options(org.rlhf4j.runtime.DType.I64, Device.CPU)).to(ids.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long); // (T)
+    return org.bytedeco.pytorch.global.torch.argmax(notPad.mul(pos), new org.bytedeco.pytorch.LongOptional(1), true); // (B, 1)
   }
 
   /** Rewards of padded rows (B). */
@@ -152,8 +170,11 @@ public final class RewardModel implements HasParameters {
     return n == 0 ? Double.NaN : (double) right / n;
   }
 
-  /** Pad id of batches: the tokenizer's, else the backbone's EOS (padding is masked, never compared). */
-  int padId() { return tokenizer != null ? tokenizer.padId() : config().eosTokenId(); }
+  /**
+   * The pad id of this model's batches and of its saved {@code config.json} ({@code pad_token_id}): the loaded
+   * config's, else the tokenizer's, else EOS. Scores are pooled at the rightmost non-pad token ({@link #rewards}).
+   */
+  public int padId() { return padId; }
 
   /** Accuracy on preference pairs and how many pairs counted. */
   public record Accuracy(double accuracy, int n) {}

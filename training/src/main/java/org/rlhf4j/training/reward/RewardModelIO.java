@@ -51,7 +51,7 @@ final class RewardModelIO {
     o.putObject("id2label").put("0", "LABEL_0");
     o.putObject("label2id").put("LABEL_0", 0);
     o.put("tie_word_embeddings", rm.tiedInSource());
-    if (rm.hasTokenizer()) o.put("pad_token_id", rm.tokenizer().padId());
+    o.put("pad_token_id", rm.padId());
     return o;
   }
 
@@ -79,7 +79,8 @@ final class RewardModelIO {
       ((ObjectNode) raw).put("tie_word_embeddings", true);
       JSON.writeValue(scratch.resolve("config.json").toFile(), raw);
       CausalLM lm = CausalLM.load(scratch, device, DType.F32);
-      return RewardModel.of(lm, head, dir, cfg.tieWordEmbeddings());
+      JsonNode pad = raw.path("pad_token_id");
+      return RewardModel.of(lm, head, dir, cfg.tieWordEmbeddings(), pad.isInt() ? pad.asInt() : null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load reward model from " + dir + ": " + e.getMessage(), e);
     } finally {

@@ -62,7 +62,7 @@ public final class RewardTrainer {
     List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
     Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
         : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
-    return fit(rm, groups, enc.padId(), cfg, opts, eval);
+    return fit(rm, groups, rm.padId(), cfg, opts, eval);
   }
 
   private static TrainResult fit(RewardModel rm, List<Group> groups, int padId, TrainConfig cfg, RewardOptions opts,
