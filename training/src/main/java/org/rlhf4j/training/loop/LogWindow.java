@@ -30,6 +30,7 @@ final class LogWindow {
     r.put("step", last.step());
     r.put("loss", steps == 0 ? last.loss() : lossSum / steps);
     r.put("lr", last.lr());
+    r.put("learning_rate", last.lr()); // TRL's name
     r.put("grad_norm", last.gradNorm());
     if (tokens > 0 && seconds > 0) r.put("tokens_per_sec", tokens / seconds);
     metricSums.forEach((k, acc) -> r.put(k, acc[0] / acc[1]));

@@ -35,6 +35,7 @@ public final class LmStep implements TrainStep {
     Batch b = Batch.collate(sampler.next().stream().map(rows::get).toList(), padId, model.device());
     Tensor logits = model.forward(b.ids(), b.maskOrNull()).logits(); // (B, T, V)
     SftLoss.Result r = SftLoss.compute(loss, logits, b.ids(), b.lossMask());
-    return new StepResult(r.loss(), Map.of("token_accuracy", r.metrics().tokenAccuracy()), b.tokens());
+    double acc = r.metrics().tokenAccuracy();
+    return new StepResult(r.loss(), Map.of("token_accuracy", acc, "mean_token_accuracy", acc), b.tokens()); // ours, TRL's
   }
 }

@@ -154,6 +154,10 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
       m.put("time/generation", s.generationSeconds());
       m.put("time/scoring", s.scoringSeconds());
       m.put("time/forward", (System.nanoTime() - t0) / 1e9);
+      if (lastUpdateSeconds > 0) { // TRL's eps: episodes (sampled responses) per second over the last iteration
+        double seconds = s.generationSeconds() + s.scoringSeconds() + m.get("time/forward") + lastUpdateSeconds * layout.updatesPerIteration();
+        m.put("eps", s.size() / seconds);
+      }
       if (hook != null) m.putAll(hook.onRollout(iteration, s.prompts(), s.responses(), s.scores()));
       history.add(Map.copyOf(m));
       return b;
