@@ -94,7 +94,7 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
   private B rollout;
   private int rolloutIteration = -1;
   private long lastCallNanos;
-  private double lastUpdateSeconds;
+  private double lastUpdateSeconds, rolloutSeconds;
 
   /** {@code hook} may be null. */
   public OnPolicyLoop(CausalLM policy, Scorer scorer, List<long[]> prompts, int padId, Layout layout,
@@ -137,7 +137,13 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
     Map<String, Double> m = new LinkedHashMap<>(rollout.metrics());
     m.putAll(r.metrics());
     // estimated: updates per iteration x wall time of the latest complete update (forward, backward, optimizer)
-    if (lastUpdateSeconds > 0) m.put("time/training", lastUpdateSeconds * layout.updatesPerIteration());
+    if (lastUpdateSeconds > 0) {
+      double training = lastUpdateSeconds * layout.updatesPerIteration();
+      m.put("time/training", training);
+      // TRL's eps: episodes (sampled responses) per second of this iteration (rollout + estimated updates); a timing,
+      // so logged with the step but kept out of the rollout history, which is deterministic for a seed
+      m.put("eps", rollout.samples().size() / (rolloutSeconds + training));
+    }
     return new StepResult(r.loss(), m, r.tokens());
   }
 
@@ -154,10 +160,7 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
       m.put("time/generation", s.generationSeconds());
       m.put("time/scoring", s.scoringSeconds());
       m.put("time/forward", (System.nanoTime() - t0) / 1e9);
-      if (lastUpdateSeconds > 0) { // TRL's eps: episodes (sampled responses) per second over the last iteration
-        double seconds = s.generationSeconds() + s.scoringSeconds() + m.get("time/forward") + lastUpdateSeconds * layout.updatesPerIteration();
-        m.put("eps", s.size() / seconds);
-      }
+      rolloutSeconds = s.generationSeconds() + s.scoringSeconds() + m.get("time/forward");
       if (hook != null) m.putAll(hook.onRollout(iteration, s.prompts(), s.responses(), s.scores()));
       history.add(Map.copyOf(m));
       return b;
