@@ -9,7 +9,7 @@ import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.training.ppo.Scorer;
+import org.rlhf4j.training.rollout.Scorer;
 
 /**
  * AI-labelled preference pairs: {@code k} sampled responses per prompt from a policy, scored by a reward model (or

@@ -10,7 +10,7 @@ import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.generate.SamplingConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.testkit.Shared;
-import org.rlhf4j.training.ppo.Scorer;
+import org.rlhf4j.training.rollout.Scorer;
 
 class SyntheticPairsTest {
   @Test void bestAgainstWorstWithTheBradleyTerryProbability() {
