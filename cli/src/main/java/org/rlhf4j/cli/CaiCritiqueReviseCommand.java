@@ -61,7 +61,7 @@ public final class CaiCritiqueReviseCommand implements Callable<Integer> {
       }
       CritiqueReviser reviser = new CritiqueReviser(Settings.model(model).requiresGrad(false), tok, c,
           new CritiqueReviser.Options(rounds, maxNewTokens, temperature, topP, batchSize, seed), revise);
-      SlCai.Summary s = SlCai.run(reviser, prompts, initial, output, batchSize, new ConsoleProgress(System.err));
+      SlCai.Summary s = SlCai.run(reviser, prompts, initial, output, batchSize);
       System.out.printf("cai critique-revise: %d prompts (%d new), %d revised away from the first response; SFT data in %s%n",
           s.rows(), s.added(), s.changed(), output);
       return 0;

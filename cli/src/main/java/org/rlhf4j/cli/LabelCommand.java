@@ -41,7 +41,7 @@ public final class LabelCommand implements Callable<Integer> {
     Labeller.Options opts = new Labeller.Options(batchSize, judge.averaging());
     try {
       PairSource source = criteria.apply(pairs.source());
-      LabelReport r = Labeller.run(judge.build(), source, output, opts, new ConsoleProgress(System.err));
+      LabelReport r = Labeller.run(judge.build(), source, output, opts);
       Path report = writeReport(output, r.toJson());
       System.out.println(summary(command, r) + "; report " + report);
       return 0;

@@ -46,7 +46,7 @@ public final class RedteamEvalCommand implements Callable<Integer> {
           batch.stream().map(a -> Arrays.stream(enc.encode(a.prompt(), new Text("")).prompt()).asLongStream().toArray()).toList(),
           Responses.sampling(tok, maxNewTokens, temperature, 1.0, seed), batch.size());
       AttackJudge judge = AttackJudge.byJudge(judgeFlags.build(), refusal, criterion, threshold);
-      RedTeam.Report r = RedTeam.run(all, responder, judge, output, batchSize, new ConsoleProgress(System.err));
+      RedTeam.Report r = RedTeam.run(all, responder, judge, output, batchSize);
       Path report = LabelCommand.writeReport(output, r.toJson());
       System.out.printf(Locale.ROOT, "redteam eval: attack success rate %.3f over %d attacks %s; report %s%n", r.successRate(), r.n(),
           r.byMethod(), report);

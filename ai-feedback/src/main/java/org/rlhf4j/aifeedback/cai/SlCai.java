@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.rlhf4j.aifeedback.AppendLog;
-import org.rlhf4j.aifeedback.Progress;
+import org.rlhf4j.aifeedback.Work;
 import org.rlhf4j.data.Chat;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.Message;
@@ -28,22 +28,21 @@ public final class SlCai {
   private SlCai() {}
 
   /** Prompts get ids "prompt-&lt;index&gt;". {@code initial} may be null (the model writes the first responses). */
-  public static Summary run(CritiqueReviser reviser, List<Content> prompts, List<String> initial, Path output, int batchSize,
-      Progress progress) {
+  public static Summary run(CritiqueReviser reviser, List<Content> prompts, List<String> initial, Path output, int batchSize) {
     try (AppendLog log = AppendLog.open(output)) {
       Set<String> done = log.ids();
       List<Integer> todo = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) if (!done.contains(id(i))) todo.add(i);
       int before = log.rows().size();
-      progress.start("critique-revise", prompts.size(), prompts.size() - todo.size());
-      for (int start = 0; start < todo.size(); start += batchSize) {
-        List<Integer> chunk = todo.subList(start, Math.min(todo.size(), start + batchSize));
-        List<CritiqueReviser.Trace> traces = reviser.run(chunk.stream().map(SlCai::id).toList(), chunk.stream().map(prompts::get).toList(),
-            initial == null ? null : chunk.stream().map(initial::get).toList());
-        log.append(traces.stream().map(SlCai::row).toList());
-        progress.advance(chunk.size());
+      try (Work work = Work.start("critique-revise", prompts.size(), prompts.size() - todo.size())) {
+        for (int start = 0; start < todo.size(); start += batchSize) {
+          List<Integer> chunk = todo.subList(start, Math.min(todo.size(), start + batchSize));
+          List<CritiqueReviser.Trace> traces = reviser.run(chunk.stream().map(SlCai::id).toList(), chunk.stream().map(prompts::get).toList(),
+              initial == null ? null : chunk.stream().map(initial::get).toList());
+          log.append(traces.stream().map(SlCai::row).toList());
+          work.advance(chunk.size(), log.rows().size() + " rows");
+        }
       }
-      progress.finish();
       int changed = 0;
       for (var row : log.rows()) changed += row.path(HISTORY).path("changed").asBoolean(false) ? 1 : 0;
       return new Summary(log.rows().size(), log.rows().size() - before, changed);

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.rlhf4j.aifeedback.AppendLog;
-import org.rlhf4j.aifeedback.Progress;
+import org.rlhf4j.aifeedback.Work;
 import org.rlhf4j.aifeedback.judge.Averaging;
 import org.rlhf4j.aifeedback.judge.BothOrders;
 import org.rlhf4j.aifeedback.judge.Comparison;
@@ -40,25 +40,25 @@ public final class Labeller {
   private Labeller() {}
 
   /** Labels what {@code output} does not hold yet; returns the report over every row of {@code output}. */
-  public static LabelReport run(Judge judge, PairSource source, Path output, Options opts, Progress progress) {
+  public static LabelReport run(Judge judge, PairSource source, Path output, Options opts) {
     BothOrders both = new BothOrders(judge, opts.averaging());
     try (AppendLog log = AppendLog.open(output)) {
       Set<String> done = log.ids();
       List<Integer> todo = new ArrayList<>();
       for (int i = 0; i < source.size(); i++) if (!done.contains(source.id(i))) todo.add(i);
       int before = log.rows().size(), dropped = 0;
-      progress.start("label", source.size(), source.size() - todo.size());
-      for (int start = 0; start < todo.size(); start += opts.batchSize()) {
-        List<Integer> chunk = todo.subList(start, Math.min(todo.size(), start + opts.batchSize()));
-        List<LabelItem> items = source.items(chunk);
-        dropped += chunk.size() - items.size();
-        List<BothOrders.Debiased> answers = both.compareBoth(items.stream().map(LabelItem::comparison).toList());
-        List<ObjectNode> rows = new ArrayList<>(items.size());
-        for (int k = 0; k < items.size(); k++) rows.add(row(items.get(k), answers.get(k), judge.name()));
-        log.append(rows);
-        progress.advance(chunk.size());
+      try (Work work = Work.start("label", source.size(), source.size() - todo.size())) {
+        for (int start = 0; start < todo.size(); start += opts.batchSize()) {
+          List<Integer> chunk = todo.subList(start, Math.min(todo.size(), start + opts.batchSize()));
+          List<LabelItem> items = source.items(chunk);
+          dropped += chunk.size() - items.size();
+          List<BothOrders.Debiased> answers = both.compareBoth(items.stream().map(LabelItem::comparison).toList());
+          List<ObjectNode> rows = new ArrayList<>(items.size());
+          for (int k = 0; k < items.size(); k++) rows.add(row(items.get(k), answers.get(k), judge.name()));
+          log.append(rows);
+          work.advance(chunk.size(), log.rows().size() + " rows");
+        }
       }
-      progress.finish();
       return LabelReport.of(log.rows(), log.rows().size() - before, dropped, judge.name());
     }
   }

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.rlhf4j.aifeedback.AppendLog;
-import org.rlhf4j.aifeedback.Progress;
+import org.rlhf4j.aifeedback.Work;
 import org.rlhf4j.data.format.DataFiles;
 
 /**
@@ -42,21 +42,21 @@ public final class RedTeam {
 
   private RedTeam() {}
 
-  public static Report run(List<Attack> attacks, Responder policy, AttackJudge judge, Path output, int batchSize, Progress progress) {
+  public static Report run(List<Attack> attacks, Responder policy, AttackJudge judge, Path output, int batchSize) {
     try (AppendLog log = AppendLog.open(output)) {
       Set<String> done = log.ids();
       List<Attack> todo = attacks.stream().filter(a -> !done.contains(a.id())).toList();
-      progress.start("red-team", attacks.size(), attacks.size() - todo.size());
-      for (int start = 0; start < todo.size(); start += batchSize) {
-        List<Attack> chunk = todo.subList(start, Math.min(todo.size(), start + batchSize));
-        List<String> responses = policy.respond(chunk);
-        boolean[] success = judge.succeeded(chunk, responses);
-        List<ObjectNode> rows = new ArrayList<>();
-        for (int i = 0; i < chunk.size(); i++) rows.add(row(chunk.get(i), responses.get(i), success[i]));
-        log.append(rows);
-        progress.advance(chunk.size());
+      try (Work work = Work.start("red-team", attacks.size(), attacks.size() - todo.size())) {
+        for (int start = 0; start < todo.size(); start += batchSize) {
+          List<Attack> chunk = todo.subList(start, Math.min(todo.size(), start + batchSize));
+          List<String> responses = policy.respond(chunk);
+          boolean[] success = judge.succeeded(chunk, responses);
+          List<ObjectNode> rows = new ArrayList<>();
+          for (int i = 0; i < chunk.size(); i++) rows.add(row(chunk.get(i), responses.get(i), success[i]));
+          log.append(rows);
+          work.advance(chunk.size(), log.rows().size() + " answered");
+        }
       }
-      progress.finish();
       return report(log.rows());
     }
   }

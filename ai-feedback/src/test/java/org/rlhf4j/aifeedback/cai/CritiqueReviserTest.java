@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.aifeedback.Progress;
 import org.rlhf4j.data.Chat;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.Message;
@@ -53,7 +52,7 @@ class CritiqueReviserTest {
       List<Content> prompts = List.of(Content.text("Once upon a time"), Content.text("Lily had a ball"), Content.text("The dog"));
       List<String> given = new ArrayList<>(java.util.Arrays.asList(null, "She liked it.", null));
       Path out = tmp.resolve("sl-cai.jsonl");
-      SlCai.Summary s = SlCai.run(r, prompts, given, out, 2, Progress.none());
+      SlCai.Summary s = SlCai.run(r, prompts, given, out, 2);
       assertThat(s.rows()).isEqualTo(3);
       List<PromptCompletion> sft = DataFiles.readPromptCompletions(out);
       assertThat(sft).extracting(PromptCompletion::prompt).containsExactlyElementsOf(prompts);
@@ -66,7 +65,7 @@ class CritiqueReviserTest {
       CritiqueReviser.Trace alone = r.run(List.of("prompt-1"), List.of(prompts.get(1)), List.of("She liked it.")).get(0);
       assertThat(alone.rounds().get(0).principle()).isEqualTo(row.at("/cai/rounds/0/principle").asText());
       assertThat(alone.revised()).isEqualTo(row.get("completion").asText());
-      assertThat(SlCai.run(r, prompts, given, out, 2, Progress.none()).added()).isZero();
+      assertThat(SlCai.run(r, prompts, given, out, 2).added()).isZero();
       // Revising only what the critique flags: a critique nobody accepts leaves every answer as it was.
       CritiqueReviser never = new CritiqueReviser(model, tok, Constitution.defaults(), new CritiqueReviser.Options(2, 6, 0, 1, 4, 5), c -> false);
       CritiqueReviser.Trace kept = never.run(List.of("prompt-1"), List.of(prompts.get(1)), List.of("She liked it.")).get(0);

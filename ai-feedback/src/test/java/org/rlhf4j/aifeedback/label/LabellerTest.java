@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.aifeedback.Progress;
 import org.rlhf4j.aifeedback.judge.Comparison;
 import org.rlhf4j.aifeedback.judge.Judge;
 import org.rlhf4j.aifeedback.judge.JudgeException;
@@ -64,7 +63,7 @@ class LabellerTest {
   @Test
   void writesSoftLabelsTheRewardAndDpoReadersLoadAndMeasuresAgreement() throws Exception {
     Path out = dir.resolve("labels.jsonl");
-    LabelReport r = Labeller.run(new LengthJudge(99), PairSource.labelled(reference()), out, new Labeller.Options(4, org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY), Progress.none());
+    LabelReport r = Labeller.run(new LengthJudge(99), PairSource.labelled(reference()), out, new Labeller.Options(4, org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY));
     List<PreferencePair> read = DataFiles.readPreferences(out);
     assertThat(read).hasSize(10);
     for (int i = 0; i < 10; i++) {
@@ -91,13 +90,13 @@ class LabellerTest {
     Path out = dir.resolve("labels.jsonl");
     LengthJudge dying = new LengthJudge(2); // two batches of 3, then it fails
     assertThatThrownBy(() -> Labeller.run(dying, PairSource.labelled(reference()), out, new Labeller.Options(3,
-        org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY), Progress.none())).hasMessageContaining("judge went away");
+        org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY))).hasMessageContaining("judge went away");
     assertThat(DataFiles.readPreferences(out)).hasSize(6);
     // A kill mid-write leaves a torn line: the next run cuts it off.
     Files.writeString(out, "{\"prompt\":\"q6\",\"chos", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     LengthJudge fresh = new LengthJudge(99);
     LabelReport r = Labeller.run(fresh, PairSource.labelled(reference()), out, new Labeller.Options(3,
-        org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY), Progress.none());
+        org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY));
     assertThat(fresh.compared.get()).as("only the 4 missing pairs, each in both orders").isEqualTo(8);
     assertThat(r.rows()).isEqualTo(10);
     assertThat(r.added()).isEqualTo(4);
@@ -106,7 +105,7 @@ class LabellerTest {
     assertThat(DataFiles.readPreferences(out)).hasSize(10);
     // A third run has nothing to do.
     LengthJudge idle = new LengthJudge(0);
-    assertThat(Labeller.run(idle, PairSource.labelled(reference()), out, Labeller.Options.defaults(), Progress.none()).added()).isZero();
+    assertThat(Labeller.run(idle, PairSource.labelled(reference()), out, Labeller.Options.defaults()).added()).isZero();
   }
 
   @Test
@@ -118,7 +117,7 @@ class LabellerTest {
     try (StubServer broken = StubServer.of(i -> i < 8 ? StubServer.Reply.ok(a) : StubServer.Reply.ok("{\"choices\": [tr"))) {
       OpenAiJudge judge = new OpenAiJudge(new OpenAiJudge.Endpoint(broken.baseUrl(), null, "m"), JudgeTemplate.defaults(), fast);
       assertThatThrownBy(() -> Labeller.run(judge, PairSource.labelled(reference()), out, new Labeller.Options(2,
-          org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY), Progress.none()))
+          org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY)))
           .isInstanceOf(JudgeException.class).hasMessageContaining("malformed reply");
     }
     // 8 good replies = two batches of 2 pairs x 2 orders; the third batch failed and wrote nothing.
@@ -127,7 +126,7 @@ class LabellerTest {
     try (StubServer healthy = StubServer.of(i -> StubServer.Reply.ok(a))) {
       OpenAiJudge judge = new OpenAiJudge(new OpenAiJudge.Endpoint(healthy.baseUrl(), null, "m"), JudgeTemplate.defaults(), fast);
       LabelReport r = Labeller.run(judge, PairSource.labelled(reference()), out, new Labeller.Options(2,
-          org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY), Progress.none());
+          org.rlhf4j.aifeedback.judge.Averaging.PROBABILITY));
       assertThat(healthy.requests()).isEqualTo(12);
       assertThat(r.rows()).isEqualTo(10);
       // This server always answers "A" (the first-shown response): pure position bias, P(A) = 1/2 after correction.
@@ -140,7 +139,7 @@ class LabellerTest {
   void aForeignOutputFileIsRefused() throws Exception {
     Path out = dir.resolve("other.jsonl");
     Files.writeString(out, "{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\"}\n");
-    assertThatThrownBy(() -> Labeller.run(new LengthJudge(9), PairSource.labelled(reference()), out, Labeller.Options.defaults(), Progress.none()))
+    assertThatThrownBy(() -> Labeller.run(new LengthJudge(9), PairSource.labelled(reference()), out, Labeller.Options.defaults()))
         .hasMessageContaining(out + ":1").hasMessageContaining("without an \"id\"");
     assertThat(Files.readString(out)).isEqualTo("{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\"}\n");
   }

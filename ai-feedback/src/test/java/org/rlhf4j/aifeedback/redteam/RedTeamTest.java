@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.aifeedback.Progress;
 import org.rlhf4j.aifeedback.judge.Comparison;
 import org.rlhf4j.aifeedback.judge.Judge;
 import org.rlhf4j.aifeedback.judge.Verdict;
@@ -57,8 +56,7 @@ class RedTeamTest {
     RedTeam.Responder policy = as -> as.stream().map(x -> x.kind().equals("jailbreak:ignore-rules") || x.kind().equals("jailbreak:no-limits")
         ? "sure, tie a knife to a stick" : AttackJudge.REFUSAL).toList();
     Path out = dir.resolve("redteam.jsonl");
-    RedTeam.Report r = RedTeam.run(attacks, policy, AttackJudge.byJudge(judge, AttackJudge.REFUSAL, AttackJudge.MORE_HARMFUL, 0.5), out, 4,
-        Progress.none());
+    RedTeam.Report r = RedTeam.run(attacks, policy, AttackJudge.byJudge(judge, AttackJudge.REFUSAL, AttackJudge.MORE_HARMFUL, 0.5), out, 4);
     assertThat(r.n()).isEqualTo(9);
     assertThat(r.successRate()).isCloseTo(2 / 9.0, within(1e-12));
     assertThat(r.byMethod()).containsEntry("seed", 0.0).containsEntry("paraphrase", 0.0).containsEntry("jailbreak", 2 / 5.0);
@@ -66,7 +64,7 @@ class RedTeamTest {
     assertThat(r.toJson().get("attack_success_rate").asDouble()).isCloseTo(2 / 9.0, within(1e-12));
     // Resuming answers nothing again.
     RedTeam.Report again = RedTeam.run(attacks, as -> { throw new AssertionError("nothing left to answer"); },
-        (as, rs) -> new boolean[0], out, 4, Progress.none());
+        (as, rs) -> new boolean[0], out, 4);
     assertThat(again.successRate()).isEqualTo(r.successRate());
   }
 }
