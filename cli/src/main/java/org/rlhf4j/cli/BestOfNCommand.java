@@ -34,7 +34,7 @@ public final class BestOfNCommand implements Callable<Integer> {
     Path out = c.path("output");
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
-      var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
+      var prompts = PpoCommand.RlFlags.prompts(c, tok);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       var picks = BestOfN.pick(policy, scorer, prompts, count, tok, c.integer("response_length", 53),
           c.number("temperature", 1.0), c.integer("seed", 42));

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rlhf4j.data.format.DataFiles;
+import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.DType;
@@ -53,7 +54,7 @@ public final class DpoCommand implements Callable<Integer> {
     TrainConfig train = c.trainConfig(d.train());
     DpoConfig cfg = d.withVariant(variant(c)).withTrain(train).withBatchSize(c.integer("batch_size", d.batchSize()))
         .withMaxLength(c.integer("max_length", d.maxLength())).withPrecomputeReference(c.bool("precompute_ref_log_probs", false));
-    var pairs = DataFiles.readPreferences(c.path("data"));
+    var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
       CausalLM reference = cfg.variant().needsReference() ? policy.copy(DType.F32) : null;

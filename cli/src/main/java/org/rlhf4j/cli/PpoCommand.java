@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rlhf4j.data.Content;
+import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
@@ -57,7 +58,7 @@ public final class PpoCommand implements Callable<Integer> {
     PpoConfig cfg = ppoConfig(c, d);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
-      List<long[]> prompts = RlFlags.prompts(c.path("data"), tok);
+      List<long[]> prompts = RlFlags.prompts(c, tok);
       Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
@@ -140,12 +141,12 @@ public final class PpoCommand implements Callable<Integer> {
       });
     }
 
-    /** Prompts from JSONL/JSON lines with a "prompt" (string or messages), tokenised as SFT tokenises them. */
-    static List<long[]> prompts(Path file, Tokenizer tok) throws IOException {
+    /** Prompts from --data, JSONL/JSON lines with a "prompt" (string), screened by --pii, tokenised as SFT tokenises them. */
+    static List<long[]> prompts(Settings c, Tokenizer tok) throws IOException {
+      Path file = c.path("data");
       if (!Files.isRegularFile(file)) throw new UserError("data file " + file + " does not exist");
       ObjectMapper json = new ObjectMapper();
-      Encoder enc = new Encoder(tok);
-      List<long[]> out = new ArrayList<>();
+      List<String> texts = new ArrayList<>();
       List<String> lines = Files.readAllLines(file);
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).isBlank()) continue;
@@ -157,10 +158,15 @@ public final class PpoCommand implements Callable<Integer> {
         }
         JsonNode p = n.get("prompt");
         if (p == null || !p.isTextual()) throw new UserError(file + ":" + (i + 1) + ": expected a string \"prompt\"");
-        int[] ids = enc.encode(Content.text(p.asText()), Content.text("")).prompt();
+        texts.add(p.asText());
+      }
+      if (texts.isEmpty()) throw new UserError(file + ": no prompts");
+      Encoder enc = new Encoder(tok);
+      List<long[]> out = new ArrayList<>();
+      for (String t : PiiScreen.screen(c, "--data", texts, PiiRecords::texts)) {
+        int[] ids = enc.encode(Content.text(t), Content.text("")).prompt();
         out.add(java.util.Arrays.stream(ids).asLongStream().toArray());
       }
-      if (out.isEmpty()) throw new UserError(file + ": no prompts");
       return out;
     }
   }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.Text;
 import org.rlhf4j.data.format.DataFiles;
+import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
@@ -47,7 +48,7 @@ public final class PretrainCommand implements Callable<Integer> {
     TrainConfig cfg = s.trainConfig();
     try (Tokenizer tok = Settings.tokenizer(tokDir)) {
       CausalLM model = s.has("model") ? Settings.model(s.path("model")) : newModel(s, tok);
-      List<String> docs = documents(data);
+      List<String> docs = PiiScreen.screen(s, "--data", documents(data), PiiRecords::texts);
       s.write(cfg.outputDir());
       TrainResult r = Pretrainer.train(model, tok, docs, cfg, new PretrainOptions(s.integer("seq_length", 256),
           s.integer("batch_size", 8)), tokDir);

@@ -11,6 +11,7 @@ import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.Ranking;
 import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.data.format.DataFormatException;
+import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.training.batch.Overflow;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.RewardLoss;
@@ -56,8 +57,10 @@ public final class RewardCommand implements Callable<Integer> {
     if (!rm.hasTokenizer()) throw new UserError("no tokenizer.json in " + modelDir);
     Path data = s.path("data");
     List<Ranking> rankings = rankingsOrNull(data);
-    List<PreferencePair> pairs = rankings == null ? DataFiles.readPreferences(data) : null;
-    List<PreferencePair> eval = s.has("eval_data") ? DataFiles.readPreferences(s.path("eval_data")) : null;
+    if (rankings != null) rankings = PiiScreen.screen(s, "--data", rankings, PiiRecords::rankings);
+    List<PreferencePair> pairs = rankings == null ? PiiScreen.screen(s, "--data", DataFiles.readPreferences(data), PiiRecords::preferences) : null;
+    List<PreferencePair> eval = s.has("eval_data")
+        ? PiiScreen.screen(s, "--eval-data", DataFiles.readPreferences(s.path("eval_data")), PiiRecords::preferences) : null;
     double fraction = s.number("eval_fraction", 0);
     if (fraction > 0 && pairs != null) {
       Datasets.Split<PreferencePair> split = Datasets.split(pairs, fraction, cfg.seed());

@@ -51,7 +51,7 @@ public final class RlooCommand implements Callable<Integer> {
     GroupConfig cfg = built;
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
-      var prompts = PpoCommand.RlFlags.prompts(c.path("data"), tok);
+      var prompts = PpoCommand.RlFlags.prompts(c, tok);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;

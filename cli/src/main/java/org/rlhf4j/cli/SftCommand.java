@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rlhf4j.data.format.DataFiles;
+import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.training.batch.Overflow;
@@ -38,7 +39,7 @@ public final class SftCommand implements Callable<Integer> {
     SftOptions opts = new SftOptions(s.integer("max_length", d.maxLength()), s.choice("overflow", Overflow.class, d.overflow()),
         s.integer("batch_size", d.batchSize()), s.bool("packing", false), s.bool("completion_only", true),
         s.choice("reduction", SftLoss.Reduction.class, d.reduction()));
-    var data = DataFiles.readPromptCompletions(s.path("data"));
+    var data = PiiScreen.screen(s, "--data", DataFiles.readPromptCompletions(s.path("data")), PiiRecords::promptCompletions);
     try (Tokenizer tok = Settings.tokenizer(modelDir)) {
       CausalLM model = Settings.model(modelDir);
       s.write(cfg.outputDir());

@@ -18,6 +18,8 @@ public final class TrainFlags {
   @Option(names = "--seed", description = "Random seed.") Long seed;
   @Option(names = "--max-length", description = "Tokens per example.") Integer maxLength;
   @Option(names = "--resume", description = "Continue from the latest checkpoint in the output folder.") boolean resume;
+  @Option(names = "--pii", description = "Personal data in the training data: off (default), detect (report counts), redact "
+      + "(mask it: <EMAIL>, <PERSON>, ...), reject (refuse the data).") String pii;
 
   /** The config file's settings with the flags applied, checked against the known keys; {@code required} must be set. */
   Settings settings(Set<String> commandKeys, String... required) {
@@ -34,6 +36,7 @@ public final class TrainFlags {
     s.put("seed", seed);
     s.put("max_length", maxLength);
     if (resume) s.put("resume", true);
+    s.put("pii", pii);
     for (String k : required) s.path(k); // one-line error naming the flag when missing
     return s;
   }
