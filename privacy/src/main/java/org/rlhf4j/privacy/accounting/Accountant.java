@@ -1,0 +1,37 @@
+package org.rlhf4j.privacy.accounting;
+
+/** ε of DP-SGD (Poisson sampling at rate q, Gaussian noise multiplier σ, N steps) for a δ. */
+public interface Accountant {
+  double epsilon(double noiseMultiplier, double sampleRate, long steps, double delta);
+
+  /** "rdp" or "prv". */
+  String name();
+
+  static void check(double sigma, double q, long steps, double delta) {
+    if (!(sigma > 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise multiplier must be positive, got " + sigma);
+    if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("sample rate must be in [0, 1], got " + q);
+    if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
+  }
+
+  /**
+   * The smallest noise multiplier whose ε is at most {@code targetEpsilon} (bisection on σ, to a relative 1e-6 in
+   * σ; ε falls as σ grows). What Opacus's {@code get_noise_multiplier} does, to a tighter tolerance.
+   */
+  default double noiseFor(double targetEpsilon, double sampleRate, long steps, double delta) {
+    if (!(targetEpsilon > 0)) throw new IllegalArgumentException("target epsilon must be positive, got " + targetEpsilon);
+    double lo = 0.01;
+    double hi = 1;
+    while (epsilon(hi, sampleRate, steps, delta) > targetEpsilon) {
+      hi *= 2;
+      if (hi > 1e6) throw new IllegalArgumentException("no noise multiplier below 1e6 reaches epsilon " + targetEpsilon);
+    }
+    if (epsilon(lo, sampleRate, steps, delta) <= targetEpsilon) return lo;
+    while (hi - lo > 1e-6 * hi) {
+      double mid = 0.5 * (lo + hi);
+      if (epsilon(mid, sampleRate, steps, delta) > targetEpsilon) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+}
