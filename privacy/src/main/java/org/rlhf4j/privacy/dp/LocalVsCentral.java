@@ -33,6 +33,6 @@ public final class LocalVsCentral {
       sl += l * l;
     }
     return new Comparison(epsilon, n, truth, trials, Math.sqrt(sc / trials), central.noiseStddev() / n, Math.sqrt(sl / trials),
-        rr.stddev(truth, n));
+        rr.noiseStddev(n));
   }
 }

@@ -4,7 +4,9 @@ package org.rlhf4j.privacy.dp;
  * Local differential privacy for one bit (a thumbs up/down): each client reports the truth with probability
  * p = e^ε / (1 + e^ε) and the opposite otherwise (Warner 1965; ε-LDP since p / (1−p) = e^ε), so the server never
  * sees a true vote. The server's unbiased estimate of the true rate π from the reported rate λ̂ is
- * π̂ = (λ̂ − (1 − p)) / (2p − 1), with variance λ(1 − λ) / (n (2p − 1)²) (Wang et al., USENIX Security 2017, §4).
+ * π̂ = (λ̂ − (1 − p)) / (2p − 1) (Wang et al., USENIX Security 2017, §4). Its variance is p(1 − p) / (n (2p − 1)²)
+ * for the rate of a fixed set of n votes (the randomisation alone), and λ(1 − λ) / (n (2p − 1)²) when the votes are
+ * themselves a sample of a population with rate π (λ = πp + (1 − π)(1 − p)).
  */
 public record RandomizedResponse(double epsilon) {
   public RandomizedResponse {
@@ -20,7 +22,10 @@ public record RandomizedResponse(double epsilon) {
   /** The server's estimate of the true rate and its standard error. */
   public record Estimate(double rate, double standardError, long n) {}
 
-  /** Unbiased estimate from {@code reportedTrue} of {@code n} randomised reports (not clamped: clamping biases it). */
+  /**
+   * Unbiased estimate from {@code reportedTrue} of {@code n} randomised reports (not clamped: clamping biases it),
+   * with the standard error of the population rate (votes as a sample).
+   */
   public Estimate estimate(long reportedTrue, long n) {
     if (n <= 0 || reportedTrue < 0 || reportedTrue > n) throw new IllegalArgumentException("need 0 <= reportedTrue <= n, n > 0");
     double p = truthProbability();
@@ -29,10 +34,9 @@ public record RandomizedResponse(double epsilon) {
     return new Estimate(rate, Math.sqrt(lambda * (1 - lambda) / n) / (2 * p - 1), n);
   }
 
-  /** The estimator's standard deviation when the true rate is {@code pi} (for planning). */
-  public double stddev(double pi, long n) {
+  /** The estimator's standard deviation for the rate of a fixed set of {@code n} votes: the randomisation's share. */
+  public double noiseStddev(long n) {
     double p = truthProbability();
-    double lambda = pi * p + (1 - pi) * (1 - p);
-    return Math.sqrt(lambda * (1 - lambda) / n) / (2 * p - 1);
+    return Math.sqrt(p * (1 - p) / n) / (2 * p - 1);
   }
 }

@@ -67,15 +67,15 @@ class LedgerAndLocalDpTest {
       sum += est;
       sq += (est - 0.3) * (est - 0.3);
     }
-    double sd = rr.stddev(0.3, n);
+    double sd = rr.noiseStddev(n);
     assertThat(sum / trials).isCloseTo(0.3, within(4 * sd / Math.sqrt(trials)));
-    assertThat(Math.sqrt(sq / trials)).isCloseTo(sd, within(0.15 * sd));
+    assertThat(Math.sqrt(sq / trials)).isCloseTo(sd, within(0.12 * sd)); // the RMSE's sampling error over 400 trials is ~3.5%
   }
 
   @Test void centralBeatsLocalAtTheSameEpsilon() {
     LocalVsCentral.Comparison c = LocalVsCentral.compare(1.0, 1000, 0.3, 200, seeded(10));
     assertThat(c.centralRmse()).isCloseTo(c.centralSd(), within(0.25 * c.centralSd()));
-    assertThat(c.localRmse()).isCloseTo(c.localSd(), within(0.25 * c.localSd()));
+    assertThat(c.localRmse()).isCloseTo(c.localSd(), within(0.2 * c.localSd()));
     assertThat(c.ratio()).isGreaterThan(10); // analytic: 0.0309 / 0.00141 ≈ 22
   }
 }
