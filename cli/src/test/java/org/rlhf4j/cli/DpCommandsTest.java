@@ -23,7 +23,7 @@ class DpCommandsTest {
     assertThat(prv.code()).isEqualTo(2);
     assertThat(prv.err()).contains("the PRV accountant is not built yet");
     CliRun q = CliRun.of("dp", "epsilon", "--noise", "1", "--sample-rate", "2", "--steps", "10", "--delta", "1e-5");
-    assertThat(q.err().strip()).isEqualTo("rlhf4j epsilon: error: sample rate must be in [0, 1], got 2.0");
+    assertThat(q.err().strip()).isEqualTo("rlhf4j dp epsilon: error: sample rate must be in [0, 1], got 2.0");
   }
 
   @Test void accuracyShowsCentralBeatingLocal() throws Exception {

@@ -35,7 +35,7 @@ class PiiCommandsTest {
     assertThat(r.out()).contains("2 records, 1 with PII");
     CliRun bad = CliRun.of("pii", "scrub", "--in", in.toString(), "--out", out.toString(), "--mode", "blur");
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err().strip()).isEqualTo("rlhf4j scrub: error: --mode must be mask, hash or drop, got 'blur'");
+    assertThat(bad.err().strip()).isEqualTo("rlhf4j pii scrub: error: --mode must be mask, hash or drop, got 'blur'");
     Path salt = Files.writeString(dir.resolve("salt"), "tiny");
     CliRun shortSalt = CliRun.of("pii", "scrub", "--in", in.toString(), "--out", out.toString(), "--mode", "hash", "--salt-file", salt.toString());
     assertThat(shortSalt.err()).contains("at least 16 bytes");
