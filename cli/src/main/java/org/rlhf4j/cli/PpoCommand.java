@@ -141,9 +141,15 @@ public final class PpoCommand implements Callable<Integer> {
       });
     }
 
-    /** Prompts from --data, JSONL/JSON lines with a "prompt" (string), screened by --pii, tokenised as SFT tokenises them. */
+    /** Prompts from --data, screened by the command's --pii. */
     static List<long[]> prompts(Settings c, Tokenizer tok) throws IOException {
-      Path file = c.path("data");
+      return prompts(c.path("data"), tok, texts -> PiiScreen.screen(c, "--data", texts, PiiRecords::texts));
+    }
+
+    /** Prompts from JSONL/JSON lines with a "prompt" (string), tokenised as SFT tokenises them. */
+    static List<long[]> prompts(Path file, Tokenizer tok) throws IOException { return prompts(file, tok, texts -> texts); }
+
+    private static List<long[]> prompts(Path file, Tokenizer tok, java.util.function.UnaryOperator<List<String>> screen) throws IOException {
       if (!Files.isRegularFile(file)) throw new UserError("data file " + file + " does not exist");
       ObjectMapper json = new ObjectMapper();
       List<String> texts = new ArrayList<>();
@@ -163,7 +169,7 @@ public final class PpoCommand implements Callable<Integer> {
       if (texts.isEmpty()) throw new UserError(file + ": no prompts");
       Encoder enc = new Encoder(tok);
       List<long[]> out = new ArrayList<>();
-      for (String t : PiiScreen.screen(c, "--data", texts, PiiRecords::texts)) {
+      for (String t : screen.apply(texts)) {
         int[] ids = enc.encode(Content.text(t), Content.text("")).prompt();
         out.add(java.util.Arrays.stream(ids).asLongStream().toArray());
       }
