@@ -51,6 +51,7 @@ public final class Trainer {
   private final DataCursor data;
   private final CheckpointIO checkpointIO;
   private final Evaluator evaluator;
+  private final GradientHook hook;
   private final AdamW optimizer;
   private final LrSchedule schedule;
   private final Checkpoints checkpoints;
@@ -65,6 +66,12 @@ public final class Trainer {
    */
   public Trainer(TrainConfig cfg, HasParameters model, TrainStep step, DataCursor data, CheckpointIO checkpointIO,
       Evaluator evaluator) {
+    this(cfg, model, step, data, checkpointIO, evaluator, GradientHook.NONE);
+  }
+
+  /** @param hook transforms the gradients between backward and the optimizer step (DP-SGD) */
+  public Trainer(TrainConfig cfg, HasParameters model, TrainStep step, DataCursor data, CheckpointIO checkpointIO,
+      Evaluator evaluator, GradientHook hook) {
     if (cfg == null || model == null || step == null || data == null || checkpointIO == null) {
       throw new IllegalArgumentException("Trainer: cfg, model, step, data and checkpointIO are required");
     }
@@ -74,6 +81,7 @@ public final class Trainer {
     this.data = data;
     this.checkpointIO = checkpointIO;
     this.evaluator = evaluator;
+    this.hook = hook == null ? GradientHook.NONE : hook;
     this.optimizer = new AdamW(params, new AdamW.Hyper(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay()));
     this.schedule = new LrSchedule(cfg.schedule(), cfg.lr(), cfg.minLrRatio(), cfg.warmupSteps(), cfg.maxSteps());
     this.checkpoints = new Checkpoints(cfg.outputDir(), cfg.keepCheckpoints());
@@ -118,24 +126,27 @@ public final class Trainer {
   private StepStats optimizerStep(int s) {
     long startNanos = System.nanoTime();
     double lr = schedule.lr(s);
-    int accum = cfg.gradAccumulation();
     try (NativeScope scope = NativeScope.open()) {
       optimizer.zeroGrad(); // in case the caller left gradients behind
       stepFn.beginStep(s);
+      int accum = hook.microBatches(s, cfg.gradAccumulation());
       double[] lossSum = {0};
       long[] tokens = {0};
       Map<String, Double> metricSums = new LinkedHashMap<>();
       for (int i = 0; i < accum; i++) {
         StepResult r = microBatch(s, i, accum, lossSum);
+        hook.afterBackward(s, i, accum, params.values());
         tokens[0] += r.tokens();
         r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
       }
+      Map<String, Double> hookMetrics = hook.beforeStep(s, params.values());
       double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
       optimizer.step(lr);
       optimizer.zeroGrad(); // frees the gradients until the next step
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
+      metrics.putAll(hookMetrics);
       return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
     }
   }
