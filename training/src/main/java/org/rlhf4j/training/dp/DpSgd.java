@@ -124,6 +124,27 @@ public final class DpSgd implements GradientHook, DataCursor {
     }
   }
 
+  /** Writes {@code privacy.json} beside the saved model: the DP-SGD settings and the ε reached after {@code steps}. */
+  public void writeCard(java.nio.file.Path dir, long steps) {
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("mechanism", "DP-SGD: Poisson sampling, per-example clipping (micro-batches of one), Gaussian noise");
+    card.put("noise_multiplier", cfg.noiseMultiplier());
+    card.put("clip_norm", cfg.clipNorm());
+    card.put("sample_rate", cfg.sampleRate());
+    card.put("dataset_size", cfg.datasetSize());
+    card.put("steps", steps);
+    card.put("delta", cfg.delta());
+    double eps = epsilon(steps);
+    card.put("epsilon", Double.isFinite(eps) ? eps : "infinite (no noise)");
+    card.put("accountant", "RDP, Opacus orders, Balle et al. 2020 conversion (rlhf4j-privacy RdpAccountant.opacus)");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("privacy.json").toFile(), card);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + dir.resolve("privacy.json") + ": " + e.getMessage(), e);
+    }
+  }
+
   // The Poisson draws depend only on the step number, so the cursor's position is the last step (for checkpoints).
   @Override public long position() { return step; }
 

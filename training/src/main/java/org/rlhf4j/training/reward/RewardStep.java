@@ -33,11 +33,14 @@ final class RewardStep implements TrainStep {
     this.opts = opts;
   }
 
-  @Override public StepResult step(int microBatchIndex) {
+  @Override public StepResult step(int microBatchIndex) { return on(sampler.next()); }
+
+  /** The loss over the given groups (DP-SGD runs it on one group at a time). */
+  StepResult on(List<Integer> groupIndices) {
     List<Row> rows = new ArrayList<>();
     List<Long> c = new ArrayList<>(), r = new ArrayList<>();
     List<Double> p = new ArrayList<>();
-    for (int gi : sampler.next()) {
+    for (int gi : groupIndices) {
       Group g = groups.get(gi);
       int offset = rows.size();
       rows.addAll(g.responses());

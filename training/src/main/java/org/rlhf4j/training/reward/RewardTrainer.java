@@ -1,5 +1,8 @@
 package org.rlhf4j.training.reward;
 
+import org.rlhf4j.training.dp.DpSgd;
+import org.rlhf4j.training.dp.DpSgdConfig;
+
 import org.rlhf4j.common.Reporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +33,24 @@ public final class RewardTrainer {
   /** @param evalPairs held-out pairs for periodic accuracy, or null */
   public static TrainResult train(RewardModel rm, List<PreferencePair> pairs, TrainConfig cfg, RewardOptions opts,
       List<PreferencePair> evalPairs) {
-    return run(rm, pairs, (p, e) -> Group.of(p, e, opts.lengthPolicy()), "pairs", cfg, opts, evalPairs);
+    return run(rm, pairs, (p, e) -> Group.of(p, e, opts.lengthPolicy()), "pairs", cfg, opts, evalPairs, null);
+  }
+
+  /**
+   * DP-SGD ({@link DpSgd}): Poisson sampling with expected batch {@code opts.batchSize()} pairs, each pair's gradient
+   * clipped and noised as {@code dp} says (its dataset size and expected batch are taken from the data and
+   * {@code opts}); ε logged as {@code dp/epsilon} and written beside the model ({@code privacy.json}); the loop's own
+   * clipping is off (the noisy gradient is not clipped again).
+   */
+  public static TrainResult trainPrivately(RewardModel rm, List<PreferencePair> pairs, TrainConfig cfg, RewardOptions opts,
+      DpSgdConfig dp, List<PreferencePair> evalPairs) {
+    return run(rm, pairs, (p, e) -> Group.of(p, e, opts.lengthPolicy()), "pairs", cfg, opts, evalPairs, dp);
   }
 
   /** Rankings (best first), each expanded to all its pairs within one batch. */
   public static TrainResult trainRankings(RewardModel rm, List<Ranking> rankings, TrainConfig cfg, RewardOptions opts,
       List<PreferencePair> evalPairs) {
-    return run(rm, rankings, (r, e) -> Group.of(r, e, opts.lengthPolicy()), "rankings", cfg, opts, evalPairs);
+    return run(rm, rankings, (r, e) -> Group.of(r, e, opts.lengthPolicy()), "rankings", cfg, opts, evalPairs, null);
   }
 
   /**
@@ -48,7 +62,7 @@ public final class RewardTrainer {
       List<Group> evalGroups) {
     if (groups.isEmpty()) throw new IllegalArgumentException("reward: no training pairs");
     Evaluator eval = evalGroups == null || evalGroups.isEmpty() ? null : () -> Map.of("accuracy", rm.accuracy(evalGroups));
-    return fit(rm, groups, rm.padId(), cfg, opts, eval);
+    return fit(rm, groups, rm.padId(), cfg, opts, eval, null);
   }
 
   private interface Grouper<T> {
@@ -56,23 +70,34 @@ public final class RewardTrainer {
   }
 
   private static <T> TrainResult run(RewardModel rm, List<T> data, Grouper<T> grouper, String what, TrainConfig cfg,
-      RewardOptions opts, List<PreferencePair> evalPairs) {
+      RewardOptions opts, List<PreferencePair> evalPairs, DpSgdConfig dp) {
     if (data.isEmpty()) throw new IllegalArgumentException("reward: no training " + what);
     Encoder enc = rm.encoder();
     List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
     Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
         : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
-    return fit(rm, groups, rm.padId(), cfg, opts, eval);
+    return fit(rm, groups, rm.padId(), cfg, opts, eval, dp);
   }
 
   private static TrainResult fit(RewardModel rm, List<Group> groups, int padId, TrainConfig cfg, RewardOptions opts,
-      Evaluator eval) {
+      Evaluator eval, DpSgdConfig dpCfg) {
     BatchSampler sampler = new BatchSampler(groups.size(), opts.batchSize(), cfg.seed(), true);
     rm.requiresGrad(true).maxLength(opts.maxLength());
     CheckpointIO io = ModelCheckpoint.of(rm, rm::save);
-    TrainResult r = new Trainer(cfg, rm, new RewardStep(rm, groups, sampler, padId, opts), sampler, io, eval).run();
+    RewardStep step = new RewardStep(rm, groups, sampler, padId, opts);
+    TrainResult r;
+    DpSgd dp = null;
+    if (dpCfg == null) {
+      r = new Trainer(cfg, rm, step, sampler, io, eval).run();
+    } else {
+      if (cfg.gradAccumulation() != 1) throw new IllegalArgumentException("DP-SGD: gradient accumulation must be 1 (the batch is a Poisson sample)");
+      dp = new DpSgd(new DpSgdConfig(dpCfg.noiseMultiplier(), dpCfg.clipNorm(), dpCfg.delta(), Math.min(opts.batchSize(), groups.size()),
+          groups.size(), cfg.seed()));
+      r = new Trainer(cfg.toBuilder().maxGradNorm(0).build(), rm, dp.wrap(step::on), dp, io, eval, dp).run();
+    }
     rm.requiresGrad(false);
     rm.save(cfg.outputDir());
+    if (dp != null) dp.writeCard(cfg.outputDir(), r.step());
     return r;
   }
 
