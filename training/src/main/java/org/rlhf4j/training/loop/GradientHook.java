@@ -18,6 +18,9 @@ public interface GradientHook {
   /** After micro-batch {@code i}'s backward of loss / {@code microBatches}: the parameters' gradients hold the running sum. */
   default void afterBackward(int step, int i, int microBatches, Collection<Tensor> params) {}
 
-  /** After the last backward, before gradient clipping and the optimizer; returns metrics to log with the step. */
+  /**
+   * After the last backward, before gradient clipping and the optimizer; returns metrics logged at their latest value
+   * on each metrics.jsonl line (not averaged over the log window: they describe the run so far, like ε).
+   */
   default Map<String, Double> beforeStep(int step, Collection<Tensor> params) { return Map.of(); }
 }

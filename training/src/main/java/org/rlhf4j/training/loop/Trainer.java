@@ -52,6 +52,7 @@ public final class Trainer {
   private final CheckpointIO checkpointIO;
   private final Evaluator evaluator;
   private final GradientHook hook;
+  private Map<String, Double> hookMetrics = Map.of();
   private final AdamW optimizer;
   private final LrSchedule schedule;
   private final Checkpoints checkpoints;
@@ -108,7 +109,11 @@ public final class Trainer {
         losses.put(s, stats.loss());
         window.add(stats);
         boolean logStep = s % cfg.logEvery() == 0 || s == cfg.maxSteps();
-        if (logStep) log.append(window.drain(stats));
+        if (logStep) {
+          Map<String, Object> record = window.drain(stats);
+          record.putAll(hookMetrics); // the hook's latest values (they describe the run so far, like DP-SGD's epsilon)
+          log.append(record);
+        }
         progress.update(stats, logStep);
         if (evaluator != null && cfg.evalEvery() > 0 && s % cfg.evalEvery() == 0) evaluate(s, log);
         if ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps()) save(s, stats.lr());
@@ -139,14 +144,13 @@ public final class Trainer {
         tokens[0] += r.tokens();
         r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
       }
-      Map<String, Double> hookMetrics = hook.beforeStep(s, params.values());
+      hookMetrics = hook.beforeStep(s, params.values());
       double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
       optimizer.step(lr);
       optimizer.zeroGrad(); // frees the gradients until the next step
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
-      metrics.putAll(hookMetrics);
       return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
     }
   }
