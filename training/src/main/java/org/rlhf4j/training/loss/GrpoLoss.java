@@ -153,7 +153,7 @@ public final class GrpoLoss {
     if (refLogps != null) {
       Tensor ref = checked("refLogps", refLogps, lp).detach(); // (B, T)
       Tensor kl = KlEstimator.K3.perToken(lp, ref, m); // (B, T)
-      klMean = Ops.value(Masked.mean(kl, m));
+      klMean = Ops.value(m.sum()) > 0 ? Ops.value(Masked.mean(kl, m)) : 0; // a fully masked batch has no KL to report
       if (cfg.beta() > 0) perToken = perToken.add(kl.mul(s(cfg.beta()))); // (B, T)
     }
     Tensor loss = cfg.aggregation().reduce(perToken.mul(m), m, batchTokens); // ()
