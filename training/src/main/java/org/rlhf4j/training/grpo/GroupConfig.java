@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.GroupAdvantages;
 import org.rlhf4j.training.loss.GrpoLoss;
+import org.rlhf4j.training.loss.OverlongPenalty;
 import org.rlhf4j.training.optim.Schedule;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
 
@@ -20,7 +21,24 @@ import org.rlhf4j.training.rollout.OnPolicyLoop;
  */
 public record GroupConfig(int iterations, int promptsPerIteration, int k, int maxNewTokens, double temperature,
     Set<Integer> stopIds, double missingEosPenalty, Advantage advantage, double klCoef, GrpoLoss.Config loss,
-    int epochs, int numMiniBatches, int forwardBatchSize, TrainConfig train) {
+    int epochs, int numMiniBatches, int forwardBatchSize, TrainConfig train, Shaping shaping) {
+
+  /**
+   * DAPO's rollout shaping, all off by default. {@code maskTruncated} (TRL
+   * mask_truncated_completions) keeps completions that hit the token budget without a stop token
+   * out of the loss; {@code overlong} (null = off) adds the soft overlong penalty to the reward;
+   * {@code dynamicSamplingRounds} > 0 draws up to that many extra prompt batches to replace
+   * groups whose rewards are all equal, and masks any left out of the loss.
+   */
+  public record Shaping(boolean maskTruncated, OverlongPenalty overlong, int dynamicSamplingRounds) {
+    public static final Shaping NONE = new Shaping(false, null, 0);
+
+    public Shaping {
+      if (dynamicSamplingRounds < 0) {
+        throw new IllegalArgumentException("GroupConfig: dynamicSamplingRounds must be >= 0, got " + dynamicSamplingRounds);
+      }
+    }
+  }
 
   /** How group rewards become advantages. */
   public sealed interface Advantage permits Rloo, Grpo {
@@ -60,6 +78,7 @@ public record GroupConfig(int iterations, int promptsPerIteration, int k, int ma
     if (!(klCoef >= 0)) throw new IllegalArgumentException("GroupConfig: klCoef must be >= 0, got " + klCoef);
     if (advantage == null || loss == null || train == null) throw new IllegalArgumentException("GroupConfig: advantage, loss and train are required");
     stopIds = stopIds == null ? Set.of() : Set.copyOf(stopIds);
+    shaping = shaping == null ? Shaping.NONE : shaping;
     int mb = promptsPerIteration * k / numMiniBatches;
     if (mb % train.gradAccumulation() != 0) {
       throw new IllegalArgumentException("GroupConfig: minibatch " + mb + " is not divisible by gradAccumulation " + train.gradAccumulation());
@@ -77,18 +96,19 @@ public record GroupConfig(int iterations, int promptsPerIteration, int k, int ma
   public static GroupConfig rloo(Path outputDir) {
     TrainConfig t = TrainConfig.defaults(outputDir).toBuilder().lr(3e-6).schedule(Schedule.LINEAR).minLrRatio(0).build();
     return new GroupConfig(100, 4, 2, 53, 0.7, Set.of(), 0, new Rloo(), 0.05,
-        new GrpoLoss.Config(0.2, 0.2, 0.0, new GrpoLoss.TokenMean()), 4, 1, 64, t);
+        new GrpoLoss.Config(0.2, 0.2, 0.0, new GrpoLoss.TokenMean()), 4, 1, 64, t, Shaping.NONE);
   }
 
   /**
-   * TRL GRPOTrainer defaults: k (num_generations) 8, beta 0.0 (no reference needed), epsilon 0.2,
-   * one update per batch (num_iterations 1), rewards scaled by the group std, token-level loss
-   * ("bnpo"; "dapo" is the same on one process), temperature 1.0, 256 new tokens, lr 1e-6 linear.
+   * TRL GRPOTrainer defaults: k (num_generations) 8, beta 0.0 (no reference model is loaded),
+   * epsilon 0.2, one update per batch (num_iterations 1), rewards scaled by the group std,
+   * "dapo" loss (token mean over each optimizer step's batch), temperature 1.0, 256 new tokens,
+   * lr 1e-6 linear.
    */
   public static GroupConfig grpo(Path outputDir) {
     TrainConfig t = TrainConfig.defaults(outputDir).toBuilder().lr(1e-6).schedule(Schedule.LINEAR).minLrRatio(0).build();
     return new GroupConfig(100, 1, 8, 256, 1.0, Set.of(), 0, new Grpo(GroupAdvantages.GrpoConfig.DEFAULT), 0.0,
-        new GrpoLoss.Config(0.2, 0.2, 0.0, new GrpoLoss.TokenMean()), 1, 1, 64, t);
+        new GrpoLoss.Config(0.2, 0.2, 0.0, new GrpoLoss.GlobalTokenMean()), 1, 1, 64, t, Shaping.NONE);
   }
 
   public int batchSize() { return promptsPerIteration * k; }
@@ -106,26 +126,32 @@ public record GroupConfig(int iterations, int promptsPerIteration, int k, int ma
 
   public GroupConfig with(int iterations, int promptsPerIteration, int k, int maxNewTokens) {
     return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
-        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train);
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
   }
 
   public GroupConfig withSampling(double temperature, Set<Integer> stopIds, double missingEosPenalty) {
     return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
-        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train);
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
   }
 
   public GroupConfig withObjective(Advantage advantage, double klCoef, GrpoLoss.Config loss) {
     return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
-        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train);
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
   }
 
   public GroupConfig withUpdates(int epochs, int numMiniBatches) {
     return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
-        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train);
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
+  }
+
+  /** The same run with DAPO's rollout shaping. */
+  public GroupConfig withShaping(Shaping shaping) {
+    return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
   }
 
   public GroupConfig withTrain(TrainConfig train) {
     return new GroupConfig(iterations, promptsPerIteration, k, maxNewTokens, temperature, stopIds, missingEosPenalty,
-        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train);
+        advantage, klCoef, loss, epochs, numMiniBatches, forwardBatchSize, train, shaping);
   }
 }
