@@ -10,6 +10,7 @@ import org.rlhf4j.training.grpo.GroupConfig;
 import org.rlhf4j.training.grpo.GroupTrainer;
 import org.rlhf4j.training.loss.GroupAdvantages;
 import org.rlhf4j.training.loss.GrpoLoss;
+import org.rlhf4j.training.loss.OverlongPenalty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,6 +46,7 @@ public final class RlooCommand implements Callable<Integer> {
           .withObjective(adv, grpo ? 0.0 : c.number("kl_coef", d.klCoef()), loss(c, d, grpo))
           .withUpdates(c.integer(grpo ? "num_iterations" : "num_ppo_epochs", d.epochs()), c.integer("num_mini_batches", d.numMiniBatches()))
           .withTrain(c.trainConfig(d.train()));
+      if (grpo) built = built.withShaping(shaping(c, built));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -62,6 +64,13 @@ public final class RlooCommand implements Callable<Integer> {
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
     }
     return 0;
+  }
+
+  /** DAPO's rollout shaping: mask_truncated_completions, soft_punish_cache (over response_length), dynamic_sampling. */
+  static GroupConfig.Shaping shaping(Settings c, GroupConfig g) {
+    OverlongPenalty overlong = c.has("soft_punish_cache")
+        ? new OverlongPenalty(g.maxNewTokens(), c.integer("soft_punish_cache", 0)) : null;
+    return new GroupConfig.Shaping(c.bool("mask_truncated_completions", false), overlong, c.integer("dynamic_sampling", 0));
   }
 
   /**

@@ -99,6 +99,13 @@ class PreferenceCommandsTest {
     Path dr = tmp.resolve("dr_grpo");
     assertThat(run(concat(common, new String[] {"--output", dr.toString(), "--loss-type", "dr_grpo", "--epsilon-high", "0.28"})))
         .isZero();
+    Path dapo = tmp.resolve("dapo");
+    assertThat(run(concat(common, new String[] {"--output", dapo.toString(), "--loss-type", "dapo", "--epsilon-high", "0.28",
+        "--mask-truncated", "--soft-punish-cache", "2", "--dynamic-sampling", "1"}))).isZero();
+    assertThat(Files.readAllLines(dapo.resolve("metrics.jsonl")).get(0)).contains("\"frac_reward_zero_std\"",
+        "\"clip_ratio/high_mean\"", "\"num_tokens\"", "\"dynamic_sampling/rounds\"");
+    assertThat(run(concat(common, new String[] {"--output", tmp.resolve("bad3").toString(), "--soft-punish-cache", "9"})))
+        .isEqualTo(2);
     assertThat(run(concat(common, new String[] {"--output", tmp.resolve("bad").toString(), "--loss-type", "ppo"}))).isEqualTo(2);
     assertThat(run(concat(common, new String[] {"--output", tmp.resolve("bad2").toString(), "--importance-sampling-level",
         "word"}))).isEqualTo(2);
