@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "grpo", mixinStandardHelpOptions = true,
     description = {"GRPO: k samples per prompt, advantages normalised within each group, clipped loss, optional k3 KL "
         + "term (beta, default 0 as TRL: no reference model is loaded).",
-        "Loss types (TRL loss_type): bnpo (default), dapo, grpo, dr_grpo, and gspo (sequence-level importance ratio, "
+        "Loss types (TRL loss_type): dapo (default), bnpo, grpo, dr_grpo, and gspo (sequence-level importance ratio, "
             + "epsilon 3e-4/4e-4); DAPO: --epsilon-high (clip-higher), --mask-truncated, --soft-punish-cache, --dynamic-sampling.",
         "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
 public final class GrpoCommand implements Callable<Integer> {
@@ -25,7 +25,7 @@ public final class GrpoCommand implements Callable<Integer> {
   @Mixin PpoCommand.RlFlags rl;
   @Option(names = "--k", description = "Completions per prompt (num_generations, default 8).") Integer k;
   @Option(names = "--beta", description = "KL-to-reference weight (default 0.0).") Double beta;
-  @Option(names = "--loss-type", description = "grpo, bnpo (default), dapo, dr_grpo or gspo.") String lossType;
+  @Option(names = "--loss-type", description = "dapo (default), bnpo, grpo, dr_grpo or gspo.") String lossType;
   @Option(names = "--epsilon", description = "Lower clip bound epsilon (default 0.2; gspo 3e-4).") Double epsilon;
   @Option(names = "--epsilon-high", description = "Upper clip bound (default: epsilon; DAPO uses 0.28; gspo 4e-4).") Double epsilonHigh;
   @Option(names = "--importance-sampling-level", description = "token (default) or sequence (GSPO).") String importanceLevel;
