@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Reinforcement learning from human feedback for the JVM.",
     subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, DemoCommand.class,
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
-        DpoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
+        DpoCommand.class, KtoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
         LabelCommand.class, CaiCommand.class, RedteamCommand.class,
         SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class})
 public final class Main implements Runnable {
