@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
     description = "Generate a continuation of a prompt with a model folder (config.json, model.safetensors, tokenizer.json).")
 public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Hugging Face model folder.") Path model;
+  @Option(names = "--adapter", description = "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) to apply to --model.") Path adapter;
   @Option(names = "--prompt", required = true, description = "Prompt text.") String prompt;
   @Option(names = "--max-new-tokens", defaultValue = "64", description = "Maximum new tokens (default ${DEFAULT-VALUE}).") int maxNewTokens;
   @Option(names = "--greedy", description = "Greedy decoding (the default unless --temperature is given).") boolean greedy;
@@ -44,6 +45,7 @@ public final class GenerateCommand implements Callable<Integer> {
           .render(List.of(java.util.Map.of("role", "user", "content", prompt)), true) : prompt;
       int[] ids = tok.encode(text, !chat || !text.startsWith(tok.bosToken().orElse("\u0000")));
       CausalLM lm = CausalLM.load(model, Device.parse(device), DType.F32);
+      if (adapter != null) LoraCommand.loadAdapter(lm, adapter);
       Generation g = Generator.generate(lm, List.of(java.util.Arrays.stream(ids).asLongStream().toArray()), tok.padId(), cfg);
       int[] out = java.util.Arrays.stream(g.outputIds()[0]).mapToInt(l -> (int) l).toArray();
       String decoded = tok.decode(out, true);

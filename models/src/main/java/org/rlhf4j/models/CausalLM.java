@@ -3,8 +3,12 @@ package org.rlhf4j.models;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.models.lora.LoraConfig;
+import org.rlhf4j.models.lora.LoraModel;
+import org.rlhf4j.models.nn.Projection;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.HasParameters;
@@ -20,6 +24,9 @@ public final class CausalLM implements HasParameters {
   private final Backbone backbone;
   private final Tensor lmHead; // (V, C)
   private final Device device;
+  private final Map<String, Projection> projections;
+  private final CausalLM adaptersOf; // a reference view: runs adaptersOf's layers with its adapters switched off
+  private LoraModel adapters;
 
   /** Logits (B, T, V) and final-norm hidden states (B, T, C). */
   public record Output(Tensor logits, Tensor hidden) {}
@@ -40,6 +47,18 @@ public final class CausalLM implements HasParameters {
     Map<String, Tensor> params = new LinkedHashMap<>(parameters);
     if (config.tieWordEmbeddings()) params.remove("lm_head.weight");
     this.parameters = java.util.Collections.unmodifiableMap(params);
+    this.projections = w.projections();
+    this.adaptersOf = null;
+  }
+
+  private CausalLM(CausalLM of) {
+    this.config = of.config;
+    this.device = of.device;
+    this.backbone = of.backbone;
+    this.lmHead = of.lmHead;
+    this.parameters = of.parameters;
+    this.projections = of.projections;
+    this.adaptersOf = of;
   }
 
   /** Loads a Hugging Face model folder (config.json + safetensors), weights converted to {@code dtype}. */
@@ -62,13 +81,70 @@ public final class CausalLM implements HasParameters {
 
   @Override public Map<String, Tensor> parameters() { return parameters; }
 
-  /** Turns gradient tracking on or off for every parameter. */
+  /**
+   * Turns gradient tracking on or off: for every parameter, or, with adapters attached, for the adapters
+   * only (the base weights stay frozen, as in PEFT).
+   */
   public CausalLM requiresGrad(boolean on) {
-    for (Tensor t : parameters.values()) t.requires_grad_(on);
+    boolean base = on && adapters == null;
+    for (Tensor t : parameters.values()) t.requires_grad_(base);
+    if (adapters != null) adapters.requiresGrad(on);
     return this;
   }
 
-  /** A deep copy (e.g. the frozen reference policy), optionally in another dtype. */
+  /** What a trainer optimizes: the attached adapters (PEFT names), else this model's parameters. */
+  public HasParameters trainable() { return adapters != null ? adapters : this; }
+
+  /** Every Linear/Conv1D of the decoder by module name ({@code model.layers.0.self_attn.q_proj}, ...). */
+  public Map<String, Projection> projections() { return projections; }
+
+  /** The attached LoRA adapters, if any. */
+  public Optional<LoraModel> adapters() { return Optional.ofNullable(adapters); }
+
+  /** Attaches fresh LoRA adapters ({@code seed} draws lora_A; lora_B starts at zero, so outputs are unchanged). */
+  public LoraModel addAdapters(LoraConfig cfg, long seed) {
+    return attach(LoraModel.create(this, cfg, seed));
+  }
+
+  /** Attaches the adapters of a PEFT folder ({@code adapter_config.json} + {@code adapter_model.safetensors}). */
+  public LoraModel loadAdapters(Path dir) {
+    return attach(LoraModel.load(this, dir));
+  }
+
+  /** Folds the adapters into the base weights and removes them ({@code merge_and_unload}): a plain model again. */
+  public CausalLM mergeAndUnload() {
+    if (adapters == null) throw new IllegalStateException("mergeAndUnload: no adapters attached");
+    adapters.merge();
+    adapters.detach();
+    adapters = null;
+    return this;
+  }
+
+  /**
+   * This model with its adapters switched off, sharing every weight (no copy): the frozen reference of DPO/PPO
+   * when the policy trains adapters. Without adapters it computes what this model computes.
+   */
+  public CausalLM withoutAdapters() {
+    if (adaptersOf != null) return this;
+    return new CausalLM(this);
+  }
+
+  private LoraModel attach(LoraModel a) {
+    if (adaptersOf != null) throw new IllegalStateException("cannot attach adapters to a withoutAdapters() view");
+    if (adapters != null) throw new IllegalStateException("this model already has adapters attached");
+    a.install();
+    adapters = a;
+    return a;
+  }
+
+  private <T> T run(java.util.function.Supplier<T> body) {
+    LoraModel a = adaptersOf == null ? null : adaptersOf.adapters;
+    if (a == null) return body.get();
+    if (a.merged()) throw new IllegalStateException("withoutAdapters(): the adapters are merged into the weights; unmerge them first");
+    return a.disabled(body);
+  }
+
+  /** A deep copy of the base weights without adapters (e.g. the frozen reference policy), optionally in another dtype. */
   public CausalLM copy(DType dtype) {
     Map<String, Tensor> copies = new LinkedHashMap<>();
     for (var e : parameters.entrySet()) copies.put(e.getKey(), e.getValue().detach().to(dtype.scalarType()).clone());
@@ -83,6 +159,10 @@ public final class CausalLM implements HasParameters {
 
   /** Final-norm hidden states (B, T, C), for scalar heads. */
   public Tensor hidden(Tensor ids, Tensor mask) {
+    return run(() -> hiddenStates(ids, mask));
+  }
+
+  private Tensor hiddenStates(Tensor ids, Tensor mask) {
     long t = ids.size(1);
     Tensor positions;
     Tensor attn = null;
@@ -102,6 +182,10 @@ public final class CausalLM implements HasParameters {
 
   /** One cached step: new tokens (B, T) with their validity (B, T) and positions (B, T); the cache grows by T. */
   public Output forwardCached(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
+    return run(() -> cachedStep(ids, valid, positions, cache));
+  }
+
+  private Output cachedStep(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
     int t = (int) ids.size(1);
     cache.appendMask(valid);
     Tensor attn = Masks.causal(cache.validUpTo(t), cache.length(), t); // (B, 1, T, S)

@@ -6,18 +6,18 @@ import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.AttentionContext;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
-import org.rlhf4j.models.nn.Conv1D;
+import org.rlhf4j.models.nn.Projection;
 import org.rlhf4j.runtime.Tensors;
 
 /** GPT-2 multi-head self-attention with a fused q/k/v projection. */
 final class Gpt2Attention {
-  private final Conv1D qkv, proj;
+  private final Projection qkv, proj;
   private final int heads, headDim, layer;
 
   Gpt2Attention(ModelConfig c, Weights w, String p, int layer) {
     int h = c.hiddenSize();
-    this.qkv = new Conv1D(w.take(p + "c_attn.weight", h, 3L * h), w.take(p + "c_attn.bias", 3L * h));
-    this.proj = new Conv1D(w.take(p + "c_proj.weight", h, h), w.take(p + "c_proj.bias", h));
+    this.qkv = w.conv1d(p + "c_attn", h, 3L * h);
+    this.proj = w.conv1d(p + "c_proj", h, h);
     this.heads = c.numHeads();
     this.headDim = c.headDim();
     this.layer = layer;

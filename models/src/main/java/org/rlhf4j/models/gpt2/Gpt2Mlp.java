@@ -4,16 +4,16 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
-import org.rlhf4j.models.nn.Conv1D;
+import org.rlhf4j.models.nn.Projection;
 
 /** GPT-2 feed-forward: proj(gelu_tanh(fc(x))). */
 final class Gpt2Mlp {
-  private final Conv1D fc, proj;
+  private final Projection fc, proj;
 
   Gpt2Mlp(ModelConfig c, Weights w, String p) {
     int h = c.hiddenSize(), i = c.intermediateSize();
-    this.fc = new Conv1D(w.take(p + "c_fc.weight", h, i), w.take(p + "c_fc.bias", i));
-    this.proj = new Conv1D(w.take(p + "c_proj.weight", i, h), w.take(p + "c_proj.bias", h));
+    this.fc = w.conv1d(p + "c_fc", h, i);
+    this.proj = w.conv1d(p + "c_proj", i, h);
   }
 
   Tensor forward(Tensor x) {

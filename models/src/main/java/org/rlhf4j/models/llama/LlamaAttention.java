@@ -6,20 +6,20 @@ import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.AttentionContext;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
-import org.rlhf4j.models.nn.Linear;
+import org.rlhf4j.models.nn.Projection;
 import org.rlhf4j.runtime.Tensors;
 
 /** Grouped-query self-attention with rotary positions (Llama, Qwen2 with q/k/v biases). */
 final class LlamaAttention {
-  private final Linear q, k, v, o;
+  private final Projection q, k, v, o;
   private final int heads, kvHeads, headDim, layer;
 
   LlamaAttention(ModelConfig c, Weights w, String p, int layer) {
     int h = c.hiddenSize(), qd = c.numHeads() * c.headDim(), kvd = c.numKvHeads() * c.headDim();
-    this.q = new Linear(w.take(p + "q_proj.weight", qd, h), c.qkvBias() ? w.take(p + "q_proj.bias", qd) : null);
-    this.k = new Linear(w.take(p + "k_proj.weight", kvd, h), c.qkvBias() ? w.take(p + "k_proj.bias", kvd) : null);
-    this.v = new Linear(w.take(p + "v_proj.weight", kvd, h), c.qkvBias() ? w.take(p + "v_proj.bias", kvd) : null);
-    this.o = new Linear(w.take(p + "o_proj.weight", h, qd), null);
+    this.q = w.linear(p + "q_proj", qd, h, c.qkvBias());
+    this.k = w.linear(p + "k_proj", kvd, h, c.qkvBias());
+    this.v = w.linear(p + "v_proj", kvd, h, c.qkvBias());
+    this.o = w.linear(p + "o_proj", h, qd, false);
     this.heads = c.numHeads();
     this.kvHeads = c.numKvHeads();
     this.headDim = c.headDim();

@@ -4,17 +4,17 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
-import org.rlhf4j.models.nn.Linear;
+import org.rlhf4j.models.nn.Projection;
 
 /** SwiGLU feed-forward: down(silu(gate(x)) * up(x)). */
 final class LlamaMlp {
-  private final Linear gate, up, down;
+  private final Projection gate, up, down;
 
   LlamaMlp(ModelConfig c, Weights w, String p) {
     int h = c.hiddenSize(), i = c.intermediateSize();
-    this.gate = new Linear(w.take(p + "gate_proj.weight", i, h), null);
-    this.up = new Linear(w.take(p + "up_proj.weight", i, h), null);
-    this.down = new Linear(w.take(p + "down_proj.weight", h, i), null);
+    this.gate = w.linear(p + "gate_proj", i, h, false);
+    this.up = w.linear(p + "up_proj", i, h, false);
+    this.down = w.linear(p + "down_proj", h, i, false);
   }
 
   Tensor forward(Tensor x) {

@@ -4,8 +4,12 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** GPT-2's "Conv1D": y = x W + b with W stored [in, out]. */
-public record Conv1D(Tensor weight, Tensor bias) {
-  public Tensor forward(Tensor x) {
+public record Conv1D(Tensor weight, Tensor bias) implements Affine {
+  @Override public Tensor forward(Tensor x) {
     return torch.matmul(x, weight).add(bias); // (..., out)
   }
+
+  @Override public long inFeatures() { return weight.size(0); }
+  @Override public long outFeatures() { return weight.size(1); }
+  @Override public boolean fanInFanOut() { return true; }
 }

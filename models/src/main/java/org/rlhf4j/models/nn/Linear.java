@@ -5,8 +5,12 @@ import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.runtime.Tensors;
 
 /** y = x W^T + b with W stored [out, in] (torch.nn.Linear layout). */
-public record Linear(Tensor weight, Tensor bias) {
-  public Tensor forward(Tensor x) {
+public record Linear(Tensor weight, Tensor bias) implements Affine {
+  @Override public Tensor forward(Tensor x) {
     return torch.linear(x, weight, Tensors.opt(bias)); // (..., out)
   }
+
+  @Override public long inFeatures() { return weight.size(1); }
+  @Override public long outFeatures() { return weight.size(0); }
+  @Override public boolean fanInFanOut() { return false; }
 }
