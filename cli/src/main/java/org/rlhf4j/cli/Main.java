@@ -1,5 +1,6 @@
 package org.rlhf4j.cli;
 
+import org.rlhf4j.runtime.ThreadPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,15 @@ import picocli.CommandLine.Command;
         LabelCommand.class, CaiCommand.class, RedteamCommand.class,
         SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class, LoraCommand.class})
 public final class Main implements Runnable {
+  /** Top-level commands that never load libtorch: their pools are left alone (sizing them would load it). */
+  private static final java.util.Set<String> NO_LIBTORCH = java.util.Set.of("help", "serve", "doctor", "pii", "dp", "anonymize");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N|T,B",
+      description = "Threads for libtorch and OpenBLAS: N for both, or T,B (default: RLHF4J_THREADS, else "
+          + "OMP_NUM_THREADS/OPENBLAS_NUM_THREADS, else every core).")
+  String threads;
 
   @Override public void run() { spec.commandLine().usage(System.out); }
 
@@ -25,7 +34,29 @@ public final class Main implements Runnable {
       if (System.getenv("RLHF4J_DEBUG") != null) ex.printStackTrace(cmd.getErr());
       return ex instanceof UserError ? 2 : 1;
     });
+    cl.setExecutionStrategy(parsed -> {
+      sizePools(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl;
+  }
+
+  /** Sizes libtorch's and OpenBLAS's pools once, before any command that may load libtorch runs. */
+  static void sizePools(CommandLine.ParseResult parsed) {
+    if (!parsed.hasSubcommand() || NO_LIBTORCH.contains(parsed.subcommand().commandSpec().name())) return;
+    if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) return;
+    String flag = null;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+      if (p.isUsageHelpRequested()) return;
+      flag = p.matchedOptionValue("--threads", flag);
+    }
+    ThreadPlan plan;
+    try {
+      plan = ThreadPlan.resolve(flag);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+    }
+    plan.apply();
   }
 
   public static void main(String[] args) {

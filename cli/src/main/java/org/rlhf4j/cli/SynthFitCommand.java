@@ -10,7 +10,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.rlhf4j.runtime.Device;
-import org.rlhf4j.runtime.Runtime;
 import org.rlhf4j.synth.copula.GaussianCopula;
 import org.rlhf4j.synth.ctgan.CtganConfig;
 import org.rlhf4j.synth.ctgan.CtganTrainer;
@@ -37,7 +36,6 @@ public final class SynthFitCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-every", description = "Epochs between checkpoints (default 10).") Integer checkpointEvery;
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default 0).") long seed;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto.") String device;
-  @Option(names = "--threads", description = "libtorch threads (default: every core).") Integer threads;
   @Option(names = "--resume", description = "Continue the run already in --output.") boolean resume;
 
   @Override public Integer call() throws Exception {
@@ -52,7 +50,6 @@ public final class SynthFitCommand implements Callable<Integer> {
       throw new UserError(output + " already holds a CTGAN run: pass --resume to continue it, or choose a new --output");
     }
     CtganConfig cfg = config();
-    if (threads != null) Runtime.threads(threads);
     long t0 = System.nanoTime();
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("ctgan").setInitialMax(cfg.epochs())
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
