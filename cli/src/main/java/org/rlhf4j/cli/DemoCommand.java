@@ -26,6 +26,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dpo-loss-type", description = "The DPO stage's preference loss, a TRL loss_type (default sigmoid; "
       + "e.g. ipo, robust, bco_pair, apo_zero, simpo, orpo: see rlhf4j dpo --help).") String dpoLossType;
 
+  @Option(names = "--grpo-loss-type", description = "Adds a GRPO arm trained on the learned reward with PPO's rollout budget, "
+      + "a TRL loss_type: grpo, bnpo, dapo, dr_grpo or gspo (default: no GRPO arm).") String grpoLossType;
+
   @Override public Integer call() throws Exception {
     DemoConfig cfg = quick ? DemoConfig.quick(output, seed, hackable) : DemoConfig.defaults(output, seed, hackable);
     cfg = cfg.withPpo(ppoIterations != null ? ppoIterations : cfg.ppoIterations(), ppoBatch != null ? ppoBatch : cfg.ppoBatch(),
@@ -37,6 +40,13 @@ public final class DemoCommand implements Callable<Integer> {
         cfg = cfg.withDpoLoss(dpoLossType);
       } catch (IllegalArgumentException e) {
         throw new UserError("--dpo-loss-type: " + e.getMessage());
+      }
+    }
+    if (grpoLossType != null) {
+      try {
+        cfg = cfg.withGrpoLoss(grpoLossType);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--grpo-loss-type: " + e.getMessage());
       }
     }
     new DemoPipeline(cfg).run();

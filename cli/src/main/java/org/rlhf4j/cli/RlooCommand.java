@@ -79,21 +79,23 @@ public final class RlooCommand implements Callable<Integer> {
    * importance_sampling_level (token or sequence) and beta (GRPO only).
    */
   static GrpoLoss.Config loss(Settings c, GroupConfig d, boolean grpo) {
-    String type = c.string("loss_type", "").trim().toLowerCase(Locale.ROOT);
-    boolean gspo = type.equals("gspo");
-    double eps = c.number("epsilon", gspo ? 3e-4 : d.loss().epsLow());
-    double epsHigh = c.number("epsilon_high", gspo && !c.has("epsilon") ? 4e-4 : eps);
+    String type = c.string("loss_type", "").trim();
     double beta = grpo ? c.number("beta", c.number("kl_coef", d.loss().beta())) : 0.0;
-    GrpoLoss.Aggregation agg = switch (type) {
-      case "" -> d.loss().aggregation();
-      case "grpo", "gspo" -> new GrpoLoss.SequenceMean();
-      case "bnpo" -> new GrpoLoss.TokenMean();
-      case "dapo" -> new GrpoLoss.GlobalTokenMean();
-      case "dr_grpo" -> new GrpoLoss.FixedLength(c.integer("response_length", d.maxNewTokens()));
-      default -> throw new UserError("loss_type must be grpo, dr_grpo, dapo, bnpo or gspo; got '" + c.string("loss_type", "") + "'");
-    };
-    GrpoLoss.ImportanceLevel level = gspo ? GrpoLoss.ImportanceLevel.SEQUENCE
-        : c.choice("importance_sampling_level", GrpoLoss.ImportanceLevel.class, d.loss().importance());
-    return new GrpoLoss.Config(eps, epsHigh, beta, agg, level);
+    if (type.isEmpty()) {
+      double eps = c.number("epsilon", d.loss().epsLow());
+      GrpoLoss.ImportanceLevel level = c.choice("importance_sampling_level", GrpoLoss.ImportanceLevel.class, d.loss().importance());
+      return new GrpoLoss.Config(eps, c.number("epsilon_high", eps), beta, d.loss().aggregation(), level);
+    }
+    GrpoLoss.Config named;
+    try {
+      named = GrpoLoss.named(type, c.has("epsilon") ? c.number("epsilon", 0) : null,
+          c.has("epsilon_high") ? c.number("epsilon_high", 0) : null, beta, c.integer("response_length", d.maxNewTokens()));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    GrpoLoss.ImportanceLevel level = type.equalsIgnoreCase("gspo") ? named.importance()
+        : c.choice("importance_sampling_level", GrpoLoss.ImportanceLevel.class, named.importance());
+    return new GrpoLoss.Config(named.epsLow(), named.epsHigh(), beta, named.aggregation(), level);
   }
+
 }

@@ -19,13 +19,15 @@ class DemoCommandTest {
   @TempDir Path out;
 
   /** Runs the command; returns what it printed. */
-  private String demo() {
+  private String demo(String... extra) {
     PrintStream old = System.out;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     int code;
     try {
       System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-      code = Main.commandLine().execute("demo", "--quick", "--seed", "1", "--output", out.toString());
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("demo", "--quick", "--seed", "1", "--output", out.toString()),
+          java.util.Arrays.stream(extra)).toArray(String[]::new);
+      code = Main.commandLine().execute(args);
     } finally {
       System.setOut(old);
     }
@@ -53,6 +55,30 @@ class DemoCommandTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) first).remove("run");
     ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("run");
     assertThat(second).isEqualTo(first);
+
+    // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were.
+    String grpo = demo("--grpo-loss-type", "gspo");
+    assertThat(grpo).contains("GRPO arm (loss type gspo)").contains("resuming from " + out.resolve("dpo"));
+    JsonNode third = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    for (String policy : new String[] {"sft", "ppo", "dpo", "best_of_n"}) assertThat(third.get(policy)).isEqualTo(first.get(policy));
+    assertThat(third.at("/grpo/gold_win_rate_vs_sft").asDouble(Double.NaN)).isBetween(0.0, 1.0);
+    assertThat(third.at("/grpo/kl").asDouble(Double.NaN)).isFinite().isGreaterThanOrEqualTo(0.0);
+    assertThat(Files.readString(out.resolve("grpo/metrics.jsonl"))).contains("eval/gold_reward").contains("clip_ratio/region_mean");
+  }
+
+  @Test
+  void unknownGrpoLossTypeIsAUsageError() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.commandLine().execute("demo", "--quick", "--grpo-loss-type", "ppo", "--output", out.toString());
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--grpo-loss-type").contains("gspo");
   }
 
   private void checkSummaryAndReport() throws Exception {

@@ -3,6 +3,7 @@ package org.rlhf4j.demo.pipeline;
 import java.nio.file.Path;
 import org.rlhf4j.training.loss.DpoLoss;
 import org.rlhf4j.training.loss.DpoVariants;
+import org.rlhf4j.training.loss.GrpoLoss;
 
 /**
  * Sizes and switches of one demo run. {@link #defaults} takes under 6 minutes on a 2-core laptop
@@ -13,7 +14,7 @@ public record DemoConfig(
     int hidden, int layers, int heads, int kvHeads, int intermediate,
     int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
     int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
-    double ppoKlCoef, double ppoLr, double dpoBeta, String dpoLossType) {
+    double ppoKlCoef, double ppoLr, double dpoBeta, String dpoLossType, String grpoLossType) {
 
   public DemoConfig {
     if (output == null) throw new IllegalArgumentException("output directory is required");
@@ -28,7 +29,11 @@ public record DemoConfig(
     if (!(dpoBeta > 0)) throw new IllegalArgumentException("dpoBeta must be > 0");
     if (dpoLossType == null) dpoLossType = "sigmoid";
     DpoVariants.named(dpoLossType, dpoBeta, null, null); // a clear error for an unknown name
+    if (grpoLossType != null) GrpoLoss.named(grpoLossType, null, null, GRPO_BETA, maxNewTokens);
   }
+
+  /** The GRPO arm's KL-to-reference weight (TRL's default before 0.19; the demo's PPO also keeps a KL penalty). */
+  static final double GRPO_BETA = 0.04;
 
   /**
    * Measured on seeds 1-5 (gold win rate vs SFT): PPO with 64 rollouts per iteration 0.666 on average against
@@ -37,7 +42,7 @@ public record DemoConfig(
    */
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid");
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid", null);
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
@@ -49,22 +54,35 @@ public record DemoConfig(
   public DemoConfig withPpo(int iterations, int batch, double klCoef, double lr) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, batch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, klCoef, lr, dpoBeta, dpoLossType);
+        maxNewTokens, klCoef, lr, dpoBeta, dpoLossType, grpoLossType);
   }
 
   /** The same run with other DPO settings (optimizer steps, beta). */
   public DemoConfig withDpo(int steps, double beta) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, steps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, beta, dpoLossType);
+        maxNewTokens, ppoKlCoef, ppoLr, beta, dpoLossType, grpoLossType);
   }
 
   /** The same run with another preference loss for the DPO stage (a TRL loss_type name, e.g. simpo or ipo). */
   public DemoConfig withDpoLoss(String lossType) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, lossType);
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, lossType, grpoLossType);
   }
+
+  /**
+   * The same run with a GRPO arm (TRL loss_type grpo, bnpo, dapo, dr_grpo or gspo) trained on the learned reward
+   * beside PPO, with PPO's iterations, rollouts per iteration and learning rate; null = no GRPO arm.
+   */
+  public DemoConfig withGrpoLoss(String lossType) {
+    return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, dpoLossType, lossType);
+  }
+
+  /** The GRPO arm's loss: {@link #grpoLossType} with TRL's clip defaults and {@link #GRPO_BETA}. */
+  GrpoLoss.Config grpoLoss() { return GrpoLoss.named(grpoLossType, null, null, GRPO_BETA, maxNewTokens); }
 
   /** The DPO stage's loss: {@link #dpoLossType} with {@link #dpoBeta} and TRL's other defaults. */
   public DpoLoss.Variant dpoLoss() { return DpoVariants.named(dpoLossType, dpoBeta, null, null); }
@@ -74,7 +92,7 @@ public record DemoConfig(
 
   /**
    * The settings a stage's result depends on (its own and every earlier stage's): stamps the stage's folder so
-   * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo.
+   * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo.
    */
   String stageKey(String stage) {
     String pretrain = "format=" + STAGE_FORMAT + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
@@ -89,12 +107,13 @@ public record DemoConfig(
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
       case "dpo" -> prefs + " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta)
           + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());
+      case "grpo" -> prefs + " reward=" + rewardSteps + " grpo=" + ppoIterations + "x" + ppoBatch + " lr=" + ppoLr + " loss=" + grpoLoss();
       default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
     };
   }
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid");
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid", null);
   }
 }

@@ -97,7 +97,17 @@ public final class DemoPipeline {
       log.info("    DPO: last reward accuracy %.2f, margin %.2f", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
           dpo.lastMetrics().get("rewards/margins"));
     }
-    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, ppoFlags, prefs, rm);
+    CausalLM grpoPolicy = cfg.grpoLossType() == null ? null : grpo(sft, rm);
+    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, grpoPolicy, ppoFlags, prefs, rm);
+  }
+
+  /** The optional GRPO arm: the configured GRPO loss type on PPO's reward model, prompts and rollout budget. */
+  private CausalLM grpo(CausalLM sft, Rewards rm) {
+    log.info("    GRPO arm (loss type %s)", cfg.grpoLossType());
+    CausalLM policy = PolicyStages.fresh(sft);
+    List<Prompt> prompts = world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), new SplittableRandom(cfg.seed() ^ 0x6270));
+    PolicyStages.grpo(policy, sft, rm.proxy(), tok, chat, prompts, world.gold(), cfg, stageDir("grpo"));
+    return policy;
   }
 
   private CausalLM pretrain(Path modelDir) {
@@ -159,8 +169,8 @@ public final class DemoPipeline {
     return new Rewards(rm, proxy, proxyText, rmAcc, rmTrain.size(), rmTest.size());
   }
 
-  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, List<Flag> flags, Preferences.Collected prefs,
-      Rewards rm)
+  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, CausalLM grpoPolicy, List<Flag> flags,
+      Preferences.Collected prefs, Rewards rm)
       throws java.io.IOException {
     stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
     Path out = cfg.output();
@@ -176,6 +186,7 @@ public final class DemoPipeline {
     report.policy("ppo", ppoReport, sftReport);
     report.policy("dpo", dpoReport, sftReport);
     report.policy("best_of_n", bon, sftReport);
+    if (grpoPolicy != null) report.policy("grpo", eval.evaluate("grpo", grpoPolicy, evalPrompts), sftReport);
     Map<String, Object> rmSummary = new LinkedHashMap<>();
     rmSummary.put("heldout_accuracy", rm.heldOutAccuracy());
     rmSummary.put("heldout_pairs", rm.heldOutPairs());

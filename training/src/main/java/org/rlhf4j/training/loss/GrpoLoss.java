@@ -107,6 +107,30 @@ public final class GrpoLoss {
     }
   }
 
+  /** TRL's GRPO loss_type names, in the order {@link #named} accepts them. */
+  public static final java.util.List<String> NAMES = java.util.List.of("grpo", "bnpo", "dapo", "dr_grpo", "gspo");
+
+  /**
+   * TRL's loss_type as a config: grpo (sequence mean), bnpo (token mean of the micro-batch), dapo (token mean of the
+   * optimizer step), dr_grpo (sum over a fixed {@code responseLength}), gspo (grpo with sequence-level importance
+   * ratios). {@code epsilon}/{@code epsilonHigh} null = 0.2 (gspo: 3e-4 / 4e-4, GSPO's values); an epsilonHigh
+   * above epsilon is DAPO's clip-higher.
+   */
+  public static Config named(String lossType, Double epsilon, Double epsilonHigh, double beta, int responseLength) {
+    String type = lossType.trim().toLowerCase(java.util.Locale.ROOT);
+    boolean gspo = type.equals("gspo");
+    double eps = epsilon != null ? epsilon : gspo ? 3e-4 : 0.2;
+    double high = epsilonHigh != null ? epsilonHigh : gspo && epsilon == null ? 4e-4 : eps;
+    Aggregation agg = switch (type) {
+      case "grpo", "gspo" -> new SequenceMean();
+      case "bnpo" -> new TokenMean();
+      case "dapo" -> new GlobalTokenMean();
+      case "dr_grpo" -> new FixedLength(responseLength);
+      default -> throw new IllegalArgumentException("loss_type must be one of " + String.join(", ", NAMES) + "; got '" + lossType + "'");
+    };
+    return new Config(eps, high, beta, agg, gspo ? ImportanceLevel.SEQUENCE : ImportanceLevel.TOKEN);
+  }
+
   /**
    * kl = masked mean of k3 (0 when no reference is given); clip ratios (TRL's
    * clip_ratio/region_mean, low_mean, high_mean) are means over counted tokens (over counted

@@ -85,4 +85,24 @@ class GrpoLossTest {
           .hasMessageContaining("advantages");
     }
   }
+
+  @Test
+  void trlLossTypeNamesMapToTheirAggregationClipAndImportanceLevel() {
+    assertThat(GrpoLoss.named("grpo", null, null, 0, 64).aggregation()).isEqualTo(new GrpoLoss.SequenceMean());
+    assertThat(GrpoLoss.named("bnpo", null, null, 0, 64).aggregation()).isEqualTo(new GrpoLoss.TokenMean());
+    assertThat(GrpoLoss.named("DAPO", null, null, 0, 64).aggregation()).isEqualTo(new GrpoLoss.GlobalTokenMean());
+    assertThat(GrpoLoss.named("dr_grpo", null, null, 0, 64).aggregation()).isEqualTo(new GrpoLoss.FixedLength(64));
+    GrpoLoss.Config gspo = GrpoLoss.named("gspo", null, null, 0.04, 64);
+    assertThat(gspo.importance()).isEqualTo(GrpoLoss.ImportanceLevel.SEQUENCE);
+    assertThat(gspo.epsLow()).isEqualTo(3e-4);
+    assertThat(gspo.epsHigh()).isEqualTo(4e-4);
+    assertThat(gspo.beta()).isEqualTo(0.04);
+    GrpoLoss.Config dapo = GrpoLoss.named("dapo", 0.2, 0.28, 0, 64); // clip-higher
+    assertThat(dapo.epsLow()).isEqualTo(0.2);
+    assertThat(dapo.epsHigh()).isEqualTo(0.28);
+    assertThat(dapo.importance()).isEqualTo(GrpoLoss.ImportanceLevel.TOKEN);
+    assertThat(GrpoLoss.named("gspo", 0.1, null, 0, 64).epsHigh()).as("epsilon_high follows an explicit epsilon").isEqualTo(0.1);
+    assertThatThrownBy(() -> GrpoLoss.named("ppo", null, null, 0, 64)).hasMessageContaining("grpo, bnpo, dapo, dr_grpo, gspo")
+        .hasMessageContaining("'ppo'");
+  }
 }
