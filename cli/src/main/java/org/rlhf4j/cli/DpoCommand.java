@@ -9,7 +9,6 @@ import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.runtime.DType;
 import org.rlhf4j.training.dpo.DpoConfig;
 import org.rlhf4j.training.dpo.DpoTrainer;
 import org.rlhf4j.training.loop.TrainConfig;
@@ -57,10 +56,12 @@ public final class DpoCommand implements Callable<Integer> {
     var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
-      CausalLM reference = cfg.variant().needsReference() ? policy.copy(DType.F32) : null;
+      LoraSettings.attach(c, policy, c.path("model"));
+      CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null;
       c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
           () -> DpoTrainer.run(policy, reference, pairs, tok, cfg));
+      LoraSettings.saveFinal(policy, c.path("model"), train.outputDir());
       System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; checkpoints in %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }

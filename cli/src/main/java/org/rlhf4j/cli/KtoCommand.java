@@ -8,7 +8,6 @@ import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.privacy.pii.PiiRecords;
-import org.rlhf4j.runtime.DType;
 import org.rlhf4j.training.kto.KtoConfig;
 import org.rlhf4j.training.kto.KtoTrainer;
 import org.rlhf4j.training.loop.ModelCheckpoint;
@@ -54,7 +53,8 @@ public final class KtoCommand implements Callable<Integer> {
     if (cfg.variant() instanceof KtoLoss.Kto k) balanceWarning(good, rows.size() - good, k);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
-      CausalLM reference = policy.copy(DType.F32);
+      LoraSettings.attach(c, policy, c.path("model"));
+      CausalLM reference = policy.frozenReference();
       c.write(train.outputDir());
       ModelCheckpoint io = ModelCheckpoint.of(policy).withTokenizer(c.path("model"));
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,

@@ -58,11 +58,13 @@ public final class PpoCommand implements Callable<Integer> {
     PpoConfig cfg = ppoConfig(c, d);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
+      LoraSettings.attach(c, policy, c.path("model"));
       List<long[]> prompts = RlFlags.prompts(c, tok);
       Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg));
+      LoraSettings.saveFinal(policy, c.path("model"), cfg.train().outputDir());
       double[] s = r.scores();
       System.out.printf(Locale.ROOT, "ppo: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
@@ -127,6 +129,7 @@ public final class PpoCommand implements Callable<Integer> {
 
     /** The frozen reference: the policy as loaded, in {@code ref_dtype} (f32 default, bf16 to halve its cost). */
     static CausalLM reference(CausalLM policy, Settings c) {
+      if (policy.adapters().isPresent()) return policy.frozenReference(); // the base with adapters off: no copy
       return policy.copy(DType.parse(c.string("ref_dtype", "f32")));
     }
 

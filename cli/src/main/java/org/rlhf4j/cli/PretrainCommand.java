@@ -48,6 +48,7 @@ public final class PretrainCommand implements Callable<Integer> {
     TrainConfig cfg = s.trainConfig();
     try (Tokenizer tok = Settings.tokenizer(tokDir)) {
       CausalLM model = s.has("model") ? Settings.model(s.path("model")) : newModel(s, tok);
+      LoraSettings.attach(s, model, s.has("model") ? s.path("model") : null);
       List<String> docs = PiiScreen.screen(s, "--data", documents(data), PiiRecords::texts);
       s.write(cfg.outputDir());
       TrainResult r = Pretrainer.train(model, tok, docs, cfg, new PretrainOptions(s.integer("seq_length", 256),

@@ -64,6 +64,7 @@ public final class RewardCommand implements Callable<Integer> {
     if (!Files.isRegularFile(modelDir.resolve("config.json"))) throw new UserError("model folder " + modelDir + " has no config.json");
     RewardModel rm = isRewardModel(modelDir) ? RewardModel.load(modelDir) : RewardModel.init(modelDir, s.integer("seed", 42));
     if (!rm.hasTokenizer()) throw new UserError("no tokenizer.json in " + modelDir);
+    LoraSettings.attach(s, rm.backbone(), modelDir);
     Path data = s.path("data");
     List<Ranking> rankings = rankingsOrNull(data);
     if (rankings != null) rankings = PiiScreen.screen(s, "--data", rankings, PiiRecords::rankings);

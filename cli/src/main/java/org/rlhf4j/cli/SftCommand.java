@@ -42,6 +42,7 @@ public final class SftCommand implements Callable<Integer> {
     var data = PiiScreen.screen(s, "--data", DataFiles.readPromptCompletions(s.path("data")), PiiRecords::promptCompletions);
     try (Tokenizer tok = Settings.tokenizer(modelDir)) {
       CausalLM model = Settings.model(modelDir);
+      LoraSettings.attach(s, model, modelDir);
       s.write(cfg.outputDir());
       TrainResult r = SftTrainer.train(model, tok, data, cfg, opts, modelDir);
       System.out.printf(Locale.ROOT, "sft: final loss %.4f; model saved to %s%n", r.finalLoss(), cfg.outputDir());

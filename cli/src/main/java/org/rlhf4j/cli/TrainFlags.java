@@ -21,6 +21,14 @@ public final class TrainFlags {
   @Option(names = "--pii", description = "Personal data in the training data: off (default), detect (report counts), redact "
       + "(mask it: <EMAIL>, <PERSON>, ...), reject (refuse the data).") String pii;
 
+  @Option(names = "--lora-r", description = "Train LoRA adapters of this rank instead of every weight (PEFT layout; the "
+      + "adapter folder is written at the top of --output).") Integer loraR;
+  @Option(names = "--lora-alpha", description = "LoRA alpha (scaling alpha/r; default 2r).") Double loraAlpha;
+  @Option(names = "--lora-targets", description = "Modules that get adapters: names (q_proj,v_proj), all-linear, or "
+      + "regex:PATTERN (default: the family's, as PEFT: q_proj,v_proj for Llama/Qwen2, c_attn for GPT-2).") String loraTargets;
+  @Option(names = "--lora-dropout", description = "Dropout on the adapters' input (default 0).") Double loraDropout;
+  @Option(names = "--use-rslora", description = "Rank-stabilised LoRA: scaling alpha/sqrt(r).") boolean useRslora;
+
   /** The config file's settings with the flags applied, checked against the known keys; {@code required} must be set. */
   Settings settings(Set<String> commandKeys, String... required) {
     Settings s = config == null ? new Settings(new LinkedHashMap<>(), "settings") : Settings.read(config);
@@ -37,6 +45,11 @@ public final class TrainFlags {
     s.put("max_length", maxLength);
     if (resume) s.put("resume", true);
     s.put("pii", pii);
+    s.put("lora_r", loraR);
+    s.put("lora_alpha", loraAlpha);
+    s.put("lora_targets", loraTargets);
+    s.put("lora_dropout", loraDropout);
+    if (useRslora) s.put("use_rslora", true);
     for (String k : required) s.path(k); // one-line error naming the flag when missing
     return s;
   }

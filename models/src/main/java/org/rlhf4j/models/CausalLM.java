@@ -129,6 +129,14 @@ public final class CausalLM implements HasParameters {
     return new CausalLM(this);
   }
 
+  /**
+   * The frozen reference of DPO/PPO/GRPO: with adapters attached, {@link #withoutAdapters()} (the base itself, no
+   * second copy of the weights, as TRL does with PEFT); otherwise a deep copy of the weights as they are now.
+   */
+  public CausalLM frozenReference() {
+    return adapters != null ? withoutAdapters() : copy(dtype());
+  }
+
   private LoraModel attach(LoraModel a) {
     if (adaptersOf != null) throw new IllegalStateException("cannot attach adapters to a withoutAdapters() view");
     if (adapters != null) throw new IllegalStateException("this model already has adapters attached");

@@ -37,6 +37,9 @@ public interface ModelFamily {
   /** Writes this family's config.json fields; {@link ModelConfig#toJson} writes the shared ones around them. */
   void write(ModelConfig c, ObjectNode o);
 
+  /** The modules LoRA adapts when none are named (PEFT's per-architecture default target_modules); empty: none. */
+  default List<String> loraTargets() { return List.of(); }
+
   /** Checkpoint tensor names as found in files, mapped to the names this family's layers take. */
   default Map<String, Tensor> canonicalNames(Map<String, Tensor> fromFile) { return fromFile; }
 

@@ -21,6 +21,7 @@ public final class Gpt2Family implements ModelFamily {
   @Override public String causalLmClass() { return "GPT2LMHeadModel"; }
   @Override public String sequenceClassifierClass() { return "GPT2ForSequenceClassification"; }
   @Override public String toString() { return modelType(); }
+  @Override public java.util.List<String> loraTargets() { return java.util.List.of("c_attn"); }
 
   @Override public void defaults(ModelConfig.Builder b) {
     b.qkvBias(true).tieWordEmbeddings(true).bosTokenId(50256).eosTokenId(50256);

@@ -36,6 +36,7 @@ public final class LlamaFamily implements ModelFamily {
   @Override public String causalLmClass() { return classPrefix + "ForCausalLM"; }
   @Override public String sequenceClassifierClass() { return classPrefix + "ForSequenceClassification"; }
   @Override public String toString() { return modelType; }
+  @Override public List<String> loraTargets() { return List.of("q_proj", "v_proj"); }
 
   @Override public void defaults(ModelConfig.Builder b) { b.qkvBias(alwaysQkvBias); }
 

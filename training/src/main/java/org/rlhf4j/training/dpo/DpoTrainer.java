@@ -54,7 +54,7 @@ public final class DpoTrainer {
   public static DpoResult run(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DpoConfig cfg) {
     if (pairs.isEmpty()) throw new IllegalArgumentException("DPO needs at least one preference pair");
     DpoLoss.Variant v = cfg.variant();
-    CausalLM ref = !v.needsReference() ? null : reference == null ? policy.copy(policy.dtype()) : reference;
+    CausalLM ref = !v.needsReference() ? null : reference == null ? policy.frozenReference() : reference;
     if (ref != null) ref.requiresGrad(false);
     policy.requiresGrad(true);
     List<DpoPair> data = pairs.stream().map(p -> p.truncated(cfg.maxLength())).toList();
@@ -62,7 +62,7 @@ public final class DpoTrainer {
     BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed());
     DpoLoss.RewardBaseline baseline = new DpoLoss.RewardBaseline();
     Map<String, Double> last = new LinkedHashMap<>();
-    TrainResult r = new Trainer(cfg.train(), policy, micro -> {
+    TrainResult r = new Trainer(cfg.train(), policy.trainable(), micro -> {
       List<Integer> idx = sampler.next();
       List<DpoPair> batch = idx.stream().map(data::get).toList();
       Scored pol = score(policy, batch);

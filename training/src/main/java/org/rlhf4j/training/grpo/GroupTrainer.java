@@ -60,7 +60,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
 
   private GroupTrainer(CausalLM policy, CausalLM ref, Scorer scorer, List<long[]> prompts, int padId, GroupConfig cfg) {
     this.policy = policy.requiresGrad(true);
-    this.ref = !cfg.needsReference() ? null : ref != null ? ref : policy.copy(policy.dtype());
+    this.ref = !cfg.needsReference() ? null : ref != null ? ref : policy.frozenReference();
     if (this.ref != null) this.ref.requiresGrad(false);
     this.scorer = scorer;
     this.prompts = List.copyOf(prompts);
@@ -84,7 +84,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     if (prompts.isEmpty()) throw new IllegalArgumentException("RLOO/GRPO needs at least one prompt");
     GroupTrainer t = new GroupTrainer(policy, reference, scorer, prompts, padId, cfg);
     OnPolicyLoop<Rollout> loop = new OnPolicyLoop<>(t.policy, scorer, prompts, padId, cfg.layout(), hook, t);
-    TrainResult r = loop.run(t.policy, ModelCheckpoint.of(t.policy));
+    TrainResult r = loop.run(t.policy.trainable(), ModelCheckpoint.of(t.policy));
     return new GroupResult(r, loop.history());
   }
 

@@ -53,14 +53,14 @@ public final class KtoTrainer {
     if (cfg.variant().needsKl() && examples.size() < 2) {
       throw new IllegalArgumentException("KTO needs at least two examples (the KL pairs mismatch prompts and completions)");
     }
-    CausalLM ref = reference == null ? policy.copy(policy.dtype()) : reference;
+    CausalLM ref = reference == null ? policy.frozenReference() : reference;
     ref.requiresGrad(false);
     policy.requiresGrad(true);
     List<KtoExample> data = examples.stream().map(e -> e.truncated(cfg.maxLength())).toList();
     BatchSampler sampler = BatchSampler.filling(data.size(), Math.min(cfg.batchSize(), data.size()), cfg.train().seed());
     DpoLoss.RewardBaseline baseline = new DpoLoss.RewardBaseline();
     Map<String, Double> last = new LinkedHashMap<>();
-    TrainResult r = new Trainer(cfg.train(), policy, micro -> {
+    TrainResult r = new Trainer(cfg.train(), policy.trainable(), micro -> {
       List<KtoExample> batch = sampler.next().stream().map(data::get).toList();
       KtoLoss.Result res = KtoLoss.compute(cfg.variant(), inputs(policy, ref, batch, cfg), baseline);
       Map<String, Double> m = res.metrics().named(cfg.variant().usesRewardShift());

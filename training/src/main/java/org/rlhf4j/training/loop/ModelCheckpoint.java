@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.lora.LoraModel;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
@@ -26,32 +28,44 @@ public final class ModelCheckpoint implements CheckpointIO {
   private final CheckpointIO.Saver saver;
   private final Path tokenizerDir;
   private final List<Part> parts;
+  private final String weightsFile; // null: the Hugging Face model files (single or sharded)
 
-  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts) {
+  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts, String weightsFile) {
     this.model = model;
     this.saver = saver;
     this.tokenizerDir = tokenizerDir;
     this.parts = List.copyOf(parts);
+    this.weightsFile = weightsFile;
   }
 
-  /** A causal LM in Hugging Face layout. */
+  /**
+   * A causal LM in Hugging Face layout; with LoRA adapters attached, only the adapters, in PEFT layout
+   * ({@code adapter_config.json} + {@code adapter_model.safetensors}), which is what such a run trains.
+   */
   public static ModelCheckpoint of(CausalLM model) {
-    return new ModelCheckpoint(model, model::save, null, List.of());
+    Optional<LoraModel> lora = model.adapters();
+    if (lora.isPresent()) return new ModelCheckpoint(lora.get(), lora.get()::save, null, List.of(), LoraModel.WEIGHTS_FILE);
+    return new ModelCheckpoint(model, model::save, null, List.of(), null);
   }
 
   /** Any model that writes its own Hugging Face folder ({@code saver}) and whose parameters load back by name. */
   public static ModelCheckpoint of(HasParameters model, CheckpointIO.Saver saver) {
-    return new ModelCheckpoint(model, saver, null, List.of());
+    return new ModelCheckpoint(model, saver, null, List.of(), null);
+  }
+
+  /** As {@link #of(HasParameters, CheckpointIO.Saver)}, restoring from the single safetensors {@code file} the saver writes. */
+  public static ModelCheckpoint of(HasParameters model, CheckpointIO.Saver saver, String file) {
+    return new ModelCheckpoint(model, saver, null, List.of(), file);
   }
 
   /** This checkpoint, also copying the tokenizer files found in {@code dir} (may be null). */
-  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts); }
+  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts, weightsFile); }
 
   /** This checkpoint plus {@code params} in {@code file} beside the model (e.g. {@code value_head.safetensors}). */
   public ModelCheckpoint withPart(String file, HasParameters params) {
     List<Part> p = new ArrayList<>(parts);
     p.add(new Part(file, params));
-    return new ModelCheckpoint(model, saver, tokenizerDir, p);
+    return new ModelCheckpoint(model, saver, tokenizerDir, p, weightsFile);
   }
 
   @Override public void save(Path dir) throws IOException {
@@ -61,7 +75,7 @@ public final class ModelCheckpoint implements CheckpointIO {
   }
 
   @Override public void load(Path dir) {
-    CheckpointIO.copyInto(model, dir);
+    if (weightsFile == null) CheckpointIO.copyInto(model, dir); else CheckpointIO.copyFromFile(model, dir.resolve(weightsFile));
     for (Part p : parts) CheckpointIO.copyFromFile(p.params(), dir.resolve(p.file()));
   }
 

@@ -53,7 +53,7 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
 
   PpoTrainer(CausalLM policy, CausalLM ref, ScalarHead head, int padId, PpoConfig cfg) {
     this.policy = policy.requiresGrad(true);
-    this.ref = ref == null ? policy.copy(policy.dtype()) : ref;
+    this.ref = ref == null ? policy.frozenReference() : ref;
     this.ref.requiresGrad(false);
     this.head = head != null ? head
         : ScalarHead.random(ScalarHead.Kind.VALUE, policy.config().hiddenSize(), cfg.train().seed(), policy.device());
@@ -86,10 +86,10 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
     return new PpoResult(r, loop.history(), t.kl, t.head);
   }
 
-  /** Policy and value-head parameters (what the optimizer updates). */
+  /** Policy (or its adapters) and value-head parameters (what the optimizer updates). */
   HasParameters trainable() {
     return () -> {
-      Map<String, Tensor> m = new LinkedHashMap<>(policy.parameters());
+      Map<String, Tensor> m = new LinkedHashMap<>(policy.trainable().parameters());
       m.putAll(head.parameters());
       return m;
     };

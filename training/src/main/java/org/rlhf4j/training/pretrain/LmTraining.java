@@ -31,7 +31,7 @@ public final class LmTraining {
     BatchSampler sampler = new BatchSampler(rows.size(), batchSize, cfg.seed(), true);
     model.requiresGrad(true);
     ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
-    TrainResult r = new Trainer(cfg, model, new LmStep(model, rows, sampler, padId, loss), sampler, io, null).run();
+    TrainResult r = new Trainer(cfg, model.trainable(), new LmStep(model, rows, sampler, padId, loss), sampler, io, null).run();
     model.requiresGrad(false);
     io.saveFinal(cfg.outputDir());
     return r;

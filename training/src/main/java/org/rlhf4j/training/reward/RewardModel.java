@@ -203,6 +203,11 @@ public final class RewardModel implements HasParameters {
 
   /** Turns gradient tracking on or off for every reward-model parameter (never for an unused lm_head). */
   public RewardModel requiresGrad(boolean on) {
+    if (backbone.adapters().isPresent()) { // LoRA: the adapters and the score head train, the base stays frozen
+      backbone.requiresGrad(on);
+      head.parameters().values().forEach(t -> t.requires_grad_(on));
+      return this;
+    }
     backbone.parameters().forEach((k, t) -> t.requires_grad_(on && !k.equals(LM_HEAD)));
     head.parameters().values().forEach(t -> t.requires_grad_(on));
     return this;
@@ -219,7 +224,18 @@ public final class RewardModel implements HasParameters {
 
   @Override public Map<String, Tensor> parameters() { return parameters; }
 
+  /** What a trainer optimizes: these parameters, or with LoRA adapters on the backbone, the adapters and the score head. */
+  public HasParameters trainable() {
+    var lora = backbone.adapters();
+    if (lora.isEmpty()) return this;
+    Map<String, Tensor> m = new LinkedHashMap<>(lora.get().parameters());
+    m.putAll(head.parameters());
+    Map<String, Tensor> view = Collections.unmodifiableMap(m);
+    return () -> view;
+  }
+
   public CausalLM backbone() { return backbone; }
+  Path tokenizerDir() { return tokenizerDir; }
   public ScalarHead head() { return head; }
   public ModelConfig config() { return backbone.config(); }
   public Device device() { return backbone.device(); }

@@ -18,6 +18,7 @@ import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
+import org.rlhf4j.models.lora.LoraModel;
 import org.rlhf4j.training.loop.ModelCheckpoint;
 
 /**
@@ -28,6 +29,9 @@ import org.rlhf4j.training.loop.ModelCheckpoint;
  * {@code cfg.outputDir()} as a Hugging Face sequence classifier.
  */
 public final class RewardTrainer {
+  /** With LoRA: the adapter folder inside the output, and the score head's file in it. */
+  public static final String ADAPTER_DIR = "adapter", SCORE_FILE = "score.safetensors";
+
   private RewardTrainer() {}
 
   /** @param evalPairs held-out pairs for periodic accuracy, or null */
@@ -83,19 +87,25 @@ public final class RewardTrainer {
       Evaluator eval, DpSgdConfig dpCfg) {
     BatchSampler sampler = new BatchSampler(groups.size(), opts.batchSize(), cfg.seed(), true);
     rm.requiresGrad(true).maxLength(opts.maxLength());
-    CheckpointIO io = ModelCheckpoint.of(rm, rm::save);
+    var lora = rm.backbone().adapters();
+    ModelCheckpoint io = lora.isEmpty() ? ModelCheckpoint.of(rm, rm::save)
+        : ModelCheckpoint.of(lora.get(), lora.get()::save, LoraModel.WEIGHTS_FILE).withPart(SCORE_FILE, rm.head());
     RewardStep step = new RewardStep(rm, groups, sampler, padId, opts);
     TrainResult r;
     DpSgd dp = null;
     if (dpCfg == null) {
-      r = new Trainer(cfg, rm, step, sampler, io, eval).run();
+      r = new Trainer(cfg, rm.trainable(), step, sampler, io, eval).run();
     } else {
       if (cfg.gradAccumulation() != 1) throw new IllegalArgumentException("DP-SGD: gradient accumulation must be 1 (the batch is a Poisson sample)");
       dp = new DpSgd(new DpSgdConfig(dpCfg.noiseMultiplier(), dpCfg.clipNorm(), dpCfg.delta(), Math.min(opts.batchSize(), groups.size()),
           groups.size(), cfg.seed()));
-      r = new Trainer(cfg.toBuilder().maxGradNorm(0).build(), rm, dp.wrap(step::on), dp, io, eval, dp).run();
+      r = new Trainer(cfg.toBuilder().maxGradNorm(0).build(), rm.trainable(), dp.wrap(step::on), dp, io, eval, dp).run();
     }
     rm.requiresGrad(false);
+    if (lora.isPresent()) { // the adapter (PEFT layout) and its score head in adapter/, the merged classifier at the top
+      io.withTokenizer(rm.tokenizerDir()).saveFinal(cfg.outputDir().resolve(ADAPTER_DIR));
+      rm.backbone().mergeAndUnload();
+    }
     rm.save(cfg.outputDir());
     if (dp != null) dp.writeCard(cfg.outputDir(), r.step());
     return r;
