@@ -6,8 +6,9 @@ import org.rlhf4j.training.loss.DpoVariants;
 import org.rlhf4j.training.loss.GrpoLoss;
 
 /**
- * Sizes and switches of one demo run. {@link #defaults} takes under 6 minutes on a 2-core laptop
- * CPU (target: under 10); {@link #quick} about 15 seconds (used by the tests).
+ * Sizes and switches of one demo run. {@link #defaults} took 5.6 minutes on a quiet 2-core Zen 4 machine and
+ * 25-30 minutes pinned to one core of a loaded 2-core Zen 1; {@link #quick} about 15 seconds on the quiet machine
+ * (used by the tests).
  */
 public record DemoConfig(
     Path output, long seed, boolean quick, boolean hackable,
