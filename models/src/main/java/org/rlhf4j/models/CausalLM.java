@@ -185,7 +185,7 @@ public final class CausalLM implements HasParameters {
 
   /** Projects hidden states (B, T, C) to vocabulary logits (B, T, V). */
   public Tensor logits(Tensor hidden) {
-    return torch.linear(hidden.to(lmHead.scalar_type()), lmHead); // (B, T, V)
+    return org.rlhf4j.models.nn.ThinMatmul.linear(hidden.to(lmHead.scalar_type()), lmHead, null); // (B, T, V); one row: gemv
   }
 
   /** One cached step: new tokens (B, T) with their validity (B, T) and positions (B, T); the cache grows by T. */
@@ -193,13 +193,29 @@ public final class CausalLM implements HasParameters {
     return run(() -> cachedStep(ids, valid, positions, cache));
   }
 
+  /**
+   * A cached step that projects only the last position to the vocabulary: the next-token logits (B, V) decoding
+   * needs, without the (B, T, V) logits of a whole prompt (as transformers' {@code logits_to_keep=1}).
+   */
+  public Tensor nextLogits(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
+    return run(() -> {
+      Tensor hidden = cachedHidden(ids, valid, positions, cache);                   // (B, T, C)
+      return logits(hidden.narrow(1, hidden.size(1) - 1, 1)).squeeze(1);          // (B, V)
+    });
+  }
+
   private Output cachedStep(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
+    Tensor hidden = cachedHidden(ids, valid, positions, cache); // (B, T, C)
+    return new Output(logits(hidden), hidden);
+  }
+
+  private Tensor cachedHidden(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
     int t = (int) ids.size(1);
     cache.appendMask(valid);
     Tensor attn = Masks.causal(cache.validUpTo(t), cache.length(), t); // (B, 1, T, S)
     Tensor hidden = backbone.forward(ids, new AttentionContext(positions, attn, cache)); // (B, T, C)
     cache.advance(t);
-    return new Output(logits(hidden), hidden);
+    return hidden;
   }
 
   /** The dtype the parameters are stored in. */

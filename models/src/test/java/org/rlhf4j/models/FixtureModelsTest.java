@@ -65,6 +65,16 @@ class FixtureModelsTest {
         SamplingConfig.greedy(greedy.get("max_new_tokens").asInt(), Set.of()));
     long[][] want = longs(greedy.get("new_tokens"));
     for (int r = 0; r < b; r++) assertThat(gen.outputIds()[r]).as("%s greedy row %d", name, r).containsExactly(want[r]);
+    // Alone, each prompt decodes through the single-row (gemv) path: the same greedy ids, log-probs within TOL.
+    for (int r = 0; r < b; r++) {
+      Generation one = Generator.generate(model, List.of(prompts.get(r)), exp.path("pad_token_id").asInt(0),
+          SamplingConfig.greedy(greedy.get("max_new_tokens").asInt(), Set.of()));
+      assertThat(one.outputIds()[0]).as("%s greedy row %d alone", name, r).containsExactly(want[r]);
+      for (int i = 0; i < want[r].length; i++) {
+        assertThat((double) one.logprobs()[0][i]).as("%s row %d token %d log-prob alone", name, r, i)
+            .isCloseTo(gen.logprobs()[r][i], within(TOL));
+      }
+    }
   }
 
   static long[][] longs(JsonNode n) {

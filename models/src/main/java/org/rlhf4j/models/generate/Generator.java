@@ -41,8 +41,7 @@ public final class Generator {
       Tensor maskT = Tensors.longs(mask, model.device());                        // (B, T)
       Tensor positions = Masks.positionsFromMask(maskT);                          // (B, T)
       Tensor next = positions.narrow(1, t - 1, 1).add(new Scalar(1));             // (B, 1)
-      Tensor logits = model.forwardCached(Tensors.longs(ids, model.device()), maskT, positions, cache).logits()
-          .narrow(1, t - 1, 1).squeeze(1);                                        // (B, V)
+      Tensor logits = model.nextLogits(Tensors.longs(ids, model.device()), maskT, positions, cache); // (B, V)
       Tensor ones = Tensors.ones(DType.I64, model.device(), b, 1);                // (B, 1)
       for (int step = 0; step < cfg.maxNewTokens(); step++) {
         try (NativeScope s = NativeScope.open()) {
@@ -51,7 +50,7 @@ public final class Generator {
           float[] lp = Tensors.toFloats(pick[1]);
           boolean all = record(tok, lp, out, lps, lengths, done, cfg);
           if (all || step == cfg.maxNewTokens() - 1) break;
-          Tensor step1 = model.forwardCached(pick[0], ones, next, cache).logits().squeeze(1); // (B, V)
+          Tensor step1 = model.nextLogits(pick[0], ones, next, cache);           // (B, V)
           next.add_(new Scalar(1));
           Tensor previous = logits;
           logits = s.keep(step1);

@@ -1,0 +1,69 @@
+package org.rlhf4j.models.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.NativeScope;
+import org.rlhf4j.runtime.Tensors;
+
+class ThinMatmulTest {
+  @Test
+  void singleRowsTakeTheGemvPathAndAgreeWithTheMatmul() {
+    try (NativeScope s = NativeScope.open()) {
+      torch.manual_seed(3);
+      Tensor x = torch.randn(1, 1, 96);            // (B=1, T=1, in)
+      Tensor wOutIn = torch.randn(40, 96);         // (out, in)
+      Tensor wInOut = torch.randn(96, 40);         // (in, out)
+      Tensor bias = torch.randn(40);               // (out)
+      assertThat(ThinMatmul.applies(x, wOutIn)).isTrue();
+      Tensor lin = ThinMatmul.linear(x, wOutIn, bias);
+      assertThat(lin.shape()).containsExactly(1, 1, 40);
+      close(lin, torch.linear(x, wOutIn, Tensors.opt(bias)));
+      close(ThinMatmul.linear(x, wOutIn, null), torch.linear(x, wOutIn, Tensors.opt(null)));
+      Tensor conv = ThinMatmul.matmul(x, wInOut, bias);
+      assertThat(conv.shape()).containsExactly(1, 1, 40);
+      close(conv, torch.matmul(x, wInOut).add(bias));
+      Tensor flat = torch.randn(96);               // (in): a 1-D input stays 1-D
+      assertThat(ThinMatmul.linear(flat, wOutIn, bias).shape()).containsExactly(40);
+    }
+  }
+
+  @Test
+  void severalRowsOtherDtypesAndTheSwitchTakeTheUsualPath() {
+    try (NativeScope s = NativeScope.open()) {
+      Tensor w = torch.randn(8, 16);
+      assertThat(ThinMatmul.applies(torch.randn(2, 1, 16), w)).isFalse();
+      assertThat(ThinMatmul.applies(torch.randn(1, 16).to(DType.BF16.scalarType()), w)).isFalse();
+      ThinMatmul.enable(false);
+      try {
+        assertThat(ThinMatmul.applies(torch.randn(1, 16), w)).isFalse();
+      } finally {
+        ThinMatmul.enable(true);
+      }
+      Tensor x = torch.randn(3, 16);
+      close(ThinMatmul.linear(x, w, null), torch.linear(x, w, Tensors.opt(null)));
+    }
+  }
+
+  @Test
+  void gradientsFlowThroughTheGemvPath() {
+    try (NativeScope s = NativeScope.open()) {
+      Tensor x = torch.randn(1, 16).requires_grad_(true);
+      Tensor w = torch.randn(8, 16).requires_grad_(true);
+      ThinMatmul.linear(x, w, null).sum().backward();
+      // d sum(W x) / dx = column sums of W; / dW = x broadcast over rows
+      close(x.grad(), w.detach().sum(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional()));
+      close(w.grad(), x.detach().expand(8, 16));
+    }
+  }
+
+  private static void close(Tensor a, Tensor b) {
+    float[] x = Tensors.toFloats(a), y = Tensors.toFloats(b);
+    assertThat(x).hasSameSizeAs(y);
+    for (int i = 0; i < x.length; i++) assertThat((double) x[i]).as("element %d", i).isCloseTo(y[i], within(1e-4 * (1 + Math.abs(y[i]))));
+  }
+}
