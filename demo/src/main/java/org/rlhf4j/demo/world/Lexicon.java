@@ -130,7 +130,6 @@ final class Lexicon {
     out.addAll(OPENERS);
     out.addAll(CLOSERS);
     out.addAll(FLATTERY);
-    out.addAll(Feedback.phrases());
     return out;
   }
 
