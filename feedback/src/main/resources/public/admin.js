@@ -123,7 +123,9 @@ async function openAdminPage() {
   }));
   const projects = await api('GET', '/api/projects');
   $('project-counts').tBodies[0].replaceChildren(...projects.map((p) => el('tr', { id: 'counts-' + p.id }, el('td', { text: p.name }), el('td', { text: p.kind }),
-    ...['items', 'goldItems', 'labelledItems', 'labels', 'members'].map((k) => el('td', { text: String(p.counts[k]) })))));
+    ...['items', 'goldItems', 'labelledItems', 'labels', 'members'].map((k) => el('td', { text: String(p.counts[k]) })),
+    el('td', { text: p.piiAction === 'redact' ? 'redact (' + p.piiMode + ')' : p.piiAction }),
+    el('td', { text: Object.entries(p.piiFindings || {}).map(([t, n]) => t + ' ' + n).join(', ') || 'none' }))));
   show('admin-page-view');
 }
 
@@ -135,7 +137,8 @@ function adminForms() {
   onSubmit('project-form', async () => {
     const r = await api('POST', '/api/projects', { name: $('project-name').value, kind: $('project-kind').value,
       ratingsPerItem: Number($('project-n').value), goldRate: Number($('project-gold').value), guidelines: $('project-guidelines').value,
-      allowTie: $('project-tie').checked, strengthLevels: Number($('project-strength').value) });
+      allowTie: $('project-tie').checked, strengthLevels: Number($('project-strength').value),
+      piiAction: $('project-pii').value.split(':')[0], piiMode: $('project-pii').value.split(':')[1] || 'mask' });
     status('Created project ' + r.id + '.');
     await loadProjects();
   });

@@ -19,6 +19,11 @@ record ExportRoutes(Db db) {
     String format = ctx.queryParam("format");
     if (format == null) throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or unpaired");
     ProjectExport export = db.read(c -> new ProjectExport(c, Project.load(c, id), f));
+    if (export.screening().foundAny()) db.write(c -> {
+      export.screening().record(c, id, PiiScreening.Source.EXPORT);
+      return null;
+    });
+    ctx.header("X-Rlhf4j-Pii", export.screening().summary().toString());
     String name = "project-" + id + "-" + format + ".jsonl";
     switch (format) {
       case "preferences" -> Jsonl.send(ctx, name, Jsonl.preferences(export.preferences()));

@@ -81,6 +81,7 @@ public final class FeedbackServer implements AutoCloseable {
     new QualityRoutes(db, config).register(app);
     new ExportRoutes(db).register(app);
     new Production(db, config).register(app);
+    new PiiRoutes(db, config).register(app);
     app.exception(HttpResponseException.class, (e, ctx) -> {
       String retry = e.getDetails().get("retryAfterSeconds");
       if (retry != null) ctx.header("Retry-After", retry);

@@ -2,13 +2,16 @@ package org.rlhf4j.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.HttpResponseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.rlhf4j.data.Content;
+import org.rlhf4j.privacy.pii.PiiPolicy;
 
 /** Items to label: a prompt with 1..K responses, optionally a gold answer; added as JSON or imported as JSONL. */
 final class ItemStore {
@@ -27,7 +30,7 @@ final class ItemStore {
 
   ItemStore(Db db) { this.db = db; }
 
-  List<Long> addJson(long projectId, List<Body> bodies) {
+  Stored addJson(long projectId, List<Body> bodies) {
     List<NewItem> list = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
       Body b = bodies.get(i);
@@ -41,11 +44,11 @@ final class ItemStore {
         throw new HttpResponseException(e.getStatus(), "items[" + i + "]: " + e.getMessage());
       }
     }
-    return add(projectId, list);
+    return add(projectId, list, PiiScreening.Source.ITEMS, i -> "items[" + i + "]");
   }
 
   /** Imports a JSONL file in one of the training core's formats. */
-  List<Long> importJsonl(long projectId, String format, boolean gold, byte[] raw) {
+  Stored importJsonl(long projectId, String format, boolean gold, byte[] raw) {
     if (format == null) throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or prompt-completions");
     List<NewItem> list = new ArrayList<>();
     switch (format) {
@@ -57,32 +60,63 @@ final class ItemStore {
       }
       default -> throw new BadRequestResponse("query parameter 'format' must be preferences, rankings or prompt-completions but was '" + format + "'");
     }
-    return add(projectId, list);
+    List<String> places = Jsonl.recordPlaces(raw);
+    return add(projectId, list, PiiScreening.Source.IMPORT, i -> i < places.size() ? places.get(i) : "upload record " + (i + 1));
   }
 
+  /** What an import stored: the new ids in input order (null for a record the PII policy dropped) and the screening summary. */
+  record Stored(List<Long> ids, ObjectNode pii) {}
+
   /** Stores the items in one transaction after validating all of them against the project's task kind. */
-  List<Long> add(long projectId, List<NewItem> list) {
+  List<Long> add(long projectId, List<NewItem> list) { return add(projectId, list, PiiScreening.Source.ITEMS, i -> "items[" + i + "]").ids(); }
+
+  /**
+   * Validates, screens under the project's PII policy and stores the items in one transaction; {@code where} names
+   * record i in errors. A record the reject policy refuses is a 422 naming it, after its findings are recorded.
+   */
+  Stored add(long projectId, List<NewItem> list, PiiScreening.Source source, IntFunction<String> where) {
     if (list.isEmpty()) throw new BadRequestResponse("no items given");
-    List<Long> ids = insert(projectId, list);
+    PiiScreening screening = new PiiScreening(db.read(c -> PiiSettings.load(c, projectId)));
+    List<NewItem> screened = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      NewItem item = list.get(i);
+      List<Content> parts = new ArrayList<>(List.of(item.prompt()));
+      parts.addAll(item.responses());
+      PiiScreening.Result r = screening.screen(parts);
+      if (r.verdict() == PiiPolicy.Verdict.REJECTED) {
+        db.write(c -> {
+          screening.record(c, projectId, source);
+          return null;
+        });
+        throw screening.rejection(where.apply(i), r);
+      }
+      screened.add(r.kept() ? new NewItem(r.contents().get(0), r.contents().subList(1, r.contents().size()), item.gold(), item.goldBestFirst()) : null);
+    }
+    List<Long> ids = insert(projectId, screened, screening, source);
     if (db.dialect() == Db.Dialect.POSTGRES && list.size() >= 50) {
       db.write(c -> Db.update(c, "ANALYZE items"));  // fresh statistics keep /next on the informative-order index
     }
-    return ids;
+    return new Stored(ids, screening.summary());
   }
 
-  private List<Long> insert(long projectId, List<NewItem> list) {
+  private List<Long> insert(long projectId, List<NewItem> list, PiiScreening screening, PiiScreening.Source source) {
     return db.write(c -> {
       Project p = Project.load(c, projectId);
       List<Long> ids = new ArrayList<>();
       long now = System.currentTimeMillis();
       for (int i = 0; i < list.size(); i++) {
         NewItem item = list.get(i);
+        if (item == null) {
+          ids.add(null);
+          continue;
+        }
         String gold = validate(p, item, i);
         ArrayNode responses = Body.JSON.createArrayNode();
         item.responses().forEach(r -> responses.add(ContentJson.toJson(r)));
         ids.add(Db.insert(c, "INSERT INTO items (project_id, prompt, responses, gold, created_at) VALUES (?, ?, ?, ?, ?)",
             projectId, ContentJson.write(item.prompt()), responses.toString(), gold, now));
       }
+      screening.record(c, projectId, source);
       return ids;
     });
   }

@@ -80,6 +80,25 @@ final class Jsonl {
     }
   }
 
+  /**
+   * Where each record of an upload is, for messages: "upload line L" per non-blank line of a JSON Lines file (as
+   * {@link DataFiles} reads it), or "upload record i" for a JSON array (empty list: callers number the records).
+   */
+  static List<String> recordPlaces(byte[] raw) {
+    boolean gzip = raw.length > 1 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b;
+    String text;
+    try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw)) : new ByteArrayInputStream(raw)) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return List.of();
+    }
+    if (text.strip().startsWith("[")) return List.of();
+    List<String> out = new java.util.ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) if (!lines[i].isBlank()) out.add("upload line " + (i + 1));
+    return out;
+  }
+
   /** 400 naming the line of the first byte sequence that is not UTF-8 (in the decompressed text of a gzip upload). */
   static void requireUtf8(byte[] raw) throws IOException {
     boolean gzip = raw.length > 1 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b;

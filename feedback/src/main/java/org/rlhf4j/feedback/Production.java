@@ -7,15 +7,20 @@ import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.UnpairedExample;
+import org.rlhf4j.privacy.pii.PiiPolicy;
 
 /**
  * Feedback from deployed applications: thumbs up/down with an optional correction on a logged
  * (prompt, response), posted with an API token; exported as preference pairs (the correction preferred
- * over a thumbs-down response) or as unpaired KTO rows.
+ * over a thumbs-down response) or as unpaired KTO rows. A token bound to a project files its feedback under that
+ * project's PII policy ({@link PiiSettings}; a token bound to none: {@link PiiSettings#UNBOUND}), and every export
+ * screens each row again under its project's policy.
  */
 record Production(Db db, FeedbackConfig config) {
 
@@ -34,23 +39,65 @@ record Production(Db db, FeedbackConfig config) {
     Content correction = b.has("correction") ? ContentJson.fromJson(b.get("correction"), "correction") : null;
     String key = b.has("idempotencyKey") ? b.text("idempotencyKey") : Auth.token();
     if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
+    Long project = db.read(c -> Db.queryOne(c, "SELECT project_id FROM api_tokens WHERE id = ?",
+        rs -> rs.getObject(1) == null ? null : rs.getLong(1), token.tokenId()));
+    PiiScreening screening = new PiiScreening(project == null ? PiiSettings.UNBOUND : db.read(c -> PiiSettings.load(c, project)));
+    List<Content> parts = new ArrayList<>(List.of(prompt, response));
+    if (correction != null) parts.add(correction);
+    PiiScreening.Result screened = screening.screen(parts);
+    if (!screened.kept()) {
+      db.write(c -> {
+        screening.record(c, project, PiiScreening.Source.PRODUCTION);
+        return null;
+      });
+      if (screened.verdict() == PiiPolicy.Verdict.REJECTED) throw screening.rejection("the feedback", screened);
+      ctx.status(200).json(Body.object().putNull("id").put("stored", false).set("pii", screening.summary()));
+      return;
+    }
+    List<Content> kept = screened.contents();
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_feedback WHERE token_id = ? AND idempotency_key = ?", rs -> rs.getLong(1), token.tokenId(), key);
       if (prior != null) return Body.object().put("id", prior).put("replayed", true);
-      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          token.tokenId(), ContentJson.write(prompt), ContentJson.write(response), thumb, correction == null ? null : ContentJson.write(correction),
-          key, System.currentTimeMillis());
+      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at, project_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), ContentJson.write(kept.get(0)), ContentJson.write(kept.get(1)), thumb,
+          correction == null ? null : ContentJson.write(kept.get(2)), key, System.currentTimeMillis(), project);
+      screening.record(c, project, PiiScreening.Source.PRODUCTION);
       return Body.object().put("id", id).put("replayed", false);
     });
+    if (screening.foundAny()) ack.set("pii", screening.summary());
     ctx.status(ack.get("replayed").asBoolean() ? 200 : 201).json(ack);
   }
 
-  private record Row(Content prompt, Content response, boolean up, Content correction) {}
+  private record Row(Long project, Content prompt, Content response, boolean up, Content correction) {}
 
-  private static List<Row> rows(Connection c) throws SQLException {
-    return Db.query(c, "SELECT prompt, response, thumb, correction FROM production_feedback ORDER BY id",
-        rs -> new Row(ContentJson.read(rs.getString(1)), ContentJson.read(rs.getString(2)), rs.getString(3).equals("up"),
-            rs.getString(4) == null ? null : ContentJson.read(rs.getString(4))));
+  /** The rows (of one project when {@code project} is given), each screened under its project's PII policy (findings recorded as exports). */
+  private static List<Row> rows(Connection c, Long project) throws SQLException {
+    List<Row> stored = Db.query(c, "SELECT project_id, prompt, response, thumb, correction FROM production_feedback"
+        + (project == null ? "" : " WHERE project_id = ?") + " ORDER BY id",
+        rs -> new Row(rs.getObject(1) == null ? null : rs.getLong(1), ContentJson.read(rs.getString(2)), ContentJson.read(rs.getString(3)),
+            rs.getString(4).equals("up"), rs.getString(5) == null ? null : ContentJson.read(rs.getString(5))),
+        project == null ? new Object[0] : new Object[] {project});
+    Map<Long, PiiScreening> screens = new HashMap<>();
+    PiiScreening unbound = new PiiScreening(PiiSettings.UNBOUND);
+    List<Row> out = new ArrayList<>();
+    for (Row r : stored) {
+      PiiScreening s = r.project() == null ? unbound : screens.computeIfAbsent(r.project(), id -> new PiiScreening(load(c, id)));
+      List<Content> parts = new ArrayList<>(List.of(r.prompt(), r.response()));
+      if (r.correction() != null) parts.add(r.correction());
+      PiiScreening.Result x = s.screen(parts);
+      if (x.kept()) out.add(new Row(r.project(), x.contents().get(0), x.contents().get(1), r.up(), r.correction() == null ? null : x.contents().get(2)));
+    }
+    unbound.record(c, null, PiiScreening.Source.EXPORT);
+    for (Map.Entry<Long, PiiScreening> e : screens.entrySet()) e.getValue().record(c, e.getKey(), PiiScreening.Source.EXPORT);
+    return out;
+  }
+
+  private static PiiSettings load(Connection c, long project) {
+    try {
+      return PiiSettings.load(c, project);
+    } catch (SQLException e) {
+      throw new IllegalStateException("database error: " + e.getMessage(), e);
+    }
   }
 
   /** Correction preferred over the response it corrects, for every thumbs-down row with a correction. */
@@ -73,7 +120,8 @@ record Production(Db db, FeedbackConfig config) {
   private void export(Context ctx) {
     Auth.admin(ctx);
     String format = ctx.queryParam("format");
-    List<Row> rows = db.read(Production::rows);
+    Long project = ctx.queryParam("project") == null ? null : ProjectRoutes.longParam(ctx, "project");
+    List<Row> rows = db.write(c -> rows(c, project));
     if ("preferences".equals(format)) Jsonl.send(ctx, "production-preferences.jsonl", Jsonl.preferences(preferences(rows)));
     else if ("unpaired".equals(format)) Jsonl.send(ctx, "production-unpaired.jsonl", Jsonl.unpaired(unpaired(rows)));
     else throw new BadRequestResponse("query parameter 'format' must be preferences or unpaired");

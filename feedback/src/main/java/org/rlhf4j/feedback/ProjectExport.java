@@ -16,7 +16,8 @@ import org.rlhf4j.data.UnpairedExample;
  * Turns a project's labels into training data. Labels of raters whose gold accuracy is below
  * {@code minGoldAccuracy} are dropped; items with fewer than {@code minLabels} remaining labels or with
  * consensus below {@code minConsensus} are skipped; an adjudicated item uses the admin's label as a hard label.
- * Gold items are not exported. The project's {@link TaskKind} turns the items into rows.
+ * Gold items are not exported. Every item is screened again under the project's current PII policy: redacted,
+ * or left out when the policy drops or rejects it. The project's {@link TaskKind} turns the items into rows.
  */
 final class ProjectExport {
   record Filter(double minConsensus, double minGoldAccuracy, int minLabels) {}
@@ -26,9 +27,11 @@ final class ProjectExport {
 
   private final Project project;
   private final List<Item> items = new ArrayList<>();
+  private final PiiScreening screening;
 
   ProjectExport(Connection c, Project p, Filter f) throws SQLException {
     this.project = p;
+    this.screening = new PiiScreening(PiiSettings.load(c, p.id()));
     LabelRows rows = LabelRows.load(c, p);
     Quality quality = new Quality(rows);
     List<String> dropped = quality.lowQualityRaters(f.minGoldAccuracy());
@@ -46,11 +49,17 @@ final class ProjectExport {
       JsonNode adj = adjudicated.get(id);
       if (adj == null && (labels.isEmpty() || labels.size() < f.minLabels() || quality.consensus(labels) < f.minConsensus())) continue;
       JsonNode[] stored = ItemStore.load(c, id);
-      List<Content> responses = new ArrayList<>();
-      for (JsonNode r : stored[1]) responses.add(ContentJson.fromJson(r, "response"));
-      items.add(new Item(ContentJson.fromJson(stored[0], "prompt"), responses, labels, adj));
+      List<Content> parts = new ArrayList<>(List.of(ContentJson.fromJson(stored[0], "prompt")));
+      for (JsonNode r : stored[1]) parts.add(ContentJson.fromJson(r, "response"));
+      PiiScreening.Result screened = screening.screen(parts);  // under the project's policy as it is now
+      if (!screened.kept()) continue;
+      List<Content> kept = screened.contents();
+      items.add(new Item(kept.get(0), kept.subList(1, kept.size()), labels, adj));
     }
   }
+
+  /** What screening the exported items found (recorded by the caller as an export). */
+  PiiScreening screening() { return screening; }
 
   /** Preference pairs with soft labels (see the kind); 400 for a kind that exports none. */
   List<PreferencePair> preferences() { return project.kind().preferences(items); }

@@ -67,10 +67,12 @@ final class ProjectRoutes {
     boolean tie = b.bool("allowTie", true);
     long strength = b.optInteger("strengthLevels", 0, 3, 0);
     String guidelines = b.optText("guidelines", "");
+    PiiSettings pii = PiiSettings.from(b, new PiiSettings("off", "mask", null));
     long id = db.write(c -> {
       long pid = Db.insert(c, "INSERT INTO projects (name, kind, ratings_per_item, gold_rate, allow_tie, strength_levels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
           name, kind, n, gold, tie ? 1 : 0, strength, System.currentTimeMillis());
       if (!guidelines.isBlank()) insertGuidelines(c, pid, guidelines);
+      pii.save(c, pid);
       return pid;
     });
     ctx.status(201).json(Body.object().put("id", id));
@@ -101,6 +103,8 @@ final class ProjectRoutes {
     o.set("exportFormats", Body.JSON.valueToTree(p.kind().exportFormats()));
     int version = Project.guidelineVersion(c, p.id());
     o.put("guidelinesVersion", version);
+    PiiSettings pii = PiiSettings.load(c, p.id());
+    o.put("piiAction", pii.action()).put("piiMode", pii.mode());
     o.put("guidelines", version == 0 ? "" : Db.queryOne(c, "SELECT body FROM guidelines WHERE project_id = ? AND version = ?",
         rs -> rs.getString(1), p.id(), version));
     if (counts) {
@@ -109,6 +113,7 @@ final class ProjectRoutes {
           .put("labelledItems", Db.count(c, "SELECT COUNT(DISTINCT item_id) FROM labels WHERE project_id = ?", p.id()))
           .put("labels", Db.count(c, "SELECT COUNT(*) FROM labels WHERE project_id = ?", p.id()))
           .put("members", Db.count(c, "SELECT COUNT(*) FROM project_members WHERE project_id = ?", p.id()));
+      o.set("piiFindings", PiiRoutes.totals(c, p.id()));
     }
     return o;
   }
@@ -178,8 +183,8 @@ final class ProjectRoutes {
     long id = id(ctx, "id");
     Body b = Body.of(ctx, config.maxImportBytes());
     List<Body> list = b.objects("items");
-    List<Long> ids = items.addJson(id, list);
-    ctx.status(201).json(Body.object().set("ids", Body.JSON.valueToTree(ids)));
+    ItemStore.Stored stored = items.addJson(id, list);
+    ctx.status(201).json(stored(stored));
   }
 
   private void importFile(Context ctx) {
@@ -188,8 +193,16 @@ final class ProjectRoutes {
     String format = ctx.queryParam("format");
     boolean gold = "true".equals(ctx.queryParam("gold"));
     byte[] raw = Body.bytes(ctx, config.maxImportBytes());
-    List<Long> ids = items.importJsonl(id, format, gold, raw);
-    ctx.status(201).json(Body.object().set("ids", Body.JSON.valueToTree(ids)));
+    ItemStore.Stored stored = items.importJsonl(id, format, gold, raw);
+    ctx.status(201).json(stored(stored));
+  }
+
+  /** {"ids": [...], "pii": {"policy", "flagged", "redacted", "dropped", "rejected"}}. */
+  private static ObjectNode stored(ItemStore.Stored s) {
+    ObjectNode o = Body.object();
+    o.set("ids", Body.JSON.valueToTree(s.ids()));
+    o.set("pii", s.pii());
+    return o;
   }
 
   private void setUncertainty(Context ctx) {
@@ -226,6 +239,17 @@ final class ProjectRoutes {
       }
       return a;
     }));
+  }
+
+  /** A positive integer query parameter; 400 naming it otherwise. */
+  static long longParam(Context ctx, String name) {
+    try {
+      long v = Long.parseLong(ctx.queryParam(name));
+      if (v < 1) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new BadRequestResponse("query parameter '" + name + "' must be a positive integer");
+    }
   }
 
   static int parseLimit(String s) {
