@@ -5,6 +5,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.io.PrintStream;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.rlhf4j.privacy.dp.SecureNoise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,7 @@ public final class FeedbackServer implements AutoCloseable {
     new ExportRoutes(db).register(app);
     new Production(db, config).register(app);
     new PiiRoutes(db, config).register(app);
+    new DpRoutes(db, config, SecureNoise.secure()).register(app);
     app.exception(HttpResponseException.class, (e, ctx) -> {
       String retry = e.getDetails().get("retryAfterSeconds");
       if (retry != null) ctx.header("Retry-After", retry);

@@ -20,7 +20,8 @@ import org.rlhf4j.privacy.pii.PiiPolicy;
  * (prompt, response), posted with an API token; exported as preference pairs (the correction preferred
  * over a thumbs-down response) or as unpaired KTO rows. A token bound to a project files its feedback under that
  * project's PII policy ({@link PiiSettings}; a token bound to none: {@link PiiSettings#UNBOUND}), and every export
- * screens each row again under its project's policy.
+ * screens each row again under its project's policy. Thumbs randomised on the client ({@link LocalThumbs}) are
+ * stored flagged with their ε and left out of exports.
  */
 record Production(Db db, FeedbackConfig config) {
 
@@ -37,6 +38,7 @@ record Production(Db db, FeedbackConfig config) {
     Content response = ContentJson.fromJson(b.get("response"), "response");
     String thumb = b.oneOf("thumb", java.util.Set.of("up", "down"));
     Content correction = b.has("correction") ? ContentJson.fromJson(b.get("correction"), "correction") : null;
+    Double rr = randomizedEpsilon(b, correction != null);
     String key = b.has("idempotencyKey") ? b.text("idempotencyKey") : Auth.token();
     if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
     Long project = db.read(c -> Db.queryOne(c, "SELECT project_id FROM api_tokens WHERE id = ?",
@@ -58,9 +60,9 @@ record Production(Db db, FeedbackConfig config) {
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_feedback WHERE token_id = ? AND idempotency_key = ?", rs -> rs.getLong(1), token.tokenId(), key);
       if (prior != null) return Body.object().put("id", prior).put("replayed", true);
-      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at, project_id)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), ContentJson.write(kept.get(0)), ContentJson.write(kept.get(1)), thumb,
-          correction == null ? null : ContentJson.write(kept.get(2)), key, System.currentTimeMillis(), project);
+      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at, project_id, rr_epsilon)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), ContentJson.write(kept.get(0)), ContentJson.write(kept.get(1)), thumb,
+          correction == null ? null : ContentJson.write(kept.get(2)), key, System.currentTimeMillis(), project, rr);
       screening.record(c, project, PiiScreening.Source.PRODUCTION);
       return Body.object().put("id", id).put("replayed", false);
     });
@@ -68,12 +70,24 @@ record Production(Db db, FeedbackConfig config) {
     ctx.status(ack.get("replayed").asBoolean() ? 200 : 201).json(ack);
   }
 
+  /**
+   * The ε of {@code "randomizedResponse": {"epsilon": E}}: the client sent its thumb through randomised response at E
+   * (local DP). Such a thumb is noise by design, so it may not carry a correction (that would reveal the vote).
+   */
+  private static Double randomizedEpsilon(Body b, boolean corrected) {
+    if (!b.has("randomizedResponse")) return null;
+    if (!b.get("randomizedResponse").isObject()) throw new BadRequestResponse("field 'randomizedResponse' must be an object {\"epsilon\": E}");
+    double e = Body.wrap(b.get("randomizedResponse")).number("epsilon", 1e-3, LocalThumbs.MAX_EPSILON);
+    if (corrected) throw new BadRequestResponse("a randomised thumb cannot carry a 'correction' (it would reveal the true vote)");
+    return e;
+  }
+
   private record Row(Long project, Content prompt, Content response, boolean up, Content correction) {}
 
   /** The rows (of one project when {@code project} is given), each screened under its project's PII policy (findings recorded as exports). */
   private static List<Row> rows(Connection c, Long project) throws SQLException {
-    List<Row> stored = Db.query(c, "SELECT project_id, prompt, response, thumb, correction FROM production_feedback"
-        + (project == null ? "" : " WHERE project_id = ?") + " ORDER BY id",
+    List<Row> stored = Db.query(c, "SELECT project_id, prompt, response, thumb, correction FROM production_feedback WHERE rr_epsilon IS NULL"
+        + (project == null ? "" : " AND project_id = ?") + " ORDER BY id",
         rs -> new Row(rs.getObject(1) == null ? null : rs.getLong(1), ContentJson.read(rs.getString(2)), ContentJson.read(rs.getString(3)),
             rs.getString(4).equals("up"), rs.getString(5) == null ? null : ContentJson.read(rs.getString(5))),
         project == null ? new Object[0] : new Object[] {project});

@@ -53,6 +53,12 @@ enum TaskKind {
 
     @Override Object category(JsonNode value) { return value.asText(); }
 
+    @Override List<String> dpBins() { return List.of("A", "B", "TIE"); }
+
+    @Override String dpBin(JsonNode value) { return value.asText(); }
+
+    @Override Double firstWins(JsonNode value) { return switch (value.asText()) { case "A" -> 1.0; case "TIE" -> 0.5; default -> 0.0; }; }
+
     @Override Map<String, Double> majorityAgreement(List<LabelRows.Row> rows) { return LabelStats.majorityAgreement(labels(rows)); }
 
     @Override void alpha(ObjectNode o, List<LabelRows.Row> rows) {
@@ -102,6 +108,11 @@ enum TaskKind {
     @Override boolean matchesGold(JsonNode value, JsonNode gold) { return value.get(0).asInt() == gold.get(0).asInt(); }
 
     @Override Object category(JsonNode value) { return ints(value); }
+
+    /** The response ranked best (1-based, as listed on import). */
+    @Override List<String> dpBins() { return IntStream.rangeClosed(1, 10).mapToObj(i -> "best=" + i).toList(); }
+
+    @Override String dpBin(JsonNode value) { return "best=" + (value.get(0).asInt() + 1); }
 
     @Override void alpha(ObjectNode o, List<LabelRows.Row> rows) {
       o.put("alphaDistance", "ranking");
@@ -165,6 +176,10 @@ enum TaskKind {
     @Override boolean matchesGold(JsonNode value, JsonNode gold) { return Math.abs(value.asInt() - gold.asInt()) <= 1; }
 
     @Override Object category(JsonNode value) { return value.asInt(); }
+
+    @Override List<String> dpBins() { return IntStream.rangeClosed(RatingLabel.MIN_SCORE, RatingLabel.MAX_SCORE).mapToObj(Integer::toString).toList(); }
+
+    @Override String dpBin(JsonNode value) { return Integer.toString(value.asInt()); }
 
     @Override void alpha(ObjectNode o, List<LabelRows.Row> rows) {
       o.put("alphaDistance", "interval");
@@ -266,6 +281,15 @@ enum TaskKind {
 
   /** A label's value as a nominal category, for raw agreement, kappas and majorities. */
   abstract Object category(JsonNode value);
+
+  /** The bins of a DP label-count histogram: fixed in advance (every bin is released, empty or not, so none leaks by appearing). */
+  abstract List<String> dpBins();
+
+  /** The histogram bin of a label value. */
+  abstract String dpBin(JsonNode value);
+
+  /** The first-listed response's share of one label for a win rate (1 win, 0.5 tie, 0 loss); null when the kind has no win rate. */
+  Double firstWins(JsonNode value) { return null; }
 
   /** Per rater, how often their label equals the strict plurality of the other raters' labels on the item. */
   Map<String, Double> majorityAgreement(List<LabelRows.Row> rows) { return Quality.pluralityAgreement(rows, r -> category(r.value())); }
