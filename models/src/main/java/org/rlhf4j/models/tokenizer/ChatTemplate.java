@@ -105,6 +105,9 @@ public final class ChatTemplate {
     JinjavaConfig config = JinjavaConfig.newBuilder()
         .withTrimBlocks(true)
         .withLstripBlocks(true)
+        // Message text is data: Jinjava would otherwise render "{{ ... }}" found inside it (a syntax error on code
+        // snippets, or template injection); Jinja never does.
+        .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(LegacyOverrides.newBuilder()
             .withEvaluateMapKeys(true)
             .withIterateOverMapKeys(true)

@@ -73,4 +73,11 @@ class ChatTemplateTest {
     assertThatThrownBy(() -> ChatTemplate.of("{% for x in %}", "", "").render(List.of(), false))
         .isInstanceOf(ChatTemplateException.class);
   }
+
+  /** Message text is data, as in Jinja: Jinja syntax inside it is output verbatim, never rendered (issue 11, item 2). */
+  @Test void jinjaSyntaxInsideMessagesIsOutputVerbatim() {
+    String code = "Use {{ secrets.GITHUB\\_TOKEN }} and {% if x %}y{% endif %} or {{ raise_exception('boom') }}.";
+    String out = ChatTemplate.chatMl().render(List.of(msg("user", code)), true);
+    assertThat(out).isEqualTo("<|im_start|>user\n" + code + "<|im_end|>\n<|im_start|>assistant\n");
+  }
 }
