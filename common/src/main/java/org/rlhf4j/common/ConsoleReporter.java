@@ -72,8 +72,8 @@ final class ConsoleReporter implements Reporter {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       double perUnit = seconds / Math.max(1, done - start);
       long pct = total == 0 ? 100 : 100L * done / total;
-      out.printf(Locale.ROOT, "%s %d/%d (%d%%)%s | %.2f s/step | eta %s%n", task, done, total, pct,
-          status == null || status.isEmpty() ? "" : " | " + status, perUnit,
+      out.printf(Locale.ROOT, "%s %d/%d (%d%%)%s | %.2f s/%s | eta %s%n", task, done, total, pct,
+          status == null || status.isEmpty() ? "" : " | " + status, perUnit, task,
           format(Duration.ofMillis((long) (perUnit * (total - done) * 1000))));
       out.flush();
     }

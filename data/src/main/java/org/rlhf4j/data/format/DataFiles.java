@@ -50,8 +50,26 @@ import org.rlhf4j.data.UnpairedExample;
 public final class DataFiles {
   private DataFiles() {}
 
+  /**
+   * Prompt/completion records for supervised training. Unpaired (KTO-style) rows are refused: their {@code label}
+   * marks completions as undesirable too, which supervised training would learn; read them with
+   * {@link #readUnpaired} (and keep the desirable ones) instead.
+   */
   public static List<PromptCompletion> readPromptCompletions(Path file) {
-    return read(file, Layouts.PROMPT_COMPLETIONS, "prompt/completion");
+    List<JsonRecord> records = JsonFiles.read(file);
+    for (JsonRecord r : records) {
+      if (detect(r.node(), Layouts.UNPAIRED) != null) {
+        throw new DataFormatException(file, r.line(), "unpaired (KTO-style) row with a \"" + (r.node().has("label") ? "label" : "kto_tag")
+            + "\": supervised training would learn its completion even when it is marked undesirable (false)");
+      }
+    }
+    return read(file, records, Layouts.PROMPT_COMPLETIONS, "prompt/completion");
+  }
+
+  /** True when the file's first record is an unpaired (KTO-style) row: a completion with a boolean label. */
+  public static boolean isUnpaired(Path file) {
+    List<JsonRecord> records = JsonFiles.read(file);
+    return !records.isEmpty() && detect(records.get(0).node(), Layouts.UNPAIRED) != null;
   }
 
   public static List<PreferencePair> readPreferences(Path file) {
@@ -128,7 +146,10 @@ public final class DataFiles {
   }
 
   private static <T> List<T> read(Path file, List<Layout<T>> layouts, String kind) {
-    List<JsonRecord> records = JsonFiles.read(file);
+    return read(file, JsonFiles.read(file), layouts, kind);
+  }
+
+  private static <T> List<T> read(Path file, List<JsonRecord> records, List<Layout<T>> layouts, String kind) {
     if (records.isEmpty()) return List.of();
     JsonRecord first = records.get(0);
     Layout<T> layout = detect(first.node(), layouts);

@@ -14,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PushbackReader;
@@ -127,7 +126,9 @@ final class JsonFiles {
     int b2 = raw.read();
     raw.reset();
     InputStream in = (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
-    return new InputStreamReader(in, StandardCharsets.UTF_8);
+    try (in) { // strict UTF-8: invalid bytes are refused with their line, never stored as U+FFFD
+      return new java.io.StringReader(org.rlhf4j.common.TextFiles.decode(in.readAllBytes(), file.toString()));
+    }
   }
 
   private static Writer writer(Path file, boolean gzip) throws IOException {

@@ -129,6 +129,17 @@ class DataFilesLayoutTest {
         .isInstanceOf(DataFormatException.class).hasMessageContaining("bl.jsonl:2:").hasMessageContaining("'label'");
   }
 
+  /** Issue 11, item 19: supervised data never silently takes undesirable (label false) completions as targets. */
+  @Test
+  void promptCompletionsRefuseUnpairedRows() throws IOException {
+    Path kto = file("kto.jsonl", "{\"prompt\":\"q\",\"completion\":\"a\"}",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"bad\"}],\"label\":false}");
+    assertThatThrownBy(() -> DataFiles.readPromptCompletions(kto)).isInstanceOf(DataFormatException.class)
+        .hasMessageContaining("kto.jsonl:2:").hasMessageContaining("unpaired (KTO-style)").hasMessageContaining("\"label\"");
+    assertThat(DataFiles.isUnpaired(kto)).isFalse();
+    assertThat(DataFiles.isUnpaired(file("u2.jsonl", "{\"prompt\":\"q\",\"completion\":\"a\",\"label\":true}"))).isTrue();
+  }
+
   @Test
   void emptyFileIsEmpty() throws IOException {
     assertThat(DataFiles.readPreferences(file("empty.jsonl", "", "  "))).isEmpty();

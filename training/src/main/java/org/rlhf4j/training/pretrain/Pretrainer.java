@@ -48,7 +48,8 @@ public final class Pretrainer {
   /** Documents of a text file: paragraphs separated by blank lines (the whole file when there are none). */
   public static List<String> readDocuments(Path file) {
     try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (!Files.isRegularFile(file)) throw new java.nio.file.NoSuchFileException(file.toString());
+      String text = org.rlhf4j.common.TextFiles.readUtf8(file); // refuses invalid UTF-8 naming the line
       List<String> docs = java.util.Arrays.stream(text.split("\\R\\s*\\R")).map(String::strip).filter(s -> !s.isEmpty()).toList();
       if (docs.isEmpty()) throw new IllegalArgumentException(file + ": the corpus is empty");
       return docs;
