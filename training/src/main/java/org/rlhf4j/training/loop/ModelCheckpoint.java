@@ -2,11 +2,17 @@ package org.rlhf4j.training.loop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rlhf4j.common.FileOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.tokenizer.ChatTemplate;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
@@ -26,32 +32,37 @@ public final class ModelCheckpoint implements CheckpointIO {
   private final CheckpointIO.Saver saver;
   private final Path tokenizerDir;
   private final List<Part> parts;
+  private final ModelCard card;
 
-  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts) {
+  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts, ModelCard card) {
     this.model = model;
     this.saver = saver;
     this.tokenizerDir = tokenizerDir;
     this.parts = List.copyOf(parts);
+    this.card = card;
   }
 
   /** A causal LM in Hugging Face layout. */
   public static ModelCheckpoint of(CausalLM model) {
-    return new ModelCheckpoint(model, model::save, null, List.of());
+    return new ModelCheckpoint(model, model::save, null, List.of(), null);
   }
 
   /** Any model that writes its own Hugging Face folder ({@code saver}) and whose parameters load back by name. */
   public static ModelCheckpoint of(HasParameters model, CheckpointIO.Saver saver) {
-    return new ModelCheckpoint(model, saver, null, List.of());
+    return new ModelCheckpoint(model, saver, null, List.of(), null);
   }
 
   /** This checkpoint, also copying the tokenizer files found in {@code dir} (may be null). */
-  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts); }
+  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts, card); }
+
+  /** This checkpoint, writing {@code card} ({@code README.md}) with the final model (may be null). */
+  public ModelCheckpoint withCard(ModelCard card) { return new ModelCheckpoint(model, saver, tokenizerDir, parts, card); }
 
   /** This checkpoint plus {@code params} in {@code file} beside the model (e.g. {@code value_head.safetensors}). */
   public ModelCheckpoint withPart(String file, HasParameters params) {
     List<Part> p = new ArrayList<>(parts);
     p.add(new Part(file, params));
-    return new ModelCheckpoint(model, saver, tokenizerDir, p);
+    return new ModelCheckpoint(model, saver, tokenizerDir, p, card);
   }
 
   @Override public void save(Path dir) throws IOException {
@@ -65,12 +76,49 @@ public final class ModelCheckpoint implements CheckpointIO {
     for (Part p : parts) CheckpointIO.copyFromFile(p.params(), dir.resolve(p.file()));
   }
 
-  /** Writes the finished model into {@code dir} (the top of a run's output), naming the folder on failure. */
+  /**
+   * Writes the finished model into {@code dir} (the top of a run's output): the checkpoint files, a
+   * {@code generation_config.json} (from config.json's token ids, unless the tokenizer folder had one) and the
+   * model card when one is set; names the folder on failure.
+   */
   public void saveFinal(Path dir) {
     try (NativeScope scope = NativeScope.open()) {
       save(dir);
+      writeGenerationConfig(dir);
+      writeChatTemplate(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the final model to " + dir + ": " + e.getMessage(), e);
     }
+    if (card != null) card.write(dir);
+  }
+
+  /**
+   * Writes {@code dir/chat_template.jinja} with ChatML when the folder has a tokenizer but no chat template: the
+   * template rlhf4j renders conversations with for such a tokenizer ({@link ChatTemplate#CHATML_SOURCE}), so
+   * transformers' {@code apply_chat_template} and {@code rlhf4j generate --chat} format prompts as training did.
+   */
+  public static void writeChatTemplate(Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.exists(dir.resolve("chat_template.jinja"))
+        || Files.exists(dir.resolve("chat_template.json"))) return;
+    Path cfg = dir.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(cfg) && new ObjectMapper().readTree(cfg.toFile()).hasNonNull("chat_template")) return;
+    FileOps.writeString(dir.resolve("chat_template.jinja"), ChatTemplate.CHATML_SOURCE);
+  }
+
+  /**
+   * Writes {@code dir/generation_config.json} when it is missing: transformers' layout, with the bos/eos/pad
+   * token ids of {@code dir/config.json} (what {@code GenerationConfig.from_model_config} would derive).
+   */
+  public static void writeGenerationConfig(Path dir) throws IOException {
+    Path target = dir.resolve("generation_config.json"), config = dir.resolve("config.json");
+    if (Files.isRegularFile(target) || !Files.isRegularFile(config)) return;
+    ObjectMapper json = new ObjectMapper();
+    JsonNode c = json.readTree(config.toFile());
+    ObjectNode g = json.createObjectNode();
+    g.put("_from_model_config", true);
+    for (String k : List.of("bos_token_id", "eos_token_id", "pad_token_id")) {
+      if (c.hasNonNull(k)) g.set(k, c.get(k));
+    }
+    FileOps.writeString(target, json.writerWithDefaultPrettyPrinter().writeValueAsString(g) + "\n");
   }
 }
