@@ -57,11 +57,13 @@ public final class DpoCommand implements Callable<Integer> {
     var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
+      c.checkContext(policy, "max_length");
       CausalLM reference = cfg.variant().needsReference() ? policy.copy(DType.F32) : null;
       c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
           () -> DpoTrainer.run(policy, reference, pairs, tok, cfg));
-      System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; checkpoints in %s%n",
+      RunOutput.finalPolicy("dpo", c, policy, train.outputDir());
+      System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; model saved to %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }
     return 0;
