@@ -55,17 +55,22 @@ public record BertConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int
 
   /** Writes the Hugging Face {@code config.json} for this config (model_type "bert"). */
   public void writeJson(Path file) {
-    var node = new ObjectMapper().createObjectNode()
-        .put("model_type", "bert").put("vocab_size", vocabSize).put("hidden_size", hiddenSize)
-        .put("num_hidden_layers", numHiddenLayers).put("num_attention_heads", numAttentionHeads)
-        .put("intermediate_size", intermediateSize).put("max_position_embeddings", maxPositionEmbeddings)
-        .put("type_vocab_size", typeVocabSize).put("layer_norm_eps", layerNormEps).put("hidden_act", hiddenAct);
+    var node = toJson();
     node.putArray("architectures").add("BertModel");
     try {
       Files.writeString(file, node.toPrettyString());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /** The Hugging Face config.json fields of this config (model_type "bert"), without "architectures". */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    return new ObjectMapper().createObjectNode()
+        .put("model_type", "bert").put("vocab_size", vocabSize).put("hidden_size", hiddenSize)
+        .put("num_hidden_layers", numHiddenLayers).put("num_attention_heads", numAttentionHeads)
+        .put("intermediate_size", intermediateSize).put("max_position_embeddings", maxPositionEmbeddings)
+        .put("type_vocab_size", typeVocabSize).put("layer_norm_eps", layerNormEps).put("hidden_act", hiddenAct);
   }
 
   private static int integer(JsonNode c, String field) {

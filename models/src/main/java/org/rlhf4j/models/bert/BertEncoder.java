@@ -27,9 +27,12 @@ public final class BertEncoder implements HasParameters {
   private final Tokenizer tokenizer;
   private final Device device;
   private final int maxLength;
+  private final BertPooler pooler;                      // may be null
+  private final Map<String, byte[]> tokenizerFiles;     // file name -> bytes, for saving beside a model
 
   private BertEncoder(BertConfig config, BertEmbeddings embeddings, List<BertLayer> layers,
-      Map<String, Tensor> parameters, Tokenizer tokenizer, Device device, int maxLength) {
+      Map<String, Tensor> parameters, Tokenizer tokenizer, Device device, int maxLength, BertPooler pooler,
+      Map<String, byte[]> tokenizerFiles) {
     this.config = config;
     this.embeddings = embeddings;
     this.layers = layers;
@@ -37,6 +40,8 @@ public final class BertEncoder implements HasParameters {
     this.tokenizer = tokenizer;
     this.device = device;
     this.maxLength = maxLength;
+    this.pooler = pooler;
+    this.tokenizerFiles = Map.copyOf(tokenizerFiles);
   }
 
   /** sentence-transformers/all-MiniLM-L6-v2 (pretrained, 6 layers, hidden 384) on CPU, from the classpath. */
@@ -55,10 +60,36 @@ public final class BertEncoder implements HasParameters {
       BertEmbeddings emb = BertEmbeddings.load(p, config);
       List<BertLayer> layers = new ArrayList<>();
       for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(BertLayer.load(p, i, config));
+      Map<String, Tensor> encoderParams = new java.util.LinkedHashMap<>(p.taken());
+      BertPooler pooler = BertPooler.from(p, weights, config);
       p.taken().values().forEach(scope::keep);
-      return new BertEncoder(config, emb, List.copyOf(layers), p.taken(), tokenizer, device, config.maxPositionEmbeddings());
+      return new BertEncoder(config, emb, List.copyOf(layers), java.util.Collections.unmodifiableMap(encoderParams),
+          tokenizer, device, config.maxPositionEmbeddings(), pooler, Map.of());
     }
   }
+
+  /** This encoder with the tokenizer files to write beside a saved model (see {@link #writeTokenizer}). */
+  BertEncoder withTokenizerFiles(Map<String, byte[]> files) {
+    return new BertEncoder(config, embeddings, layers, parameters, tokenizer, device, maxLength, pooler, files);
+  }
+
+  /**
+   * Writes the tokenizer files this encoder was loaded with ({@code tokenizer.json}, {@code tokenizer_config.json},
+   * ...) into {@code dir}; false when it knows none.
+   */
+  public boolean writeTokenizer(java.nio.file.Path dir) {
+    for (Map.Entry<String, byte[]> f : tokenizerFiles.entrySet()) {
+      try {
+        org.rlhf4j.common.FileOps.writeAtomically(dir.resolve(f.getKey()), tmp -> java.nio.file.Files.write(tmp, f.getValue()));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + dir.resolve(f.getKey()), e);
+      }
+    }
+    return !tokenizerFiles.isEmpty();
+  }
+
+  /** The checkpoint's pooler ({@code pooler.dense}), when it had one; not among {@link #parameters()}. */
+  public java.util.Optional<BertPooler> pooler() { return java.util.Optional.ofNullable(pooler); }
 
   /**
    * This encoder with texts truncated to {@code maxLength} tokens by {@link #tokenize}/{@link #embed}
@@ -68,7 +99,7 @@ public final class BertEncoder implements HasParameters {
     if (maxLength < 2 || maxLength > config.maxPositionEmbeddings()) {
       throw new IllegalArgumentException("maxLength must be in [2, " + config.maxPositionEmbeddings() + "], got " + maxLength);
     }
-    return new BertEncoder(config, embeddings, layers, parameters, tokenizer, device, maxLength);
+    return new BertEncoder(config, embeddings, layers, parameters, tokenizer, device, maxLength, pooler, tokenizerFiles);
   }
 
   /** Token limit applied by {@link #tokenize}/{@link #embed} (longer texts keep their first tokens and final [SEP]). */

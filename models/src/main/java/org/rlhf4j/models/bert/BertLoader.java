@@ -32,9 +32,66 @@ public final class BertLoader {
    */
   public static BertEncoder miniLm(Device device) {
     byte[] onnx = resource(MINI_LM_ONNX);
-    Tokenizer tokenizer = tokenizerFromJson(resource(MINI_LM_TOKENIZER));
+    byte[] tokenizerJson = resource(MINI_LM_TOKENIZER);
+    Tokenizer tokenizer = tokenizerFromJson(tokenizerJson);
     return fromOnnx(ByteBuffer.wrap(onnx), "classpath:" + MINI_LM_ONNX, BertConfig.MINI_LM_L6, tokenizer, device)
-        .withMaxLength(MINI_LM_MAX_SEQ_LENGTH);
+        .withMaxLength(MINI_LM_MAX_SEQ_LENGTH)
+        .withTokenizerFiles(Map.of("tokenizer.json", tokenizerJson,
+            "tokenizer_config.json", BERT_TOKENIZER_CONFIG.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A randomly initialised BERT (weights normal(0, 0.02), LayerNorms 1/0, as transformers initialises) with the bundled
+   * MiniLM tokenizer (uncased WordPiece, 30,522 tokens: {@code config.vocabSize()} must be at least that): small
+   * configs make fast tests and toy reward models.
+   */
+  public static BertEncoder random(BertConfig config, long seed, Device device) {
+    byte[] tokenizerJson = resource(MINI_LM_TOKENIZER);
+    Tokenizer tokenizer = tokenizerFromJson(tokenizerJson);
+    if (config.vocabSize() < tokenizer.vocabSize()) {
+      throw new IllegalArgumentException("vocab_size " + config.vocabSize() + " is smaller than the tokenizer's " + tokenizer.vocabSize());
+    }
+    try (NativeScope scope = NativeScope.open()) {
+      org.rlhf4j.runtime.Runtime.seed(seed);
+      Map<String, Tensor> w = new java.util.LinkedHashMap<>();
+      int h = config.hiddenSize(), f = config.intermediateSize();
+      w.put("embeddings.word_embeddings.weight", normal(config.vocabSize(), h));
+      w.put("embeddings.position_embeddings.weight", normal(config.maxPositionEmbeddings(), h));
+      w.put("embeddings.token_type_embeddings.weight", normal(config.typeVocabSize(), h));
+      layerNorm(w, "embeddings.LayerNorm", h);
+      for (int i = 0; i < config.numHiddenLayers(); i++) {
+        String l = "encoder.layer." + i + ".";
+        for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+          linear(w, l + m, h, h);
+        }
+        layerNorm(w, l + "attention.output.LayerNorm", h);
+        linear(w, l + "intermediate.dense", f, h);
+        linear(w, l + "output.dense", h, f);
+        layerNorm(w, l + "output.LayerNorm", h);
+      }
+      linear(w, "pooler.dense", h, h);
+      BertEncoder enc = BertEncoder.fromWeights(config, w, tokenizer, device, "random BERT")
+          .withTokenizerFiles(Map.of("tokenizer.json", tokenizerJson,
+              "tokenizer_config.json", BERT_TOKENIZER_CONFIG.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      enc.parameters().values().forEach(scope::keep);
+      enc.pooler().ifPresent(pl -> pl.parameters().values().forEach(scope::keep));
+      return enc;
+    }
+  }
+
+  private static Tensor normal(long... shape) {
+    return org.bytedeco.pytorch.global.torch.randn(shape, org.rlhf4j.runtime.Tensors.options(org.rlhf4j.runtime.DType.F32, Device.CPU))
+        .mul(new org.bytedeco.pytorch.Scalar(0.02));
+  }
+
+  private static void linear(Map<String, Tensor> w, String prefix, int out, int in) {
+    w.put(prefix + ".weight", normal(out, in));
+    w.put(prefix + ".bias", org.rlhf4j.runtime.Tensors.zeros(org.rlhf4j.runtime.DType.F32, Device.CPU, out));
+  }
+
+  private static void layerNorm(Map<String, Tensor> w, String prefix, int h) {
+    w.put(prefix + ".weight", org.rlhf4j.runtime.Tensors.ones(org.rlhf4j.runtime.DType.F32, Device.CPU, h));
+    w.put(prefix + ".bias", org.rlhf4j.runtime.Tensors.zeros(org.rlhf4j.runtime.DType.F32, Device.CPU, h));
   }
 
   /** A BERT exported to ONNX (weights as initializers) with its tokenizer and config. */
@@ -53,6 +110,7 @@ public final class BertLoader {
       Map<String, Tensor> weights = HfWeights.fromOnnx(OnnxModel.parse(bytes, source), source);
       BertEncoder encoder = BertEncoder.fromWeights(config, weights, tokenizer, device, "ONNX model " + source);
       encoder.parameters().values().forEach(scope::keep);
+      encoder.pooler().ifPresent(pl -> pl.parameters().values().forEach(scope::keep));
       return encoder;
     }
   }
@@ -66,10 +124,27 @@ public final class BertLoader {
     Tokenizer tokenizer = Tokenizer.load(dir);
     try (NativeScope scope = NativeScope.open()) {
       Map<String, Tensor> weights = HfWeights.fromCheckpoint(Safetensors.loadDir(dir));
-      BertEncoder encoder = BertEncoder.fromWeights(config, weights, tokenizer, device, dir.toString());
+      BertEncoder encoder = BertEncoder.fromWeights(config, weights, tokenizer, device, dir.toString())
+          .withTokenizerFiles(tokenizerFiles(dir));
       encoder.parameters().values().forEach(scope::keep);
+      encoder.pooler().ifPresent(pl -> pl.parameters().values().forEach(scope::keep));
       return encoder;
     }
+  }
+
+  /** The tokenizer files present in {@code dir} (tokenizer.json, its config, special tokens, vocab.txt). */
+  private static Map<String, byte[]> tokenizerFiles(Path dir) {
+    Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+    for (String name : new String[] {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"}) {
+      Path f = dir.resolve(name);
+      if (!Files.isRegularFile(f)) continue;
+      try {
+        out.put(name, Files.readAllBytes(f));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f, e);
+      }
+    }
+    return out;
   }
 
   private static byte[] resource(String name) {

@@ -15,11 +15,14 @@ import org.rlhf4j.runtime.Tensors;
 /**
  * A linear map from hidden states (.., C) to one number: the score head of a reward model
  * (Hugging Face {@code score.weight}, no bias, as *ForSequenceClassification saves it) or the
- * value head of PPO (TRL's {@code v_head.summary.weight/bias}).
+ * value head of PPO (TRL's {@code v_head.summary.weight/bias}), or the {@code classifier.weight/bias} of
+ * {@code BertForSequenceClassification} on the pooled output.
  */
 public final class ScalarHead implements HasParameters {
   public enum Kind {
-    SCORE("score.weight", null), VALUE("v_head.summary.weight", "v_head.summary.bias");
+    SCORE("score.weight", null), VALUE("v_head.summary.weight", "v_head.summary.bias"),
+    /** BERT-style sequence classifiers' {@code classifier.weight/bias} (one label). */
+    CLASSIFIER("classifier.weight", "classifier.bias");
     final String weightName;
     final String biasName;
     Kind(String w, String b) { weightName = w; biasName = b; }
@@ -51,7 +54,8 @@ public final class ScalarHead implements HasParameters {
       throw new org.rlhf4j.runtime.CheckpointException("tensor '" + kind.weightName + "' has shape "
           + java.util.Arrays.toString(w.shape()) + ", expected [1, " + hidden + "] (a single-label head)");
     }
-    return new ScalarHead(kind, w.to(torch.ScalarType.Float), kind.biasName == null ? null : tensors.get(kind.biasName));
+    Tensor b = kind.biasName == null ? null : tensors.get(kind.biasName);
+    return new ScalarHead(kind, w.to(torch.ScalarType.Float), b == null ? null : b.to(torch.ScalarType.Float));
   }
 
   /** Reads the head saved next to a model ({@code model.safetensors} or {@code <kind>_head.safetensors}). */
@@ -79,6 +83,13 @@ public final class ScalarHead implements HasParameters {
   }
 
   public Kind kind() { return kind; }
+
+  /** This head on {@code device} (itself when already there). */
+  public ScalarHead to(Device device) {
+    if (weight.device().is_cpu() && !device.isCuda()) return this;
+    Tensor w = weight.to(device.torch(), weight.scalar_type());
+    return new ScalarHead(kind, w, bias == null ? null : bias.to(device.torch(), bias.scalar_type()));
+  }
 
   @Override public Map<String, Tensor> parameters() {
     Map<String, Tensor> m = new LinkedHashMap<>();

@@ -107,6 +107,34 @@ class BertEncoderTest {
     return dot / Math.sqrt(a * b);
   }
 
+  @Test void poolerMatchesOnnxRuntimesPooledOutput() throws Exception {
+    byte[] model;
+    try (InputStream in = BertEncoderTest.class.getResourceAsStream(BertLoader.MINI_LM_ONNX)) {
+      model = in.readAllBytes();
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (NativeScope scope = NativeScope.open(); OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
+      if (!session.getOutputNames().contains("pooler_output")) {
+        throw new AssertionError("the bundled ONNX graph has no pooler_output; outputs: " + session.getOutputNames());
+      }
+      Batch batch = encoder.tokenize(SENTENCES);
+      long[][] ids = rows(batch.inputIds()), mask = rows(batch.attentionMask());
+      try (OnnxTensor i = OnnxTensor.createTensor(env, ids); OnnxTensor m = OnnxTensor.createTensor(env, mask);
+           OnnxTensor t = OnnxTensor.createTensor(env, new long[ids.length][ids[0].length]);
+           OrtSession.Result r = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
+        float[][] expected = (float[][]) r.get("pooler_output").orElseThrow().getValue();
+        BertPooler pooler = encoder.pooler().orElseThrow();
+        float[] ours = Tensors.toFloats(pooler.forward(encoder.forward(batch.inputIds(), batch.attentionMask())));  // (B, H)
+        double maxDiff = 0;
+        for (int b = 0; b < ids.length; b++) {
+          for (int j = 0; j < encoder.hiddenSize(); j++) maxDiff = Math.max(maxDiff, Math.abs(ours[b * encoder.hiddenSize() + j] - expected[b][j]));
+        }
+        System.out.println("MiniLM pooled output vs ONNX Runtime: max |diff| = " + maxDiff);
+        assertThat(maxDiff).isLessThan(1e-4);
+      }
+    }
+  }
+
   @Test void embeddingsAreUnitLengthPaddingInvariantAndSemantic() {
     try (NativeScope scope = NativeScope.open()) {
       int h = encoder.hiddenSize();
