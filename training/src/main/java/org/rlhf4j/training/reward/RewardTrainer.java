@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rlhf4j.data.Content;
+import org.rlhf4j.data.LabelledText;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.Ranking;
 import org.rlhf4j.training.batch.BatchSampler;
-import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.LengthPolicy;
+import org.rlhf4j.training.batch.Row;
 import org.rlhf4j.training.loop.CheckpointIO;
 import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.TrainConfig;
@@ -65,15 +67,40 @@ public final class RewardTrainer {
     return fit(rm, groups, rm.padId(), cfg, opts, eval, null);
   }
 
+  /**
+   * Pointwise training on binary-labelled texts (e.g. sentiment: 1 positive, 0 negative): the reward is the logit of
+   * the positive class, trained with BCE ({@link org.rlhf4j.training.loss.ClassifierLoss}); label smoothing from
+   * {@code opts.loss()}. Logs loss and accuracy; with {@code evalTexts} held-out accuracy every eval_every steps.
+   * Each text is scored as a response to an empty prompt.
+   */
+  public static TrainResult trainLabelled(RewardModel rm, List<LabelledText> texts, TrainConfig cfg, RewardOptions opts,
+      List<LabelledText> evalTexts) {
+    if (texts.isEmpty()) throw new IllegalArgumentException("reward: no labelled texts");
+    LengthPolicy policy = opts.lengthPolicy();
+    List<Row> rows = new ArrayList<>(texts.size());
+    float[] labels = new float[texts.size()];
+    double eps = opts.loss().labelSmoothing();
+    for (int i = 0; i < texts.size(); i++) {
+      rows.add(rm.row(Content.text(""), Content.text(texts.get(i).text()), policy));
+      labels[i] = (float) (texts.get(i).label() == 1 ? 1 - eps : eps);
+    }
+    Evaluator eval = evalTexts == null || evalTexts.isEmpty() ? null : () -> Map.of("accuracy", rm.classifierAccuracy(evalTexts));
+    BatchSampler sampler = new BatchSampler(rows.size(), opts.batchSize(), cfg.seed(), true);
+    rm.requiresGrad(true).maxLength(opts.maxLength());
+    TrainResult r = new Trainer(cfg, rm, new LabelStep(rm, rows, labels, sampler), sampler, ModelCheckpoint.of(rm, rm::save), eval).run();
+    rm.requiresGrad(false);
+    rm.save(cfg.outputDir());
+    return r;
+  }
+
   private interface Grouper<T> {
-    Group apply(T item, Encoder enc);
+    Group apply(T item, RewardModel rm);
   }
 
   private static <T> TrainResult run(RewardModel rm, List<T> data, Grouper<T> grouper, String what, TrainConfig cfg,
       RewardOptions opts, List<PreferencePair> evalPairs, DpSgdConfig dp) {
     if (data.isEmpty()) throw new IllegalArgumentException("reward: no training " + what);
-    Encoder enc = rm.encoder();
-    List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
+    List<Group> groups = groups(data, grouper, rm, what, opts.lengthPolicy());
     Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
         : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
     return fit(rm, groups, rm.padId(), cfg, opts, eval, dp);
@@ -101,11 +128,11 @@ public final class RewardTrainer {
     return r;
   }
 
-  private static <T> List<Group> groups(List<T> data, Grouper<T> grouper, Encoder enc, String what, LengthPolicy policy) {
+  private static <T> List<Group> groups(List<T> data, Grouper<T> grouper, RewardModel rm, String what, LengthPolicy policy) {
     List<Group> out = new ArrayList<>(data.size());
     int truncated = 0;
     for (T item : data) {
-      Group g = grouper.apply(item, enc);
+      Group g = grouper.apply(item, rm);
       if (g == null) continue;
       out.add(g);
       if (g.truncated()) truncated++;
