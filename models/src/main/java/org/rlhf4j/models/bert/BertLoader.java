@@ -117,11 +117,18 @@ public final class BertLoader {
 
   /**
    * A Hugging Face BERT folder: {@code config.json}, {@code model.safetensors} (or sharded; a
-   * "bert." prefix and task heads are fine) and {@code tokenizer.json}.
+   * "bert." prefix and task heads are fine) and {@code tokenizer.json}; without safetensors, an ONNX export
+   * ({@code model.onnx} or {@code onnx/model.onnx}, as Optimum and sentence-transformers write it) beside them.
    */
   public static BertEncoder load(Path dir, Device device) {
     BertConfig config = BertConfig.fromJson(dir.resolve("config.json"));
     Tokenizer tokenizer = Tokenizer.load(dir);
+    Path onnx = Files.isRegularFile(dir.resolve("model.onnx")) ? dir.resolve("model.onnx") : dir.resolve("onnx").resolve("model.onnx");
+    boolean hasSafetensors = Files.isRegularFile(dir.resolve(Safetensors.SINGLE))
+        || Files.isRegularFile(dir.resolve("model.safetensors.index.json"));
+    if (!hasSafetensors && Files.isRegularFile(onnx)) {
+      return fromOnnx(onnx, config, tokenizer, device).withTokenizerFiles(tokenizerFiles(dir));
+    }
     try (NativeScope scope = NativeScope.open()) {
       Map<String, Tensor> weights = HfWeights.fromCheckpoint(Safetensors.loadDir(dir));
       BertEncoder encoder = BertEncoder.fromWeights(config, weights, tokenizer, device, dir.toString())

@@ -135,6 +135,20 @@ class BertEncoderTest {
     }
   }
 
+  @Test void anOnnxFolderLoadsAsTheSameEncoder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (InputStream in = BertEncoderTest.class.getResourceAsStream(BertLoader.MINI_LM_ONNX)) {
+      java.nio.file.Files.write(dir.resolve("model.onnx"), in.readAllBytes());
+    }
+    BertConfig.MINI_LM_L6.writeJson(dir.resolve("config.json"));
+    encoder.writeTokenizer(dir);
+    BertEncoder fromFolder = BertLoader.load(dir, Device.CPU);
+    assertThat(fromFolder.pooler()).isPresent();
+    try (NativeScope scope = NativeScope.open()) {
+      float[] a = Tensors.toFloats(encoder.embed(SENTENCES)), b = Tensors.toFloats(fromFolder.embed(SENTENCES));
+      assertThat(b).containsExactly(a);
+    }
+  }
+
   @Test void embeddingsAreUnitLengthPaddingInvariantAndSemantic() {
     try (NativeScope scope = NativeScope.open()) {
       int h = encoder.hiddenSize();
