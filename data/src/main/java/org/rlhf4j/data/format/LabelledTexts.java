@@ -27,7 +27,7 @@ public final class LabelledTexts {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     CSVFormat format = name.endsWith(".tsv")
         ? CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setQuote(null).setTrim(false).get()
-        : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
+        : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setAllowMissingColumnNames(true).get();
     String textColumn = name.endsWith(".tsv") ? "sentence" : "text";
     List<LabelledText> out = new ArrayList<>();
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = format.parse(in)) {
