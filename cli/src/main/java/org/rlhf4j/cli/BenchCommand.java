@@ -36,6 +36,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--budget", defaultValue = "270", description = "Seconds after which remaining workloads are skipped (default ${DEFAULT-VALUE}).") int budget;
   @Option(names = "--compare", paramLabel = "FILE", description = "JSON lines of pytorch_reference.py run on this machine: print rlhf4j/PyTorch ratios.") Path compare;
 
+  @Option(names = "--scale", description = "Instead of the model workloads: peak memory and tokens/s of full fine-tuning vs LoRA vs "
+      + "LoRA + gradient checkpointing for an SFT and a DPO step with AdamW on the first --models shape.") boolean scale;
+  @Option(names = "--layers", description = "--scale: use this many layers of the shape (default: all).") Integer layers;
+  @Option(names = "--lora-r", defaultValue = "16", description = "--scale: LoRA rank on all linear layers (default ${DEFAULT-VALUE}).") int loraR;
+  @Option(names = "--algos", defaultValue = "sft,dpo", split = ",", description = "--scale: sft, dpo (default ${DEFAULT-VALUE}).") String[] algos;
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Double> ours = new LinkedHashMap<>();
   private long started;
@@ -61,12 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
     peak.put("copy_gb_per_s", round(copy));
     emit("peak", peak);
     double f32 = p.fp32().gflops();
+    if (scale) return scale(d);
     for (String name : models) {
-      ModelConfig c = switch (name.trim()) {
-        case "gpt2-124m" -> ModelBench.gpt2Small();
-        case "qwen2.5-0.5b" -> ModelBench.qwen05b();
-        default -> throw new UserError("--models: unknown model shape '" + name + "' (gpt2-124m, qwen2.5-0.5b)");
-      };
+      ModelConfig c = shape(name);
       CausalLM m = CausalLM.random(c, 0, d);
       train(name.trim(), m, c, DType.F32, f32);
       if (p.preferred() == DType.BF16) train(name.trim(), m, c, DType.BF16, p.bf16().gflops());
@@ -77,6 +80,32 @@ public final class BenchCommand implements Callable<Integer> {
       List<Map<String, Object>> rows = Compare.rows(ours, reference);
       if (rows.isEmpty()) throw new UserError("--compare " + compare + ": no figure in common with this run");
       for (Map<String, Object> r : rows) emit("compare", r);
+    }
+    return 0;
+  }
+
+  private static ModelConfig shape(String name) {
+    return switch (name.trim()) {
+      case "gpt2-124m" -> ModelBench.gpt2Small();
+      case "qwen2.5-0.5b" -> ModelBench.qwen05b();
+      default -> throw new UserError("--models: unknown model shape '" + name + "' (gpt2-124m, qwen2.5-0.5b)");
+    };
+  }
+
+  private int scale(Device d) throws Exception {
+    ModelConfig c = shape(models[0]);
+    if (layers != null) {
+      if (layers < 1 || layers > c.numLayers()) throw new UserError("--layers must be in 1.." + c.numLayers());
+      c = c.toBuilder().numLayers(layers).build();
+    }
+    for (String algo : algos) {
+      if (!algo.equals("sft") && !algo.equals("dpo")) throw new UserError("--algos: sft or dpo, got '" + algo + "'");
+      for (org.rlhf4j.cli.bench.ScaleBench.Mode mode : org.rlhf4j.cli.bench.ScaleBench.modes()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", models[0].trim());
+        o.putAll(org.rlhf4j.cli.bench.ScaleBench.run(c, algo, mode, seq, steps, loraR, d));
+        emit("scale", o);
+      }
     }
     return 0;
   }

@@ -40,8 +40,12 @@ final class LoraSettings {
     return new TargetModules.Names(names);
   }
 
-  /** Attaches fresh adapters to {@code model} when the settings ask for LoRA; returns them. */
+  /**
+   * Attaches fresh adapters to {@code model} when the settings ask for LoRA (and returns them), and switches on
+   * gradient checkpointing when {@code gradient_checkpointing} is set.
+   */
   static Optional<LoraModel> attach(Settings s, CausalLM model, Path modelDir) {
+    if (s.bool("gradient_checkpointing", false)) model.gradientCheckpointing(true);
     Optional<LoraConfig> cfg = config(s, model, modelDir);
     if (cfg.isEmpty()) return Optional.empty();
     LoraModel lora;

@@ -149,6 +149,7 @@ public final class Trainer {
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
       optimizer.step(lr);
       optimizer.zeroGrad(); // frees the gradients until the next step
+      org.rlhf4j.models.Checkpointing.release();
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
       return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
