@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code rlhf4j} command: one subcommand per file in this package. */
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
     description = "Reinforcement learning from human feedback for the JVM.",
-    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, DemoCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, BenchCommand.class, ServeCommand.class, ServeModelCommand.class, DemoCommand.class,
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
         DpoCommand.class, KtoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
         LabelCommand.class, CaiCommand.class, RedteamCommand.class,

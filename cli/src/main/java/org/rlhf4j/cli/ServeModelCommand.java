@@ -1,0 +1,66 @@
+package org.rlhf4j.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.rlhf4j.serving.ModelServer;
+import org.rlhf4j.serving.ServedModel;
+import org.rlhf4j.serving.ServingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j serve-model}: an OpenAI-compatible API over a model folder. */
+@Command(name = "serve-model", mixinStandardHelpOptions = true,
+    description = {"Serves a model with an OpenAI-compatible API: POST /v1/chat/completions and /v1/completions (stream: true",
+        "for server-sent events; temperature, top_p, max_tokens, stop, seed, logprobs), GET /v1/models, /health and",
+        "Prometheus /metrics. Concurrent requests are decoded together (dynamic batching). With --feedback-url every",
+        "(prompt, response, model version) is logged under its response id to the feedback service (rlhf4j serve)."})
+public final class ServeModelCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Model folder (config.json, model.safetensors, tokenizer.json).") Path model;
+  @Option(names = "--name", description = "The model name clients ask for (default: the folder's name).") String name;
+  @Option(names = "--port", defaultValue = "8000", description = "TCP port (default: ${DEFAULT-VALUE}).") int port;
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).") String host;
+  @Option(names = "--max-batch", defaultValue = "32", description = "Requests decoded together at most (default: ${DEFAULT-VALUE}).") int maxBatch;
+  @Option(names = "--batch-window-ms", defaultValue = "5", description = "How long a request waits for others to join its batch (default: ${DEFAULT-VALUE}).") long windowMs;
+  @Option(names = "--max-queue", defaultValue = "256", description = "Waiting requests at most; more get 429 (default: ${DEFAULT-VALUE}).") int maxQueue;
+  @Option(names = "--max-tokens", defaultValue = "512", description = "Largest max_tokens a request may ask for (default: ${DEFAULT-VALUE}).") int maxTokens;
+  @Option(names = "--max-prompt-tokens", defaultValue = "2048", description = "Prompt tokens at most (default: ${DEFAULT-VALUE}).") int maxPromptTokens;
+  @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Request body limit, 413 above (default: ${DEFAULT-VALUE}).") long maxBody;
+  @Option(names = "--feedback-url", description = "Feedback service base URL (e.g. http://127.0.0.1:8080) to log responses to; "
+      + "the API token comes from RLHF4J_FEEDBACK_TOKEN.") URI feedbackUrl;
+  @Option(names = "--threads", description = "libtorch/BLAS threads (default: all cores).") Integer threads;
+
+  @Override public Integer call() throws InterruptedException {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    String token = System.getenv("RLHF4J_FEEDBACK_TOKEN");
+    if (feedbackUrl != null && (token == null || token.isBlank())) {
+      throw new UserError("--feedback-url needs the feedback service's API token in RLHF4J_FEEDBACK_TOKEN");
+    }
+    ServingConfig cfg;
+    try {
+      cfg = ServingConfig.defaults(port).withHost(host).withBatching(maxBatch, Duration.ofMillis(windowMs))
+          .withLimits(maxQueue, maxTokens, maxPromptTokens, maxBody).withFeedback(feedbackUrl, feedbackUrl == null ? null : token);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage().replace("ServingConfig: ", ""));
+    }
+    if (threads != null) org.rlhf4j.runtime.Runtime.threads(threads);
+    ServedModel served;
+    try {
+      served = ServedModel.load(model, name);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    ModelServer server = ModelServer.start(served, cfg);
+    System.out.println("rlhf4j serve-model: " + served.name() + " (version " + served.version() + ") on http://" + host + ":"
+        + server.port() + "/v1");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+}
