@@ -84,6 +84,7 @@ public final class FeedbackServer implements AutoCloseable {
     new Production(db, config).register(app);
     new PiiRoutes(db, config).register(app);
     new DpRoutes(db, config, SecureNoise.secure()).register(app);
+    new ImplicitFeedback(db, config, config.implicit()).register(app);
     app.exception(HttpResponseException.class, (e, ctx) -> {
       String retry = e.getDetails().get("retryAfterSeconds");
       if (retry != null) ctx.header("Retry-After", retry);

@@ -131,13 +131,32 @@ record Production(Db db, FeedbackConfig config) {
     return out;
   }
 
+  /**
+   * Unpaired rows: {@code signals=explicit} (default) the thumbs and corrections as before; {@code implicit} the weak
+   * labels of {@link ImplicitFeedback}; {@code all} both, each row with a {@code source} field.
+   */
+  private void unpaired(Context ctx, List<Row> rows) {
+    String signals = ctx.queryParamAsClass("signals", String.class).getOrDefault("explicit");
+    if ("explicit".equals(signals)) {
+      Jsonl.send(ctx, "production-unpaired.jsonl", Jsonl.unpaired(unpaired(rows)));
+      return;
+    }
+    if (!"implicit".equals(signals) && !"all".equals(signals)) {
+      throw new BadRequestResponse("query parameter 'signals' must be explicit, implicit or all");
+    }
+    List<ImplicitFeedback.Sourced> out = new ArrayList<>();
+    if ("all".equals(signals)) for (UnpairedExample u : unpaired(rows)) out.add(new ImplicitFeedback.Sourced(u, "explicit"));
+    out.addAll(db.read(c -> new ImplicitFeedback(db, config, config.implicit()).weakLabels(c)));
+    Jsonl.send(ctx, "production-unpaired-" + signals + ".jsonl", ImplicitFeedback.jsonl(out));
+  }
+
   private void export(Context ctx) {
     Auth.admin(ctx);
     String format = ctx.queryParam("format");
     Long project = ctx.queryParam("project") == null ? null : ProjectRoutes.longParam(ctx, "project");
     List<Row> rows = db.write(c -> rows(c, project));
     if ("preferences".equals(format)) Jsonl.send(ctx, "production-preferences.jsonl", Jsonl.preferences(preferences(rows)));
-    else if ("unpaired".equals(format)) Jsonl.send(ctx, "production-unpaired.jsonl", Jsonl.unpaired(unpaired(rows)));
+    else if ("unpaired".equals(format)) unpaired(ctx, rows);
     else throw new BadRequestResponse("query parameter 'format' must be preferences or unpaired");
   }
 }

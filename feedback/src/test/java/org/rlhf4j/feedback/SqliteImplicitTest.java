@@ -1,0 +1,7 @@
+package org.rlhf4j.feedback;
+
+import java.nio.file.Path;
+
+class SqliteImplicitTest extends ImplicitScenarios {
+  @Override String dbUrl(Path tmp) { return TestDbs.sqlite(tmp); }
+}
