@@ -30,6 +30,11 @@ public final class ServeModelCommand implements Callable<Integer> {
   @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Request body limit, 413 above (default: ${DEFAULT-VALUE}).") long maxBody;
   @Option(names = "--feedback-url", description = "Feedback service base URL (e.g. http://127.0.0.1:8080) to log responses to; "
       + "the API token comes from RLHF4J_FEEDBACK_TOKEN.") URI feedbackUrl;
+  @Option(names = "--ab-model", description = "A/B test: another version (model folder) served under the same --name; "
+      + "users (the request's 'user', or X-User-Id) are split stickily; each version is also reachable as NAME@VERSION.")
+  java.util.List<Path> abModels;
+  @Option(names = "--ab-weights", split = ",", description = "Traffic weights of --model and each --ab-model (default equal).")
+  java.util.List<Double> abWeights;
   @Option(names = "--threads", description = "libtorch/BLAS threads (default: all cores).") Integer threads;
 
   @Override public Integer call() throws InterruptedException {
@@ -46,15 +51,24 @@ public final class ServeModelCommand implements Callable<Integer> {
       throw new UserError(e.getMessage().replace("ServingConfig: ", ""));
     }
     if (threads != null) org.rlhf4j.runtime.Runtime.threads(threads);
-    ServedModel served;
+    java.util.List<ServedModel> versions = new java.util.ArrayList<>();
     try {
-      served = ServedModel.load(model, name);
+      versions.add(ServedModel.load(model, name));
+      if (abModels != null) for (Path p : abModels) versions.add(ServedModel.load(p, versions.get(0).name()));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    ModelServer server = ModelServer.start(served, cfg);
-    System.out.println("rlhf4j serve-model: " + served.name() + " (version " + served.version() + ") on http://" + host + ":"
-        + server.port() + "/v1");
+    if (abWeights != null && abWeights.size() != versions.size()) {
+      throw new UserError("--ab-weights needs one weight per version (" + versions.size() + "), got " + abWeights.size());
+    }
+    if (versions.stream().map(ServedModel::version).distinct().count() != versions.size()) {
+      throw new UserError("--model and --ab-model must be different versions (their model.safetensors are identical)");
+    }
+    ModelServer server = ModelServer.start(versions.get(0).name(), versions, abWeights, cfg);
+    for (ServedModel v : versions) {
+      System.out.println("rlhf4j serve-model: " + v.name() + " (version " + v.version() + ") on http://" + host + ":"
+          + server.port() + "/v1" + (versions.size() > 1 ? " as " + v.name() + "@" + v.version() : ""));
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -28,16 +28,17 @@ final class Batcher implements AutoCloseable {
   private volatile int largestBatch;
   private volatile boolean running = true;
 
-  Batcher(ServedModel model, ServingConfig cfg, MeterRegistry registry) {
+  Batcher(ServedModel model, String id, ServingConfig cfg, MeterRegistry registry) {
     this.model = model;
     this.cfg = cfg;
     this.queue = new ArrayBlockingQueue<>(cfg.maxQueue());
     this.batchSizes = DistributionSummary.builder("rlhf4j_batch_size").description("requests decoded together")
-        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-    this.tokens = Counter.builder("rlhf4j_generated_tokens").description("completion tokens generated").register(registry);
-    registry.gauge("rlhf4j_queue_depth", queue, BlockingQueue::size);
-    registry.gauge("rlhf4j_requests_in_flight", inFlight);
-    this.worker = new Thread(this::loop, "rlhf4j-decoder");
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).tag("model", id).register(registry);
+    this.tokens = Counter.builder("rlhf4j_generated_tokens").description("completion tokens generated").tag("model", id)
+        .register(registry);
+    registry.gauge("rlhf4j_queue_depth", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", id)), queue, BlockingQueue::size);
+    registry.gauge("rlhf4j_requests_in_flight", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", id)), inFlight);
+    this.worker = new Thread(this::loop, "rlhf4j-decoder-" + id);
     worker.setDaemon(true);
     worker.start();
   }

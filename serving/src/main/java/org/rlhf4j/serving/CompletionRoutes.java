@@ -20,27 +20,27 @@ import org.rlhf4j.models.tokenizer.ChatTemplate;
 final class CompletionRoutes {
   private static final SecureRandom IDS = new SecureRandom();
   private static final String IM_END = "<|im_end|>";
-  private final ServedModel model;
+  private final Router router;
   private final ServingConfig cfg;
-  private final Batcher batcher;
   private final FeedbackLog log;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
 
-  CompletionRoutes(ServedModel model, ServingConfig cfg, Batcher batcher, FeedbackLog log) {
-    this.model = model;
+  CompletionRoutes(Router router, ServingConfig cfg, FeedbackLog log, io.micrometer.core.instrument.MeterRegistry registry) {
+    this.router = router;
     this.cfg = cfg;
-    this.batcher = batcher;
     this.log = log;
+    this.registry = registry;
   }
 
   void handle(Context ctx, boolean chat) throws IOException, InterruptedException {
     JsonNode body = ModelServer.JSON.readTree(ctx.body());
     CompletionRequest req = CompletionRequest.parse(body, chat, cfg);
-    if (!req.model().equals(model.name())) {
-      throw new ApiError(404, "The model '" + req.model() + "' does not exist (this server serves '" + model.name() + "')",
-          "invalid_request_error", "model", "model_not_found");
-    }
+    Router.Deployment d = router.route(req.model(), req.user() != null ? req.user() : ctx.header("X-User-Id"));
+    ServedModel model = d.model();
+    Batcher batcher = d.batcher();
+    registry.counter("rlhf4j_requests_by_version", "model", d.id(), "version", model.version()).increment();
     List<String> stop = new ArrayList<>(req.stop());
-    String text = chat ? render(req, stop) : req.prompt();
+    String text = chat ? render(model, req, stop) : req.prompt();
     boolean addSpecial = !chat || !text.startsWith(model.tokenizer().bosToken().orElse("\u0000"));
     long[] ids = java.util.Arrays.stream(model.tokenizer().encode(text, addSpecial)).asLongStream().toArray();
     if (ids.length == 0) ids = new long[] {model.tokenizer().bosId().orElse(model.tokenizer().padId())};
@@ -64,13 +64,13 @@ final class CompletionRoutes {
     String id = (chat ? "chatcmpl-" : "cmpl-") + HexFormat.of().formatHex(randomBytes());
     long created = System.currentTimeMillis() / 1000;
     ctx.header("X-Request-Id", id);
-    Reply reply = new Reply(id, created, model, chat, req.logprobs());
+    Reply reply = new Reply(id, created, d.id(), model.version(), chat, req.logprobs());
     Job.Finish finish = req.stream() ? stream(ctx, events, reply, req.includeUsage()) : whole(ctx, events, reply);
     if (finish != null && log != null) log.record(id, chat ? ModelServer.JSON.valueToTree(req.messages()) : null, text, finish.text(),
-        model, req.user());
+        d.id(), model.version(), req.user());
   }
 
-  private String render(CompletionRequest req, List<String> stop) {
+  private static String render(ServedModel model, CompletionRequest req, List<String> stop) {
     ChatTemplate t = model.tokenizer().chatTemplate().orElse(null);
     if (t == null) {
       t = ChatTemplate.chatMl();

@@ -38,11 +38,12 @@ final class FeedbackLog implements AutoCloseable {
   }
 
   /** Queues the record; {@code messages} (chat) or the prompt text is the prompt. */
-  void record(String responseId, JsonNode messages, String promptText, String response, ServedModel model, String user) {
+  void record(String responseId, JsonNode messages, String promptText, String response, String model, String version,
+      String user) {
     ObjectNode body = ModelServer.JSON.createObjectNode().put("responseId", responseId);
     if (messages != null) body.set("prompt", ModelServer.JSON.createObjectNode().set("messages", messages));
     else body.put("prompt", promptText);
-    body.put("response", response).put("model", model.name()).put("modelVersion", model.version());
+    body.put("response", response).put("model", model).put("modelVersion", version);
     if (user != null) body.put("user", user);
     pool.submit(() -> post(body));
   }

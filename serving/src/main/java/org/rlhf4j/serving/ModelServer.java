@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * serve-model: an OpenAI-compatible HTTP API over one {@link ServedModel} ({@code /v1/chat/completions},
@@ -22,22 +24,45 @@ import java.time.Duration;
 public final class ModelServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private final Javalin app;
-  private final Batcher batcher;
+  private final Router router;
   private final FeedbackLog log;
   private final PrometheusMeterRegistry registry;
 
-  private ModelServer(Javalin app, Batcher batcher, FeedbackLog log, PrometheusMeterRegistry registry) {
+  private ModelServer(Javalin app, Router router, FeedbackLog log, PrometheusMeterRegistry registry) {
     this.app = app;
-    this.batcher = batcher;
+    this.router = router;
     this.log = log;
     this.registry = registry;
   }
 
+  /** One model, asked for by its name. */
   public static ModelServer start(ServedModel model, ServingConfig cfg) {
+    return start(model.name(), List.of(model), null, cfg);
+  }
+
+  /**
+   * An A/B experiment: requests for {@code name} go to the version {@code split} assigns their user (its arms are
+   * the versions' {@code name@version} ids, in the order of {@code versions}); each version is also reachable directly.
+   * With one version and no split this is {@link #start(ServedModel, ServingConfig)}.
+   */
+  public static ModelServer start(String name, List<ServedModel> versions, List<Double> weights, ServingConfig cfg) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Batcher batcher = new Batcher(model, cfg, registry);
+    List<Router.Deployment> deployments = new ArrayList<>();
+    boolean ab = versions.size() > 1;
+    for (ServedModel v : versions) {
+      String id = ab ? name + "@" + v.version() : name;
+      deployments.add(new Router.Deployment(id, v, new Batcher(v, id, cfg, registry)));
+    }
+    AbSplit split = null;
+    if (ab) {
+      double[] w = new double[versions.size()];
+      for (int i = 0; i < w.length; i++) w[i] = weights == null ? 1 : weights.get(i);
+      split = new AbSplit(name, deployments.stream().map(Router.Deployment::id).toList(), w);
+    }
+    Router router = new Router(name, deployments, split);
+    ServedModel model = versions.get(0);
     FeedbackLog log = cfg.feedbackUrl() == null ? null : new FeedbackLog(cfg.feedbackUrl(), cfg.feedbackToken(), registry);
-    CompletionRoutes routes = new CompletionRoutes(model, cfg, batcher, log);
+    CompletionRoutes routes = new CompletionRoutes(router, cfg, log, registry);
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.http.maxRequestSize = cfg.maxBodyBytes();
@@ -52,10 +77,10 @@ public final class ModelServer implements AutoCloseable {
           .tag("route", route).tag("status", String.valueOf(ctx.statusCode())).publishPercentileHistogram()
           .register(registry).record(Duration.ofNanos(System.nanoTime() - t0));
     });
-    app.get("/health", ctx -> ctx.json(JSON.createObjectNode().put("status", "ok").put("model", model.name())
+    app.get("/health", ctx -> ctx.json(JSON.createObjectNode().put("status", "ok").put("model", name)
         .put("version", model.version())));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-    app.get("/v1/models", ctx -> ctx.json(models(model)));
+    app.get("/v1/models", ctx -> ctx.json(models(router)));
     app.post("/v1/completions", ctx -> routes.handle(ctx, false));
     app.post("/v1/chat/completions", ctx -> routes.handle(ctx, true));
     app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(error(e.getMessage(), e.type, e.param, e.code)));
@@ -67,14 +92,16 @@ public final class ModelServer implements AutoCloseable {
     app.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), ctx -> ctx.json(error("request body over " + cfg.maxBodyBytes()
         + " bytes", "invalid_request_error", null, "request_too_large")));
     app.start(cfg.host(), cfg.port());
-    return new ModelServer(app, batcher, log, registry);
+    return new ModelServer(app, router, log, registry);
   }
 
   /** The bound port. */
   public int port() { return app.port(); }
 
   /** The largest batch the generator has decoded. */
-  public int largestBatch() { return batcher.largestBatch(); }
+  public int largestBatch() {
+    return router.deployments().stream().mapToInt(d -> d.batcher().largestBatch()).max().orElse(0);
+  }
 
   /** The Prometheus exposition text (what /metrics serves). */
   public String scrape() { return registry.scrape(); }
@@ -86,16 +113,16 @@ public final class ModelServer implements AutoCloseable {
     return e;
   }
 
-  private static ObjectNode models(ServedModel m) {
+  private static ObjectNode models(Router router) {
     ObjectNode out = JSON.createObjectNode().put("object", "list");
-    out.putArray("data").addObject().put("id", m.name()).put("object", "model").put("created", 0L)
-        .put("owned_by", "rlhf4j").put("version", m.version());
+    var data = out.putArray("data");
+    for (String id : router.ids()) data.addObject().put("id", id).put("object", "model").put("created", 0L).put("owned_by", "rlhf4j");
     return out;
   }
 
   @Override public void close() {
     app.stop();
-    batcher.close();
+    for (Router.Deployment d : router.deployments()) d.batcher().close();
     if (log != null) log.close();
     registry.close();
   }

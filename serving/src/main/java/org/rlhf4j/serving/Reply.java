@@ -9,9 +9,10 @@ import java.util.List;
  * OpenAI's response shapes for one request: a whole {@code chat.completion} / {@code text_completion}, or its
  * stream chunks ({@code chat.completion.chunk}, {@code text_completion}), with logprobs in each endpoint's layout.
  *
+ * @param model    the deployment's id (the experiment's arm under A/B)
  * @param logprobs -1 none; otherwise the chosen token's log-prob and this many alternatives
  */
-record Reply(String id, long created, ServedModel model, boolean chat, int logprobs) {
+record Reply(String id, long created, String model, String version, boolean chat, int logprobs) {
 
   ObjectNode whole(Job.Finish f, List<Job.TokenInfo> tokens) {
     ObjectNode out = head(chat ? "chat.completion" : "text_completion");
@@ -63,7 +64,7 @@ record Reply(String id, long created, ServedModel model, boolean chat, int logpr
 
   private ObjectNode head(String object) {
     return ModelServer.JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
-        .put("model", model.name()).put("system_fingerprint", "rlhf4j-" + model.version());
+        .put("model", model).put("system_fingerprint", "rlhf4j-" + version);
   }
 
   private static ObjectNode usageNode(Job.Finish f) {
