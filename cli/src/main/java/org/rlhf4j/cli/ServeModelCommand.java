@@ -35,7 +35,6 @@ public final class ServeModelCommand implements Callable<Integer> {
   java.util.List<Path> abModels;
   @Option(names = "--ab-weights", split = ",", description = "Traffic weights of --model and each --ab-model (default equal).")
   java.util.List<Double> abWeights;
-  @Option(names = "--threads", description = "libtorch/BLAS threads (default: all cores).") Integer threads;
 
   @Override public Integer call() throws InterruptedException {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
@@ -50,7 +49,6 @@ public final class ServeModelCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage().replace("ServingConfig: ", ""));
     }
-    if (threads != null) org.rlhf4j.runtime.Runtime.threads(threads);
     java.util.List<ServedModel> versions = new java.util.ArrayList<>();
     try {
       versions.add(ServedModel.load(model, name));
