@@ -1,7 +1,6 @@
 package org.rlhf4j.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.rlhf4j.feedback.FeedbackConfig;
 import org.rlhf4j.feedback.FeedbackServer;
 import picocli.CommandLine.Command;
@@ -38,12 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     System.out.println("rlhf4j serve: listening on " + server.baseUrl() + " (database " + db.replaceAll("//[^@/]*@", "//***@") + ")");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
-    stopped.await();
+    UntilShutdown.await(server::close);
     return 0;
   }
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.rlhf4j.serving.ModelServer;
 import org.rlhf4j.serving.ServedModel;
 import org.rlhf4j.serving.ServingConfig;
@@ -67,12 +66,7 @@ public final class ServeModelCommand implements Callable<Integer> {
       System.out.println("rlhf4j serve-model: " + v.name() + " (version " + v.version() + ") on http://" + host + ":"
           + server.port() + "/v1" + (versions.size() > 1 ? " as " + v.name() + "@" + v.version() : ""));
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
-    stopped.await();
+    UntilShutdown.await(server::close);
     return 0;
   }
 }
