@@ -1,14 +1,10 @@
 package org.rlhf4j.training.reward;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.rlhf4j.data.Content;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.Ranking;
-import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.LengthPolicy;
 import org.rlhf4j.training.batch.Row;
-import org.rlhf4j.training.batch.Sequence;
 
 /**
  * One prompt's responses and the comparisons between them: a pair (K = 2, one comparison with
@@ -42,17 +38,17 @@ public record Group(List<Row> responses, int[] chosen, int[] rejected, double[] 
 
   public int pairs() { return chosen.length; }
 
-  /** Encodes a pair; null when the policy drops one of its sides. */
-  static Group of(PreferencePair p, Encoder enc, LengthPolicy policy) {
-    LengthPolicy.Fitted f = fit(p.prompt(), List.of(p.chosen(), p.rejected()), enc, policy);
-    return f == null ? null
-        : new Group(rows(f), new int[] {0}, new int[] {1}, new double[] {p.chosenProbability()}, f.promptTruncated() > 0);
+  /** Encodes a pair for {@code rm}; null when the policy drops one of its sides. */
+  static Group of(PreferencePair p, RewardModel rm, LengthPolicy policy) {
+    RewardModel.Fitted f = rm.rows(p.prompt(), List.of(p.chosen(), p.rejected()), policy);
+    return f.dropped() > 0 ? null
+        : new Group(f.kept(), new int[] {0}, new int[] {1}, new double[] {p.chosenProbability()}, f.truncated());
   }
 
-  /** Encodes a ranking with all its K(K-1)/2 comparisons; null when the policy drops one response. */
-  static Group of(Ranking r, Encoder enc, LengthPolicy policy) {
-    LengthPolicy.Fitted f = fit(r.prompt(), r.bestFirst(), enc, policy);
-    if (f == null) return null;
+  /** Encodes a ranking for {@code rm} with all its K(K-1)/2 comparisons; null when the policy drops one response. */
+  static Group of(Ranking r, RewardModel rm, LengthPolicy policy) {
+    RewardModel.Fitted f = rm.rows(r.prompt(), r.bestFirst(), policy);
+    if (f.dropped() > 0) return null;
     int k = f.kept().size(), n = k * (k - 1) / 2, at = 0;
     int[] c = new int[n], w = new int[n];
     double[] p = new double[n];
@@ -63,17 +59,6 @@ public record Group(List<Row> responses, int[] chosen, int[] rejected, double[] 
         p[at] = 1.0;
       }
     }
-    return new Group(rows(f), c, w, p, f.promptTruncated() > 0);
-  }
-
-  private static LengthPolicy.Fitted fit(Content prompt, List<Content> responses, Encoder enc, LengthPolicy policy) {
-    List<Sequence> seqs = new ArrayList<>();
-    for (Content c : responses) seqs.add(enc.encode(prompt, c));
-    LengthPolicy.Fitted f = policy.fit(seqs);
-    return f.dropped() > 0 ? null : f;
-  }
-
-  private static List<Row> rows(LengthPolicy.Fitted f) {
-    return f.kept().stream().map(Sequence::toRow).toList();
+    return new Group(f.kept(), c, w, p, f.truncated());
   }
 }

@@ -27,7 +27,7 @@ final class RewardModelIO {
 
   private RewardModelIO() {}
 
-  static void save(RewardModel rm, Path dir) {
+  static void save(CausalBackbone rm, Path dir) {
     try (NativeScope scope = NativeScope.open()) {
       Files.createDirectories(dir);
       Safetensors.saveDir(dir, rm.parameters(), Map.of("format", "pt"), SHARD_BYTES);
@@ -38,9 +38,9 @@ final class RewardModelIO {
   }
 
   /** The backbone's config.json as a single-label sequence classifier. */
-  static ObjectNode config(RewardModel rm) {
-    ModelConfig c = rm.config();
-    String dtype = switch (rm.backbone().dtype()) {
+  static ObjectNode config(CausalBackbone rm) {
+    ModelConfig c = rm.lm.config();
+    String dtype = switch (rm.lm.dtype()) {
       case BF16 -> "bfloat16";
       case F16 -> "float16";
       default -> "float32";
@@ -50,7 +50,7 @@ final class RewardModelIO {
     o.put("num_labels", 1);
     o.putObject("id2label").put("0", "LABEL_0");
     o.putObject("label2id").put("LABEL_0", 0);
-    o.put("tie_word_embeddings", rm.tiedInSource());
+    o.put("tie_word_embeddings", rm.tiedInSource);
     o.put("pad_token_id", rm.padId());
     return o;
   }

@@ -8,12 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rlhf4j.data.Content;
+import org.rlhf4j.data.LabelledText;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.data.Ranking;
 import org.rlhf4j.training.batch.BatchSampler;
-import org.rlhf4j.training.batch.Encoder;
 import org.rlhf4j.training.batch.LengthPolicy;
-import org.rlhf4j.training.loop.CheckpointIO;
+import org.rlhf4j.training.batch.Row;
 import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
@@ -69,15 +70,40 @@ public final class RewardTrainer {
     return fit(rm, groups, rm.padId(), cfg, opts, eval, null);
   }
 
+  /**
+   * Pointwise training on binary-labelled texts (e.g. sentiment: 1 positive, 0 negative): the reward is the logit of
+   * the positive class, trained with BCE ({@link org.rlhf4j.training.loss.ClassifierLoss}); label smoothing from
+   * {@code opts.loss()}. Logs loss and accuracy; with {@code evalTexts} held-out accuracy every eval_every steps.
+   * Each text is scored as a response to an empty prompt.
+   */
+  public static TrainResult trainLabelled(RewardModel rm, List<LabelledText> texts, TrainConfig cfg, RewardOptions opts,
+      List<LabelledText> evalTexts) {
+    if (texts.isEmpty()) throw new IllegalArgumentException("reward: no labelled texts");
+    LengthPolicy policy = opts.lengthPolicy();
+    List<Row> rows = new ArrayList<>(texts.size());
+    float[] labels = new float[texts.size()];
+    double eps = opts.loss().labelSmoothing();
+    for (int i = 0; i < texts.size(); i++) {
+      rows.add(rm.row(Content.text(""), Content.text(texts.get(i).text()), policy));
+      labels[i] = (float) (texts.get(i).label() == 1 ? 1 - eps : eps);
+    }
+    Evaluator eval = evalTexts == null || evalTexts.isEmpty() ? null : () -> Map.of("accuracy", rm.classifierAccuracy(evalTexts));
+    BatchSampler sampler = new BatchSampler(rows.size(), opts.batchSize(), cfg.seed(), true);
+    rm.requiresGrad(true).maxLength(opts.maxLength());
+    ModelCheckpoint io = checkpoint(rm);
+    TrainResult r = new Trainer(cfg, rm.trainable(), new LabelStep(rm, rows, labels, sampler), sampler, io, eval).run();
+    finish(rm, io, cfg.outputDir());
+    return r;
+  }
+
   private interface Grouper<T> {
-    Group apply(T item, Encoder enc);
+    Group apply(T item, RewardModel rm);
   }
 
   private static <T> TrainResult run(RewardModel rm, List<T> data, Grouper<T> grouper, String what, TrainConfig cfg,
       RewardOptions opts, List<PreferencePair> evalPairs, DpSgdConfig dp) {
     if (data.isEmpty()) throw new IllegalArgumentException("reward: no training " + what);
-    Encoder enc = rm.encoder();
-    List<Group> groups = groups(data, grouper, enc, what, opts.lengthPolicy());
+    List<Group> groups = groups(data, grouper, rm, what, opts.lengthPolicy());
     Evaluator eval = evalPairs == null || evalPairs.isEmpty() ? null
         : () -> Map.of("accuracy", rm.pairwiseAccuracy(evalPairs).accuracy());
     return fit(rm, groups, rm.padId(), cfg, opts, eval, dp);
@@ -87,9 +113,7 @@ public final class RewardTrainer {
       Evaluator eval, DpSgdConfig dpCfg) {
     BatchSampler sampler = new BatchSampler(groups.size(), opts.batchSize(), cfg.seed(), true);
     rm.requiresGrad(true).maxLength(opts.maxLength());
-    var lora = rm.backbone().adapters();
-    ModelCheckpoint io = lora.isEmpty() ? ModelCheckpoint.of(rm, rm::save)
-        : ModelCheckpoint.of(lora.get(), lora.get()::save, LoraModel.WEIGHTS_FILE).withPart(SCORE_FILE, rm.head());
+    ModelCheckpoint io = checkpoint(rm);
     RewardStep step = new RewardStep(rm, groups, sampler, padId, opts);
     TrainResult r;
     DpSgd dp = null;
@@ -101,21 +125,33 @@ public final class RewardTrainer {
           groups.size(), cfg.seed()));
       r = new Trainer(cfg.toBuilder().maxGradNorm(0).build(), rm.trainable(), dp.wrap(step::on), dp, io, eval, dp).run();
     }
-    rm.requiresGrad(false);
-    if (lora.isPresent()) { // the adapter (PEFT layout) and its score head in adapter/, the merged classifier at the top
-      io.withTokenizer(rm.tokenizerDir()).saveFinal(cfg.outputDir().resolve(ADAPTER_DIR));
-      rm.backbone().mergeAndUnload();
-    }
-    rm.save(cfg.outputDir());
+    finish(rm, io, cfg.outputDir());
     if (dp != null) dp.writeCard(cfg.outputDir(), r.step());
     return r;
   }
 
-  private static <T> List<Group> groups(List<T> data, Grouper<T> grouper, Encoder enc, String what, LengthPolicy policy) {
+  /** The model's checkpoint: the whole classifier, or with LoRA the adapter (PEFT layout) plus the score head. */
+  private static ModelCheckpoint checkpoint(RewardModel rm) {
+    var lora = rm.adapters();
+    return lora.isEmpty() ? ModelCheckpoint.of(rm, rm::save)
+        : ModelCheckpoint.of(lora.get(), lora.get()::save, LoraModel.WEIGHTS_FILE).withPart(SCORE_FILE, rm.head());
+  }
+
+  /** Gradients off; with LoRA the adapter and its score head in adapter/, then the merged classifier at the top. */
+  private static void finish(RewardModel rm, ModelCheckpoint io, Path out) {
+    rm.requiresGrad(false);
+    if (rm.adapters().isPresent()) {
+      io.withTokenizer(rm.tokenizerDir()).saveFinal(out.resolve(ADAPTER_DIR));
+      rm.backbone().mergeAndUnload();
+    }
+    rm.save(out);
+  }
+
+  private static <T> List<Group> groups(List<T> data, Grouper<T> grouper, RewardModel rm, String what, LengthPolicy policy) {
     List<Group> out = new ArrayList<>(data.size());
     int truncated = 0;
     for (T item : data) {
-      Group g = grouper.apply(item, enc);
+      Group g = grouper.apply(item, rm);
       if (g == null) continue;
       out.add(g);
       if (g.truncated()) truncated++;

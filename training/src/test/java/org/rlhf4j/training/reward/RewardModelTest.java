@@ -71,7 +71,7 @@ class RewardModelTest {
     for (String t : THINGS) {
       rankings.add(new Ranking(Content.text("The " + t), List.of(Content.text(" is great."), Content.text(" is ok."), Content.text(" is bad."))));
     }
-    Group g = Group.of(rankings.get(0), RewardModel.init(Tiny.model(8), Tiny.tokenizerDir(), 1).encoder(),
+    Group g = Group.of(rankings.get(0), RewardModel.init(Tiny.model(8), Tiny.tokenizerDir(), 1),
         RewardOptions.defaults().lengthPolicy());
     assertThat(g.responses()).hasSize(3);
     assertThat(g.chosen()).containsExactly(0, 0, 1);
