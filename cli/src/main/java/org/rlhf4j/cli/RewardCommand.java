@@ -27,16 +27,22 @@ import picocli.CommandLine.Option;
 @Command(name = "reward", mixinStandardHelpOptions = true,
     description = {"Trains a reward model (a score head on the model's last real token) with the Bradley-Terry loss.",
         "--model is a base/SFT model folder (a new score head is added) or a reward model folder (training continues).",
+        "--backbone minilm (all-MiniLM-L6-v2, bundled) or a BERT-family folder instead: a classifier head on the pooled "
+            + "output, saved as BertForSequenceClassification.",
+        "Labelled texts (.tsv sentence<TAB>label as SST-2, .csv with text,label as IMDb; 1/Positive = good) train a "
+            + "pointwise classifier whose logit is the reward (BCE); accuracy is then the fraction of texts on the right side of 0.",
         "Data: TRL {prompt, chosen, rejected} or {chosen, rejected}, HH transcripts, ShareGPT pairs, soft labels, or "
             + "rankings {prompt, responses} (all K(K-1)/2 pairs of a prompt in one batch).",
         "The output folder is a Hugging Face *ForSequenceClassification model (num_labels 1)."})
 public final class RewardCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
-      "margin", "dp_noise", "dp_clip", "dp_delta", "dp_epsilon");
+      "margin", "dp_noise", "dp_clip", "dp_delta", "dp_epsilon", "backbone", "train_layers");
 
   @Mixin TrainFlags flags;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
+  @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
+  @Option(names = "--train-layers", description = "Encoder reward models: train only the top N layers (+ pooler and head); default all.") Integer trainLayers;
   @Option(names = "--dp-noise", description = "DP-SGD noise multiplier sigma (Poisson sampling, per-pair clipping; --batch-size is the expected batch).") Double dpNoise;
   @Option(names = "--dp-clip", description = "DP-SGD per-pair gradient clipping norm (default 1.0).") Double dpClip;
   @Option(names = "--dp-delta", description = "DP-SGD delta (default 1/(10 N)).") Double dpDelta;
@@ -44,13 +50,14 @@ public final class RewardCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     Settings s = flags.settings(KEYS, "data", "output");
+    s.put("backbone", backbone);
+    s.put("train_layers", trainLayers);
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
     s.put("dp_noise", dpNoise);
     s.put("dp_clip", dpClip);
     s.put("dp_delta", dpDelta);
     s.put("dp_epsilon", dpEpsilon);
-    Path modelDir = s.path("model");
     RewardOptions d = RewardOptions.defaults();
     RewardOptions opts;
     try {
@@ -61,11 +68,17 @@ public final class RewardCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     TrainConfig cfg = s.trainConfig();
-    if (!Files.isRegularFile(modelDir.resolve("config.json"))) throw new UserError("model folder " + modelDir + " has no config.json");
-    RewardModel rm = isRewardModel(modelDir) ? RewardModel.load(modelDir) : RewardModel.init(modelDir, s.integer("seed", 42));
-    if (!rm.hasTokenizer()) throw new UserError("no tokenizer.json in " + modelDir);
-    LoraSettings.attach(s, rm.backbone(), modelDir);
+    RewardModel rm = model(s);
+    if (s.has("train_layers")) {
+      try {
+        rm.trainableLayers(s.integer("train_layers", -1));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--train-layers: " + e.getMessage());
+      }
+    }
+    lora(s, rm);
     Path data = s.path("data");
+    if (isLabelled(data)) return labelled(s, rm, data, cfg, opts);
     List<Ranking> rankings = rankingsOrNull(data);
     if (rankings != null) rankings = PiiScreen.screen(s, "--data", rankings, PiiRecords::rankings);
     List<PreferencePair> pairs = rankings == null ? PiiScreen.screen(s, "--data", DataFiles.readPreferences(data), PiiRecords::preferences) : null;
@@ -88,6 +101,78 @@ public final class RewardCommand implements Callable<Integer> {
     }
     System.out.println("reward: model saved to " + cfg.outputDir());
     return 0;
+  }
+
+  /** The reward model to train: a new one on --backbone, or --model (a base/SFT model, or a reward model to continue). */
+  static RewardModel model(Settings s) {
+    if (s.has("backbone") && s.has("model")) throw new UserError("give --model or --backbone, not both");
+    long seed = s.integer("seed", 42);
+    if (s.has("backbone")) {
+      String b = s.string("backbone", "");
+      if (b.equalsIgnoreCase("minilm")) return RewardModel.init(org.rlhf4j.models.bert.BertEncoder.miniLm(), seed);
+      Path dir = Path.of(b);
+      if (!Files.isRegularFile(dir.resolve("config.json"))) {
+        throw new UserError("--backbone: '" + b + "' is neither minilm nor a folder with config.json (a BERT-family model)");
+      }
+      if (isRewardModel(dir)) return RewardModel.load(dir);
+      RewardModel rm = RewardModel.init(dir, seed);
+      if (!rm.describe().startsWith("Bert")) throw new UserError("--backbone: " + dir + " is not a BERT-family encoder (use --model)");
+      return rm;
+    }
+    Path modelDir = s.path("model");
+    if (!Files.isRegularFile(modelDir.resolve("config.json"))) throw new UserError("model folder " + modelDir + " has no config.json");
+    RewardModel rm = isRewardModel(modelDir) ? RewardModel.load(modelDir) : RewardModel.init(modelDir, seed);
+    if (!rm.hasTokenizer()) throw new UserError("no tokenizer.json in " + modelDir);
+    return rm;
+  }
+
+  /** LoRA adapters on a causal reward model; an encoder reward model takes none (--train-layers instead). */
+  private static void lora(Settings s, RewardModel rm) {
+    if (!rm.isEncoder()) {
+      LoraSettings.attach(s, rm.backbone(), s.path("model"));
+      return;
+    }
+    for (String k : new String[] {"lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora"}) {
+      if (s.has(k)) {
+        throw new UserError("--lora-r: LoRA adapters are supported on causal reward models (--model) only, not on an encoder ("
+            + rm.describe() + "); train its top layers with --train-layers K instead");
+      }
+    }
+  }
+
+  static boolean isLabelled(Path file) {
+    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".tsv") || n.endsWith(".csv");
+  }
+
+  /** Pointwise training on labelled texts; held out: --eval-data (labelled) or --eval-fraction. */
+  private static int labelled(Settings s, RewardModel rm, Path data, TrainConfig cfg, RewardOptions opts) {
+    if (s.has("dp_noise") || s.has("dp_epsilon")) throw new UserError("DP-SGD trains on preference pairs; --data holds labelled texts");
+    List<org.rlhf4j.data.LabelledText> texts = readLabelled(data, "--data"), eval = null;
+    if (s.has("eval_data")) eval = readLabelled(s.path("eval_data"), "--eval-data");
+    double fraction = s.number("eval_fraction", 0);
+    if (fraction > 0) {
+      Datasets.Split<org.rlhf4j.data.LabelledText> split = Datasets.split(texts, fraction, cfg.seed());
+      texts = split.train();
+      eval = split.test();
+    }
+    s.write(cfg.outputDir());
+    System.err.printf(Locale.ROOT, "reward: %s, %d labelled texts%n", rm.describe(), texts.size());
+    RewardTrainer.trainLabelled(rm, texts, cfg, opts, eval);
+    if (eval != null) {
+      System.out.printf(Locale.ROOT, "reward: held-out accuracy %.4f on %d texts%n", rm.classifierAccuracy(eval), eval.size());
+    }
+    System.out.println("reward: model saved to " + cfg.outputDir());
+    return 0;
+  }
+
+  private static List<org.rlhf4j.data.LabelledText> readLabelled(Path file, String flag) {
+    if (!isLabelled(file)) throw new UserError(flag + ": " + file + " is not a labelled-text file (.tsv or .csv) like --data");
+    try {
+      return org.rlhf4j.data.format.LabelledTexts.read(file);
+    } catch (DataFormatException e) {
+      throw new UserError(flag + ": " + e.getMessage());
+    }
   }
 
   /** DP-SGD settings from --dp-noise or --dp-epsilon (solved with the RDP accountant), or null. */
