@@ -29,6 +29,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--grpo-loss-type", description = "Adds a GRPO arm trained on the learned reward with PPO's rollout budget, "
       + "a TRL loss_type: grpo, bnpo, dapo, dr_grpo or gspo (default: no GRPO arm).") String grpoLossType;
 
+  @Option(names = "--arms", split = ",", paramLabel = "ARM",
+      description = "AI-feedback arms to run beside the human-feedback ones: rlaif, cai, or none (default: rlaif,cai).")
+  java.util.List<String> arms;
+
   @Override public Integer call() throws Exception {
     DemoConfig cfg = quick ? DemoConfig.quick(output, seed, hackable) : DemoConfig.defaults(output, seed, hackable);
     cfg = cfg.withPpo(ppoIterations != null ? ppoIterations : cfg.ppoIterations(), ppoBatch != null ? ppoBatch : cfg.ppoBatch(),
@@ -47,6 +51,15 @@ public final class DemoCommand implements Callable<Integer> {
         cfg = cfg.withGrpoLoss(grpoLossType);
       } catch (IllegalArgumentException e) {
         throw new UserError("--grpo-loss-type: " + e.getMessage());
+      }
+    }
+    if (arms != null) {
+      java.util.Set<String> chosen = new java.util.LinkedHashSet<>(arms);
+      if (chosen.remove("none") && !chosen.isEmpty()) throw new UserError("--arms: 'none' cannot be combined with other arms");
+      try {
+        cfg = cfg.withArms(chosen);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--arms: " + e.getMessage());
       }
     }
     new DemoPipeline(cfg).run();

@@ -48,7 +48,7 @@ class DemoCommandTest {
     // and, the demo being deterministic, reports the same numbers.
     JsonNode first = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     String again = demo();
-    for (String stage : new String[] {"pretrain", "sft", "reward", "ppo", "dpo"}) {
+    for (String stage : new String[] {"pretrain", "sft", "reward", "ppo", "dpo", "rlaif", "cai-sl", "cai-rl"}) {
       assertThat(again).contains("resuming from " + out.resolve(stage));
     }
     JsonNode second = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -56,11 +56,13 @@ class DemoCommandTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("run");
     assertThat(second).isEqualTo(first);
 
-    // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were.
-    String grpo = demo("--grpo-loss-type", "gspo");
+    // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were
+    // (without the AI-feedback arms, --arms none, whose sections then leave the summary).
+    String grpo = demo("--grpo-loss-type", "gspo", "--arms", "none");
     assertThat(grpo).contains("GRPO arm (loss type gspo)").contains("resuming from " + out.resolve("dpo"));
     JsonNode third = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     for (String policy : new String[] {"sft", "ppo", "dpo", "best_of_n"}) assertThat(third.get(policy)).isEqualTo(first.get(policy));
+    assertThat(third.has("feedback_arms") || third.has("rlaif") || third.has("ai_labels")).isFalse();
     assertThat(third.at("/grpo/gold_win_rate_vs_sft").asDouble(Double.NaN)).isBetween(0.0, 1.0);
     assertThat(third.at("/grpo/kl").asDouble(Double.NaN)).isFinite().isGreaterThanOrEqualTo(0.0);
     assertThat(Files.readString(out.resolve("grpo/metrics.jsonl"))).contains("eval/gold_reward").contains("clip_ratio/region_mean");
@@ -81,10 +83,55 @@ class DemoCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--grpo-loss-type").contains("gspo");
   }
 
+  @Test
+  void unknownArmIsAUsageError() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.commandLine().execute("demo", "--quick", "--arms", "rlaif,rlhf", "--output", out.toString());
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--arms").contains("rlhf");
+  }
+
+  /** The AI-feedback arms: the AI labels' agreement, the arms side by side, labels bought, red-team attack success. */
+  private static void checkFeedbackArms(JsonNode s) {
+    JsonNode labels = s.get("ai_labels");
+    assertThat(labels.get("human_labels").asInt(-1)).isZero();
+    assertThat(labels.get("pairs").asInt()).isPositive();
+    assertThat(labels.get("gold_decided_pairs").asInt()).isPositive().isLessThanOrEqualTo(labels.get("pairs").asInt());
+    for (String k : new String[] {"agreement_with_gold", "agreement_with_raters", "position_flip_rate"}) {
+      assertThat(labels.get(k).asDouble(Double.NaN)).as(k).isBetween(0.0, 1.0);
+    }
+    JsonNode arms = s.get("feedback_arms");
+    assertThat(arms.size()).isEqualTo(6);
+    long all = arms.at("/dpo/labels_bought").asLong();
+    assertThat(all).as("the human arms bought every label").isPositive().isEqualTo(arms.at("/ppo/labels_bought").asLong());
+    assertThat(arms.at("/rlaif/labels_bought").asLong(-1)).isZero();
+    assertThat(arms.at("/cai/labels_bought").asLong()).as("CAI keeps only the helpfulness labels").isPositive().isLessThan(all);
+    for (String policy : new String[] {"sft", "ppo", "dpo", "rlaif", "cai_sl", "cai"}) {
+      JsonNode a = arms.get(policy);
+      for (String k : new String[] {"harmful_accuracy", "helpful_accuracy"}) assertThat(a.get(k).asDouble(Double.NaN)).as(policy + " " + k).isBetween(0.0, 1.0);
+      assertThat(a.get("helpful_mean_gold").asDouble(Double.NaN)).isBetween(-1.0, 1.0);
+      JsonNode red = a.get("red_team");
+      assertThat(red.get("attacks").asInt()).as("21 harmful prompts, 14 rewordings, 105 jailbreaks").isEqualTo(140);
+      double asr = red.get("attack_success_rate").asDouble(Double.NaN);
+      assertThat(asr).as(policy + " attack success").isBetween(0.0, 1.0);
+      assertThat(red.at("/attack_success_rate_ci/0").asDouble()).isLessThanOrEqualTo(asr);
+      assertThat(red.at("/by_method").has("jailbreak") && red.at("/by_method").has("paraphrase") && red.at("/by_method").has("seed")).isTrue();
+    }
+    assertThat(arms.at("/sft/gold_win_rate_vs_sft").isNull()).isTrue();
+    assertThat(arms.at("/cai/gold_win_rate_vs_sft").asDouble()).isEqualTo(s.at("/cai/gold_win_rate_vs_sft").asDouble());
+  }
+
   private void checkSummaryAndReport() throws Exception {
 
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    for (String policy : new String[] {"ppo", "dpo", "best_of_n"}) {
+    for (String policy : new String[] {"ppo", "dpo", "best_of_n", "rlaif", "cai_sl", "cai"}) {
       JsonNode p = s.get(policy);
       double win = p.get("gold_win_rate_vs_sft").asDouble(Double.NaN);
       assertThat(win).as(policy + " gold win rate").isBetween(0.0, 1.0);
@@ -110,15 +157,17 @@ class DemoCommandTest {
     assertThat(flags.isArray()).isTrue();
     for (JsonNode f : flags) assertThat(f.has("kind") && f.get("step").isIntegralNumber()).as(f.toString()).isTrue();
 
+    checkFeedbackArms(s);
+
     String html = Files.readString(out.resolve("report.html"));
-    assertThat(html).contains("Rater agreement").contains("Run doctor");
+    assertThat(html).contains("Rater agreement").contains("Run doctor").contains("Human vs AI feedback");
     Matcher img = Pattern.compile("src=\"([^\"]+\\.png)\"").matcher(html);
     int images = 0;
     while (img.find()) {
       assertThat(out.resolve(img.group(1))).as("chart the report shows").isRegularFile();
       images++;
     }
-    assertThat(images).as("win rates, proxy win rates, over-optimisation, length, rater accuracy").isGreaterThanOrEqualTo(5);
+    assertThat(images).as("win rates, proxy win rates, over-optimisation, length, rater accuracy, red team").isGreaterThanOrEqualTo(6);
     // The pipeline saved the models it trained in Hugging Face layout.
     assertThat(out.resolve("sft-model/config.json")).exists();
     assertThat(out.resolve("sft-model/tokenizer.json")).exists();

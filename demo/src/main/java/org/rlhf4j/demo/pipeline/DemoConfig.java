@@ -15,7 +15,7 @@ public record DemoConfig(
     int hidden, int layers, int heads, int kvHeads, int intermediate,
     int corpusDocs, int pretrainSteps, int sftSteps, int comparisonItems, int ratingsPerItem, int raters,
     int rewardSteps, int ppoIterations, int ppoBatch, int dpoSteps, int bestOfN, int evalPrompts, int maxNewTokens,
-    double ppoKlCoef, double ppoLr, double dpoBeta, String dpoLossType, String grpoLossType) {
+    double ppoKlCoef, double ppoLr, double dpoBeta, String dpoLossType, String grpoLossType, java.util.Set<String> arms) {
 
   public DemoConfig {
     if (output == null) throw new IllegalArgumentException("output directory is required");
@@ -31,7 +31,30 @@ public record DemoConfig(
     if (dpoLossType == null) dpoLossType = "sigmoid";
     DpoVariants.named(dpoLossType, dpoBeta, null, null); // a clear error for an unknown name
     if (grpoLossType != null) GrpoLoss.named(grpoLossType, null, null, GRPO_BETA, maxNewTokens);
+    arms = arms == null ? ARMS : java.util.Set.copyOf(arms);
+    for (String a : arms) {
+      if (!ARMS.contains(a)) throw new IllegalArgumentException("unknown demo arm '" + a + "' (known: rlaif, cai)");
+    }
   }
+
+  /** The AI-feedback arms: RLAIF (DPO on the base model's labels) and Constitutional AI (SL-CAI then RL-CAI). */
+  public static final java.util.Set<String> ARMS = java.util.Set.of("rlaif", "cai");
+
+  /** Whether the run includes this AI-feedback arm. */
+  public boolean arm(String name) { return arms.contains(name); }
+
+  /** The same run with only these AI-feedback arms (none: the human-feedback arms alone). */
+  public DemoConfig withArms(java.util.Set<String> chosen) {
+    return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
+        sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, dpoLossType, grpoLossType, chosen);
+  }
+
+  /** SL-CAI's SFT responses per red-team prompt (also RL-CAI's pairs per prompt). */
+  public int caiSamples() { return quick ? 2 : 4; }
+
+  /** SL-CAI's fine-tuning steps (batches of 16: the revisions and as many demonstrations of the other families). */
+  public int caiSftSteps() { return quick ? 10 : 60; }
 
   /** The GRPO arm's KL-to-reference weight (TRL's default before 0.19; the demo's PPO also keeps a KL penalty). */
   static final double GRPO_BETA = 0.04;
@@ -43,7 +66,7 @@ public record DemoConfig(
    */
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid", null);
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid", null, ARMS);
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
@@ -55,21 +78,21 @@ public record DemoConfig(
   public DemoConfig withPpo(int iterations, int batch, double klCoef, double lr) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, iterations, batch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, klCoef, lr, dpoBeta, dpoLossType, grpoLossType);
+        maxNewTokens, klCoef, lr, dpoBeta, dpoLossType, grpoLossType, arms);
   }
 
   /** The same run with other DPO settings (optimizer steps, beta). */
   public DemoConfig withDpo(int steps, double beta) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, steps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, beta, dpoLossType, grpoLossType);
+        maxNewTokens, ppoKlCoef, ppoLr, beta, dpoLossType, grpoLossType, arms);
   }
 
   /** The same run with another preference loss for the DPO stage (a TRL loss_type name, e.g. simpo or ipo). */
   public DemoConfig withDpoLoss(String lossType) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, lossType, grpoLossType);
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, lossType, grpoLossType, arms);
   }
 
   /**
@@ -79,7 +102,7 @@ public record DemoConfig(
   public DemoConfig withGrpoLoss(String lossType) {
     return new DemoConfig(output, seed, quick, hackable, hidden, layers, heads, kvHeads, intermediate, corpusDocs, pretrainSteps,
         sftSteps, comparisonItems, ratingsPerItem, raters, rewardSteps, ppoIterations, ppoBatch, dpoSteps, bestOfN, evalPrompts,
-        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, dpoLossType, lossType);
+        maxNewTokens, ppoKlCoef, ppoLr, dpoBeta, dpoLossType, lossType, arms);
   }
 
   /** The GRPO arm's loss: {@link #grpoLossType} with TRL's clip defaults and {@link #GRPO_BETA}. */
@@ -89,11 +112,11 @@ public record DemoConfig(
   public DpoLoss.Variant dpoLoss() { return DpoVariants.named(dpoLossType, dpoBeta, null, null); }
 
   /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
-  static final int STAGE_FORMAT = 2; // 2: stages on the training library's trainers (samplers, reward-model layout)
+  static final int STAGE_FORMAT = 3; // 2: stages on the training library's trainers; 3: the web's feedback documents in the corpus, 128 positions
 
   /**
    * The settings a stage's result depends on (its own and every earlier stage's): stamps the stage's folder so
-   * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo.
+   * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo, rlaif, cai-sl, cai-rl.
    */
   String stageKey(String stage) {
     String pretrain = "format=" + STAGE_FORMAT + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
@@ -101,13 +124,16 @@ public record DemoConfig(
     String sft = pretrain + " sft=" + sftSteps;
     String prefs = sft + " comparisons=" + comparisonItems + "x" + ratingsPerItem + "/" + raters + " hackable=" + hackable
         + " tokens=" + maxNewTokens;
+    String dpo = " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta) + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());
     return switch (stage) {
       case "pretrain" -> pretrain;
       case "sft" -> sft;
       case "reward" -> prefs + " reward=" + rewardSteps;
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
-      case "dpo" -> prefs + " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta)
-          + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());
+      case "dpo" -> prefs + dpo;
+      case "rlaif" -> prefs + " rlaif" + dpo;
+      case "cai-sl" -> sft + " cai-sl=" + caiSamples() + "x" + caiSftSteps();
+      case "cai-rl" -> prefs + " cai-sl=" + caiSamples() + "x" + caiSftSteps() + " cai-rl" + dpo;
       case "grpo" -> prefs + " reward=" + rewardSteps + " grpo=" + ppoIterations + "x" + ppoBatch + " lr=" + ppoLr + " loss=" + grpoLoss();
       default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
     };
@@ -115,6 +141,6 @@ public record DemoConfig(
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid", null);
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid", null, ARMS);
   }
 }

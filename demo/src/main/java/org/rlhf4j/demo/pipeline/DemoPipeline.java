@@ -54,6 +54,11 @@ public final class DemoPipeline {
   private Chat chat;
   private int pad;
   private int eos;
+  private CausalLM base;
+  private final List<Row> otherDemos = new ArrayList<>(); // SFT demonstrations outside the harmful family (kept by CAI)
+
+  /** Positions of the demo's model: judging requests (a prompt and two answers) are the longest texts, under 90 tokens. */
+  static final int MAX_POSITIONS = 128;
 
   /** The reward model, its scorers (token ids for PPO and best-of-n, text for the report) and what the report says of it. */
   private record Rewards(RewardModel model, Scorer proxy, Scorer.Text proxyText, double heldOutAccuracy, int trainPairs,
@@ -73,7 +78,7 @@ public final class DemoPipeline {
     pad = tok.padId();
     eos = tok.eosId().orElseThrow();
 
-    CausalLM base = pretrain(modelDir);
+    base = pretrain(modelDir);
     CausalLM sft = supervisedFineTuning(base);
     Preferences.Collected prefs = collectPreferences(sft);
     List<Tokens.Comparison> comparisons = comparisons(prefs);
@@ -98,7 +103,49 @@ public final class DemoPipeline {
           dpo.lastMetrics().get("rewards/margins"));
     }
     CausalLM grpoPolicy = cfg.grpoLossType() == null ? null : grpo(sft, rm);
-    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, grpoPolicy, ppoFlags, prefs, rm);
+    Map<String, CausalLM> aiPolicies = new LinkedHashMap<>();
+    Map<String, Object> aiLabels = feedbackArms(sft, prefs, comparisons, aiPolicies);
+    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, grpoPolicy, ppoFlags, prefs, rm, aiPolicies, aiLabels);
+  }
+
+  /**
+   * The AI-feedback arms ({@link FeedbackArms}): RLAIF, and Constitutional AI's two stages. Adds their policies to
+   * {@code policies}; returns what the report says of the AI labels (empty without RLAIF).
+   */
+  private Map<String, Object> feedbackArms(CausalLM sft, Preferences.Collected prefs, List<Tokens.Comparison> comparisons,
+      Map<String, CausalLM> policies) {
+    if (!cfg.arm("rlaif") && !cfg.arm("cai")) return Map.of();
+    log.info("[%5.1fs] 5/6 AI feedback: the base model judges and revises (it saw no human label)", seconds());
+    base.requiresGrad(false);
+    FeedbackArms arms = new FeedbackArms(cfg, world, chat, base, sft, this::stageDir,
+        (dir, steps) -> train(dir, steps, 3e-4), cfg.output().resolve("base"));
+    Map<String, Object> labels = new LinkedHashMap<>();
+    if (cfg.arm("rlaif")) {
+      Path dir = stageDir("rlaif");
+      FeedbackArms.AiLabels ai = arms.label(prefs.items(), dir);
+      labels.putAll(FeedbackArms.labelSummary(ai, prefs.items(), prefs.consensus()));
+      log.info("    RLAIF: AI labels agree with gold on %.0f%% of %d pairs, with the raters on %.0f%% (no human label)",
+          100 * (double) labels.get("agreement_with_gold"), prefs.items().size(), 100 * (double) labels.get("agreement_with_raters"));
+      CausalLM rlaif = PolicyStages.fresh(sft);
+      PolicyStages.dpo(rlaif, sft, arms.dpoPairs(ai, prefs.items()), cfg, dir);
+      policies.put("rlaif", rlaif);
+    }
+    if (cfg.arm("cai")) {
+      CausalLM slCai = arms.slCai(otherDemos);
+      policies.put("cai_sl", slCai);
+      Path dir = stageDir("cai-rl");
+      List<org.rlhf4j.training.dpo.DpoPair> pairs = new ArrayList<>(arms.harmlessnessPairs(slCai, dir));
+      int harmless = pairs.size();
+      for (int i = 0; i < comparisons.size(); i++) { // the raters' labels kept for helpfulness: every family but harmful requests
+        String prompt = ((org.rlhf4j.data.Chat) prefs.pairs().get(i).prompt()).messages().get(0).content();
+        if (world.prompt(prompt).orElseThrow().family() != org.rlhf4j.demo.world.Family.HARMFUL) pairs.add(comparisons.get(i).dpoPair(eos));
+      }
+      log.info("    RL-CAI: %d AI harmlessness pairs on red-team prompts + %d human helpfulness pairs", harmless, pairs.size() - harmless);
+      CausalLM cai = PolicyStages.fresh(slCai);
+      PolicyStages.dpo(cai, slCai, pairs, cfg, dir);
+      policies.put("cai", cai);
+    }
+    return labels;
   }
 
   /** The optional GRPO arm: the configured GRPO loss type on PPO's reward model, prompts and rollout budget. */
@@ -113,7 +160,7 @@ public final class DemoPipeline {
   private CausalLM pretrain(Path modelDir) {
     stage("1/6 pre-training a " + describe() + " on " + cfg.corpusDocs() + " documents of the assistant world");
     ModelConfig mc = ModelConfig.llama(world.vocabulary().size(), cfg.hidden(), cfg.intermediate(), cfg.layers(), cfg.heads(),
-        cfg.kvHeads(), 64).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
+        cfg.kvHeads(), MAX_POSITIONS).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
     CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
     List<Row> docs = new ArrayList<>();
     for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(Tokens.document(tok.encode(d, true), eos));
@@ -128,6 +175,7 @@ public final class DemoPipeline {
     List<Row> demos = new ArrayList<>();
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
       demos.add(Tokens.demonstration(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
+      if (p.family() != org.rlhf4j.demo.world.Family.HARMFUL) otherDemos.add(demos.get(demos.size() - 1));
     }
     Path baseDir = cfg.output().resolve("base");
     LmTraining.train(sft, demos, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("sft"), cfg.sftSteps(), 1e-3), baseDir);
@@ -170,7 +218,7 @@ public final class DemoPipeline {
   }
 
   private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, CausalLM grpoPolicy, List<Flag> flags,
-      Preferences.Collected prefs, Rewards rm)
+      Preferences.Collected prefs, Rewards rm, Map<String, CausalLM> aiPolicies, Map<String, Object> aiLabels)
       throws java.io.IOException {
     stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
     Path out = cfg.output();
@@ -187,6 +235,16 @@ public final class DemoPipeline {
     report.policy("dpo", dpoReport, sftReport);
     report.policy("best_of_n", bon, sftReport);
     if (grpoPolicy != null) report.policy("grpo", eval.evaluate("grpo", grpoPolicy, evalPrompts), sftReport);
+    Map<String, PolicyReport> arms = new LinkedHashMap<>();
+    arms.put("sft", sftReport);
+    arms.put("ppo", ppoReport);
+    arms.put("dpo", dpoReport);
+    for (var e : aiPolicies.entrySet()) {
+      PolicyReport r = eval.evaluate(e.getKey(), e.getValue(), evalPrompts);
+      report.policy(e.getKey(), r, sftReport);
+      arms.put(e.getKey(), r);
+    }
+    if (!aiPolicies.isEmpty()) feedbackSummary(report, arms, sft, ppoPolicy, dpoPolicy, aiPolicies, prefs, aiLabels);
     Map<String, Object> rmSummary = new LinkedHashMap<>();
     rmSummary.put("heldout_accuracy", rm.heldOutAccuracy());
     rmSummary.put("heldout_pairs", rm.heldOutPairs());
@@ -209,6 +267,29 @@ public final class DemoPipeline {
         report.goldWinRate("best_of_n"), flags.size());
     log.info("done in %.0f s: %s and %s", seconds(), out.resolve("report.html"), summary);
     return summary;
+  }
+
+  /** The arms side by side (labels bought, red-team attack success) and the AI labels' agreement. */
+  private void feedbackSummary(DemoReport report, Map<String, PolicyReport> arms, CausalLM sft, CausalLM ppo, CausalLM dpo,
+      Map<String, CausalLM> aiPolicies, Preferences.Collected prefs, Map<String, Object> aiLabels) throws java.io.IOException {
+    Map<String, CausalLM> models = new LinkedHashMap<>();
+    models.put("sft", sft);
+    models.put("ppo", ppo);
+    models.put("dpo", dpo);
+    models.putAll(aiPolicies);
+    RedTeaming red = new RedTeaming(world, chat, cfg);
+    log.info("    red-teaming %d policies with %d attacks each (judged by the gold reward)", models.size(), red.size());
+    Map<String, RedTeaming.Result> attacks = new LinkedHashMap<>();
+    for (var e : models.entrySet()) attacks.put(e.getKey(), red.attack(e.getKey(), e.getValue(), cfg.output().resolve("redteam")));
+    long all = prefs.labels().size();
+    long helpful = prefs.labelsBought(p -> p.family() != org.rlhf4j.demo.world.Family.HARMFUL);
+    Map<String, Long> bought = new LinkedHashMap<>();
+    for (String k : arms.keySet()) bought.put(k, switch (k) { case "sft" -> 0L; case "rlaif" -> 0L; case "cai_sl" -> 0L; case "cai" -> helpful; default -> all; });
+    report.arms(arms, bought, attacks);
+    if (!aiLabels.isEmpty()) report.put("ai_labels", aiLabels);
+    StringBuilder line = new StringBuilder("    red-team attack success:");
+    attacks.forEach((k, v) -> line.append(String.format(" %s %.2f", k, v.successRate().rate())));
+    log.info(line.toString());
   }
 
   /** The doctor's defaults with a trend window of a sixth of the PPO run. */

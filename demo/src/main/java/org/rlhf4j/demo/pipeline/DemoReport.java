@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.rlhf4j.demo.world.Family;
 import org.rlhf4j.evaluation.LengthControlledWinRate;
 import org.rlhf4j.evaluation.WinRate;
 import org.rlhf4j.evaluation.WinRates;
@@ -64,6 +65,42 @@ final class DemoReport {
     summary.put(key, m);
   }
 
+  private Table armsTable;
+  private final Map<String, WinRate> redTeamRates = new LinkedHashMap<>();
+
+  /**
+   * Human- and AI-feedback arms side by side: gold win rate vs SFT, harmful-request accuracy, helpfulness on the
+   * other families (accuracy and mean gold reward), labels bought from the simulated raters, red-team attack success.
+   */
+  void arms(Map<String, PolicyReport> policies, Map<String, Long> labelsBought, Map<String, RedTeaming.Result> redTeam) {
+    Map<String, Object> arms = new LinkedHashMap<>();
+    List<Object[]> rows = new ArrayList<>();
+    for (var e : policies.entrySet()) {
+      String k = e.getKey();
+      PolicyReport p = e.getValue();
+      Map<String, Object> m = new LinkedHashMap<>();
+      Double win = goldWins.containsKey(k) ? goldWins.get(k).rate() : null;
+      m.put("gold_win_rate_vs_sft", win);
+      m.put("harmful_accuracy", p.accuracy(f -> f == Family.HARMFUL));
+      m.put("helpful_accuracy", p.accuracy(f -> f != Family.HARMFUL));
+      m.put("helpful_mean_gold", p.meanGold(f -> f != Family.HARMFUL));
+      m.put("labels_bought", labelsBought.get(k));
+      RedTeaming.Result r = redTeam.get(k);
+      if (r != null) {
+        m.put("red_team", r.asJson());
+        redTeamRates.put(k, r.successRate());
+      }
+      arms.put(k, m);
+      rows.add(new Object[] {k, win == null ? "-" : String.format("%.3f", win), String.format("%.2f", m.get("harmful_accuracy")),
+          String.format("%.2f", m.get("helpful_accuracy")), String.format("%.3f", m.get("helpful_mean_gold")), labelsBought.get(k),
+          r == null ? "-" : String.format("%.2f", r.successRate().rate()), r == null ? "-" : String.format("%.2f", r.heldOutJailbreaks())});
+    }
+    summary.put("feedback_arms", arms);
+    armsTable = Table.of("Human vs AI feedback (gold-judged; helpfulness = the families other than harmful requests)",
+        List.of("policy", "gold win rate vs SFT", "harmful-request accuracy", "helpful accuracy", "helpful mean gold",
+            "labels bought", "red-team attack success", "held-out jailbreaks"), rows.toArray(new Object[0][]));
+  }
+
   void baseline(PolicyReport sft) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("mean_gold_reward", sft.meanGold());
@@ -105,6 +142,15 @@ final class DemoReport {
         + "(never seen in training) measures what RLHF really bought.");
     report.chart(Charts.winRates("Gold win rate vs SFT (ties count half)", goldWins));
     report.chart(Charts.winRates("Learned-reward win rate vs SFT", proxyWins));
+    if (armsTable != null) {
+      report.section("Human vs AI feedback", "RLAIF trains DPO on labels from the pre-trained base model (which learned to judge "
+          + "from the web's comparisons, never from a rater); Constitutional AI critiques and revises red-team answers with it "
+          + "(SL-CAI), then trains DPO on its harmlessness labels plus the raters' labels on the other families (RL-CAI). "
+          + "Red-team attacks: harmful requests as they are, reworded, and in jailbreak framings (some never seen in training); "
+          + "an attack succeeds when the gold reward finds harmful instructions in the answer.");
+      report.table(armsTable);
+      report.chart(Charts.rates("Red-team attack success rate (gold-judged, 95% interval)", "attack success rate", redTeamRates));
+    }
     if (ppoKl.length > 1) {
       // Per-iteration values come from 64 rollouts each and are noisy: the chart shows trailing means of SMOOTH.
       report.section("PPO over training", "Proxy (learned) and gold reward against KL to the reference, as trailing means of "

@@ -44,6 +44,27 @@ record PolicyReport(String name, List<Prompt> prompts, List<String> responses, L
     return out;
   }
 
+  /** Share of correct answers over the prompts whose family {@code in} accepts (NaN when there are none). */
+  double accuracy(java.util.function.Predicate<Family> in) {
+    int n = 0, correct = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      if (!in.test(prompts.get(i).family())) continue;
+      n++;
+      correct += judgements.get(i).correct() ? 1 : 0;
+    }
+    return n == 0 ? Double.NaN : correct / (double) n;
+  }
+
+  /** Mean gold reward over the prompts whose family {@code in} accepts. */
+  double meanGold(java.util.function.Predicate<Family> in) {
+    double s = 0;
+    int n = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      if (in.test(prompts.get(i).family())) { s += gold[i]; n++; }
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+
   static double mean(double[] v) {
     double s = 0;
     for (double x : v) s += x;

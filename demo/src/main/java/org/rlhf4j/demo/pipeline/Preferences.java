@@ -33,7 +33,13 @@ final class Preferences {
   /** What the collection produced. */
   record Collected(List<PreferencePair> pairs, List<ComparisonItem> items, List<PairwiseLabel> labels,
       Set<String> reliableRaters, Map<String, Double> goldAccuracy, Map<String, WinRate> goldAccuracyIntervals,
-      Map<String, Double> agreement, double labelGoldAgreement) {}
+      Map<String, Double> agreement, double labelGoldAgreement, Map<String, Double> consensus, Map<String, Prompt> itemPrompts) {
+
+    /** Labels bought from the raters for items whose prompt {@code counts} (every item, gold items included). */
+    long labelsBought(java.util.function.Predicate<Prompt> counts) {
+      return labels.stream().filter(l -> counts.test(itemPrompts.get(l.itemId()))).count();
+    }
+  }
 
   private Preferences() {}
 
@@ -57,11 +63,15 @@ final class Preferences {
     Map<String, List<PairwiseLabel>> byItem = new HashMap<>();
     for (PairwiseLabel l : labels) if (reliable.contains(l.raterId())) byItem.computeIfAbsent(l.itemId(), k -> new ArrayList<>()).add(l);
     List<PreferencePair> pairs = new ArrayList<>();
+    Map<String, Double> consensus = new HashMap<>();
+    Map<String, Prompt> itemPrompts = new HashMap<>();
+    for (ComparisonItem it : all) itemPrompts.put(it.id(), it.prompt());
     int agreeWithGold = 0, decided = 0;
     for (ComparisonItem it : items) {
       List<PairwiseLabel> votes = byItem.getOrDefault(it.id(), List.of());
       if (votes.isEmpty()) continue;
       double pA = LabelStats.softLabel(votes);
+      consensus.put(it.id(), pA);
       if (pA == 0.5) continue; // no consensus: left for adjudication, not trained on
       boolean aWins = pA > 0.5;
       Chat prompt = Chat.of(Message.user(it.prompt().text()));
@@ -72,7 +82,7 @@ final class Preferences {
         if ((it.goldChoice() == Choice.A) == aWins) agreeWithGold++;
       }
     }
-    return new Collected(pairs, items, labels, reliable, goldAcc, goldAccuracyIntervals(labels, goldAnswers), agreement(labels), decided == 0 ? Double.NaN : agreeWithGold / (double) decided);
+    return new Collected(pairs, items, labels, reliable, goldAcc, goldAccuracyIntervals(labels, goldAnswers), agreement(labels), decided == 0 ? Double.NaN : agreeWithGold / (double) decided, consensus, itemPrompts);
   }
 
   /** Per rater (sorted by id), accuracy on gold items with its 95% Wilson interval. */

@@ -130,6 +130,7 @@ final class Lexicon {
     out.addAll(OPENERS);
     out.addAll(CLOSERS);
     out.addAll(FLATTERY);
+    out.addAll(Feedback.phrases());
     return out;
   }
 

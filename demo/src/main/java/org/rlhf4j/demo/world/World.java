@@ -30,6 +30,7 @@ public final class World {
   private final Responder responder;
   private final List<String> vocabulary;
   private final GoldReward gold;
+  private final Feedback feedback = new Feedback(this);
 
   public World(long seed) {
     this.seed = seed;
@@ -83,25 +84,35 @@ public final class World {
   }
 
   /**
-   * Pre-training documents {@code "user: <prompt> assistant: <response>"} (no {@code <eos>} in the text: append it
-   * when packing). {@value #CORPUS_GOOD_SHARE} of them carry a good response (concise or verbose), the rest a
-   * uniformly drawn bad style (harmful compliance only under harmful requests), as on the web: the base model
-   * learns the world's language and facts but not which answers are preferred.
+   * Pre-training documents, most of them conversations {@code "user: <prompt> assistant: <response>"} (no
+   * {@code <eos>} at the end: append it when packing). {@value #CORPUS_GOOD_SHARE} of the conversations carry a good
+   * response (concise or verbose), the rest a uniformly drawn bad style (harmful compliance only under harmful
+   * requests), as on the web: the base model learns the world's language and facts but not which answers are
+   * preferred. The rest is the web's {@link Feedback}: comparisons of two answers with a verdict, critique-revise
+   * threads and jailbreak attempts, from which the base model learns to judge and to revise.
    */
   public List<String> corpus(int nDocuments, SplittableRandom rnd) {
     List<String> docs = new ArrayList<>(nDocuments);
     List<Prompt> prompts = prompts(nDocuments, rnd);
-    Style[] styles = Style.values();
     for (Prompt p : prompts) {
-      Style style;
-      if (rnd.nextDouble() < CORPUS_GOOD_SHARE) {
-        style = rnd.nextBoolean() ? Style.CORRECT_CONCISE : Style.CORRECT_VERBOSE;
-      } else {
-        do style = styles[rnd.nextInt(styles.length)]; while (!isCorpusBadStyle(style, p.family()));
-      }
-      docs.add(document(p.text(), respond(p, style, rnd).text()));
+      String feedbackDoc = feedback.document(rnd.nextDouble(), p, rnd);
+      docs.add(feedbackDoc != null ? feedbackDoc : document(p.text(), respond(p, corpusStyle(p, rnd), rnd).text()));
     }
     return docs;
+  }
+
+  /** A style as the web answers {@code p}: good {@value #CORPUS_GOOD_SHARE} of the time, else a bad style of its family. */
+  Style corpusStyle(Prompt p, SplittableRandom rnd) {
+    if (rnd.nextDouble() < CORPUS_GOOD_SHARE) return rnd.nextBoolean() ? Style.CORRECT_CONCISE : Style.CORRECT_VERBOSE;
+    Style[] styles = Style.values();
+    Style style;
+    do style = styles[rnd.nextInt(styles.length)]; while (!isCorpusBadStyle(style, p.family()));
+    return style;
+  }
+
+  /** The bare request of a harmful prompt ("make a weapon"), empty for other prompts. */
+  public java.util.Optional<String> harmfulRequest(Prompt p) {
+    return taskOf(p) instanceof Task.Harmful h ? java.util.Optional.of(h.harm().request()) : java.util.Optional.empty();
   }
 
   /**
