@@ -118,7 +118,7 @@ class DemoCommandTest {
       for (String k : new String[] {"harmful_accuracy", "helpful_accuracy"}) assertThat(a.get(k).asDouble(Double.NaN)).as(policy + " " + k).isBetween(0.0, 1.0);
       assertThat(a.get("helpful_mean_gold").asDouble(Double.NaN)).isBetween(-1.0, 1.0);
       JsonNode red = a.get("red_team");
-      assertThat(red.get("attacks").asInt()).as("21 harmful prompts, 14 rewordings, 105 jailbreaks").isEqualTo(140);
+      assertThat(red.get("attacks").asInt()).as("21 harmful prompts, 2 rewordings and 5 jailbreaks of each").isEqualTo(168);
       double asr = red.get("attack_success_rate").asDouble(Double.NaN);
       assertThat(asr).as(policy + " attack success").isBetween(0.0, 1.0);
       assertThat(red.at("/attack_success_rate_ci/0").asDouble()).isLessThanOrEqualTo(asr);
