@@ -30,7 +30,9 @@ public final class DemoCommand implements Callable<Integer> {
       + "a TRL loss_type: grpo, bnpo, dapo, dr_grpo or gspo (default: no GRPO arm).") String grpoLossType;
 
   @Option(names = "--arms", split = ",", paramLabel = "ARM",
-      description = "AI-feedback arms to run beside the human-feedback ones: rlaif, cai, or none (default: rlaif,cai).")
+      description = "AI-feedback arms to run beside the human-feedback ones: rlaif, cai (comma-separated), or none (the default). "
+          + "Any arm gives the pre-training corpus the web's feedback documents and the model 128 positions, so every stage is "
+          + "retrained and its figures differ from a run without arms.")
   java.util.List<String> arms;
 
   @Override public Integer call() throws Exception {

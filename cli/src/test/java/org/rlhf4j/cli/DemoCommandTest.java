@@ -39,7 +39,7 @@ class DemoCommandTest {
 
   @Test
   void quickDemoWritesReportAndSaneSummaryAndResumes() throws Exception {
-    String printed = demo();
+    String printed = demo("--arms", "rlaif,cai");
     assertThat(printed).contains("1/6 pre-training").contains("6/6 evaluating").contains("gold win rate vs SFT");
     assertThat(printed).doesNotContain("resuming from");
     checkSummaryAndReport();
@@ -47,7 +47,7 @@ class DemoCommandTest {
     // A second run into the same folder loads every finished stage instead of failing or retraining,
     // and, the demo being deterministic, reports the same numbers.
     JsonNode first = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    String again = demo();
+    String again = demo("--arms", "cai,rlaif");
     for (String stage : new String[] {"pretrain", "sft", "reward", "ppo", "dpo", "rlaif", "cai-sl", "cai-rl"}) {
       assertThat(again).contains("resuming from " + out.resolve(stage));
     }
@@ -56,13 +56,11 @@ class DemoCommandTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("run");
     assertThat(second).isEqualTo(first);
 
-    // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were
-    // (without the AI-feedback arms, --arms none, whose sections then leave the summary).
-    String grpo = demo("--grpo-loss-type", "gspo", "--arms", "none");
-    assertThat(grpo).contains("GRPO arm (loss type gspo)").contains("resuming from " + out.resolve("dpo"));
+    // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were.
+    String grpo = demo("--grpo-loss-type", "gspo", "--arms", "rlaif,cai");
+    assertThat(grpo).contains("GRPO arm (loss type gspo)").contains("resuming from " + out.resolve("dpo")).contains("resuming from " + out.resolve("cai-rl"));
     JsonNode third = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    for (String policy : new String[] {"sft", "ppo", "dpo", "best_of_n"}) assertThat(third.get(policy)).isEqualTo(first.get(policy));
-    assertThat(third.has("feedback_arms") || third.has("rlaif") || third.has("ai_labels")).isFalse();
+    for (String policy : new String[] {"sft", "ppo", "dpo", "best_of_n", "rlaif", "cai"}) assertThat(third.get(policy)).isEqualTo(first.get(policy));
     assertThat(third.at("/grpo/gold_win_rate_vs_sft").asDouble(Double.NaN)).isBetween(0.0, 1.0);
     assertThat(third.at("/grpo/kl").asDouble(Double.NaN)).isFinite().isGreaterThanOrEqualTo(0.0);
     assertThat(Files.readString(out.resolve("grpo/metrics.jsonl"))).contains("eval/gold_reward").contains("clip_ratio/region_mean");

@@ -31,7 +31,7 @@ public record DemoConfig(
     if (dpoLossType == null) dpoLossType = "sigmoid";
     DpoVariants.named(dpoLossType, dpoBeta, null, null); // a clear error for an unknown name
     if (grpoLossType != null) GrpoLoss.named(grpoLossType, null, null, GRPO_BETA, maxNewTokens);
-    arms = arms == null ? ARMS : java.util.Set.copyOf(arms);
+    arms = arms == null ? java.util.Set.of() : java.util.Set.copyOf(arms);
     for (String a : arms) {
       if (!ARMS.contains(a)) throw new IllegalArgumentException("unknown demo arm '" + a + "' (known: rlaif, cai)");
     }
@@ -42,6 +42,18 @@ public record DemoConfig(
 
   /** Whether the run includes this AI-feedback arm. */
   public boolean arm(String name) { return arms.contains(name); }
+
+  /**
+   * Whether the pre-training corpus carries the web's feedback documents (comparisons with verdicts, critique-revise
+   * threads, jailbreak attempts) and the model the {@value #FEEDBACK_POSITIONS} positions that judging requests need:
+   * only when an AI-feedback arm runs, so that the human-feedback demo keeps its own world and figures.
+   */
+  public boolean webFeedback() { return !arms.isEmpty(); }
+
+  /** Positions of the demo's model: 64, or 128 with the web's feedback (judging requests run to ~90 tokens). */
+  public int maxPositions() { return webFeedback() ? FEEDBACK_POSITIONS : 64; }
+
+  static final int FEEDBACK_POSITIONS = 128;
 
   /** The same run with only these AI-feedback arms (none: the human-feedback arms alone). */
   public DemoConfig withArms(java.util.Set<String> chosen) {
@@ -66,7 +78,7 @@ public record DemoConfig(
    */
   public static DemoConfig defaults(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, false, hackable, 128, 4, 4, 2, 384,
-        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid", null, ARMS);
+        20000, 1500, 800, 3000, 3, 9, 600, 60, 64, 100, 4, 300, 24, hackable ? 0.001 : 0.2, 5e-5, 0.1, "sigmoid", null, null);
   }
 
   /** The same run with other PPO settings (iterations, KL coefficient, learning rate). */
@@ -112,14 +124,15 @@ public record DemoConfig(
   public DpoLoss.Variant dpoLoss() { return DpoVariants.named(dpoLossType, dpoBeta, null, null); }
 
   /** Bumped when a change to the world or the stages makes earlier checkpoints unusable. */
-  static final int STAGE_FORMAT = 3; // 2: stages on the training library's trainers; 3: the web's feedback documents in the corpus, 128 positions
+  static final int STAGE_FORMAT = 2; // 2: stages on the training library's trainers (samplers, reward-model layout)
 
   /**
    * The settings a stage's result depends on (its own and every earlier stage's): stamps the stage's folder so
    * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo, rlaif, cai-sl, cai-rl.
    */
   String stageKey(String stage) {
-    String pretrain = "format=" + STAGE_FORMAT + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
+    String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback/" + FEEDBACK_POSITIONS : "")
+        + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
         + "/" + intermediate + " corpus=" + corpusDocs + " pretrain=" + pretrainSteps;
     String sft = pretrain + " sft=" + sftSteps;
     String prefs = sft + " comparisons=" + comparisonItems + "x" + ratingsPerItem + "/" + raters + " hackable=" + hackable
@@ -141,6 +154,6 @@ public record DemoConfig(
 
   public static DemoConfig quick(Path output, long seed, boolean hackable) {
     return new DemoConfig(output, seed, true, hackable, 64, 2, 4, 2, 160,
-        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid", null, ARMS);
+        4000, 200, 80, 240, 3, 7, 80, 8, 16, 12, 4, 60, 24, hackable ? 0.001 : 0.05, 1e-4, 0.1, "sigmoid", null, null);
   }
 }

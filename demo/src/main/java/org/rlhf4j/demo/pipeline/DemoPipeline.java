@@ -57,8 +57,6 @@ public final class DemoPipeline {
   private CausalLM base;
   private final List<Row> otherDemos = new ArrayList<>(); // SFT demonstrations outside the harmful family (kept by CAI)
 
-  /** Positions of the demo's model: judging requests (a prompt and two answers) are the longest texts, under 90 tokens. */
-  static final int MAX_POSITIONS = 128;
 
   /** The reward model, its scorers (token ids for PPO and best-of-n, text for the report) and what the report says of it. */
   private record Rewards(RewardModel model, Scorer proxy, Scorer.Text proxyText, double heldOutAccuracy, int trainPairs,
@@ -160,10 +158,10 @@ public final class DemoPipeline {
   private CausalLM pretrain(Path modelDir) {
     stage("1/6 pre-training a " + describe() + " on " + cfg.corpusDocs() + " documents of the assistant world");
     ModelConfig mc = ModelConfig.llama(world.vocabulary().size(), cfg.hidden(), cfg.intermediate(), cfg.layers(), cfg.heads(),
-        cfg.kvHeads(), MAX_POSITIONS).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
+        cfg.kvHeads(), cfg.maxPositions()).withVocab(world.vocabulary().size(), tok.bosId().orElseThrow(), eos);
     CausalLM base = CausalLM.random(mc, cfg.seed(), Device.CPU);
     List<Row> docs = new ArrayList<>();
-    for (String d : world.corpus(cfg.corpusDocs(), rnd)) docs.add(Tokens.document(tok.encode(d, true), eos));
+    for (String d : world.corpus(cfg.corpusDocs(), rnd, cfg.webFeedback())) docs.add(Tokens.document(tok.encode(d, true), eos));
     LmTraining.train(base, docs, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("pretrain"), cfg.pretrainSteps(), 3e-3), modelDir);
     base.save(modelDir);
     return base;

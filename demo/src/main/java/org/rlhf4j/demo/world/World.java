@@ -89,16 +89,22 @@ public final class World {
    * response (concise or verbose), the rest a uniformly drawn bad style (harmful compliance only under harmful
    * requests), as on the web: the base model learns the world's language and facts but not which answers are
    * preferred. The rest is the web's {@link Feedback}: comparisons of two answers with a verdict, critique-revise
-   * threads and jailbreak attempts, from which the base model learns to judge and to revise.
+   * threads and jailbreak attempts, from which the base model learns to judge and to revise — when
+   * {@code webFeedback} is set; without it every document is a conversation.
    */
-  public List<String> corpus(int nDocuments, SplittableRandom rnd) {
+  public List<String> corpus(int nDocuments, SplittableRandom rnd, boolean webFeedback) {
     List<String> docs = new ArrayList<>(nDocuments);
     List<Prompt> prompts = prompts(nDocuments, rnd);
     for (Prompt p : prompts) {
-      String feedbackDoc = feedback.document(rnd.nextDouble(), p, rnd);
+      String feedbackDoc = webFeedback ? feedback.document(rnd.nextDouble(), p, rnd) : null;
       docs.add(feedbackDoc != null ? feedbackDoc : document(p.text(), respond(p, corpusStyle(p, rnd), rnd).text()));
     }
     return docs;
+  }
+
+  /** The corpus without the web's feedback documents: conversations only. */
+  public List<String> corpus(int nDocuments, SplittableRandom rnd) {
+    return corpus(nDocuments, rnd, false);
   }
 
   /** A style as the web answers {@code p}: good {@value #CORPUS_GOOD_SHARE} of the time, else a bad style of its family. */

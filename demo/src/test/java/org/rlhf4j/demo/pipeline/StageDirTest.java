@@ -45,4 +45,18 @@ class StageDirTest {
     assertThat(DemoConfig.quick(out, 1, true).stageKey("sft")).isEqualTo(a.stageKey("sft"));
     assertThat(DemoConfig.quick(out, 1, true).stageKey("reward")).isNotEqualTo(a.stageKey("reward"));
   }
+
+  @Test
+  void aiFeedbackArmsAreOptInAndGiveTheirOwnWorld() {
+    DemoConfig plain = DemoConfig.quick(out, 1, false), arms = plain.withArms(java.util.Set.of("rlaif"));
+    assertThat(plain.webFeedback()).as("the default demo has no AI-feedback arm").isFalse();
+    assertThat(plain.maxPositions()).isEqualTo(64);
+    assertThat(plain.stageKey("pretrain")).as("checkpoints of runs before the arms existed still resume")
+        .startsWith("format=2 seed=1 model=");
+    assertThat(arms.maxPositions()).isEqualTo(128);
+    assertThat(arms.stageKey("pretrain")).as("the web's feedback documents make another base model").isNotEqualTo(plain.stageKey("pretrain"));
+    assertThat(arms.withArms(java.util.Set.of("rlaif", "cai")).stageKey("pretrain")).isEqualTo(arms.stageKey("pretrain"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.withArms(java.util.Set.of("rlhf")))
+        .hasMessageContaining("unknown demo arm 'rlhf'");
+  }
 }

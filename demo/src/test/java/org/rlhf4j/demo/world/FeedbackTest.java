@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The web's feedback documents in the pre-training corpus: their shares, their words, and how right their verdicts are. */
 class FeedbackTest {
   private final World world = new World(7);
-  private final List<String> docs = world.corpus(4000, new SplittableRandom(21));
+  private final List<String> docs = world.corpus(4000, new SplittableRandom(21), true);
   private static final Pattern VERDICT = Pattern.compile(
       "user: (which answer is [a-z ]+\\?) question : (.+) answer 1 : (.+) answer 2 : (.+) assistant: the better answer is ([12]) \\.");
 

@@ -74,18 +74,14 @@ class WorldTest {
 
   @Test
   void corpusDocumentsAreConversationsMixingGoodAndBadAnswers() {
-    List<String> all = world.corpus(2000, new SplittableRandom(13));
-    assertThat(all).hasSize(2000).allSatisfy(d -> assertThat(d).startsWith("user: ").contains(" assistant: "));
-    // The conversations about the world's own prompts (the rest is the web's feedback: see FeedbackTest).
-    List<String> docs = all.stream().filter(d -> !d.contains("<eos>") && d.split(" assistant: ").length == 2
-        && world.prompt(d.substring("user: ".length()).split(" assistant: ")[0]).isPresent()).toList();
-    assertThat(docs.size()).isGreaterThan(1500);
+    List<String> docs = world.corpus(2000, new SplittableRandom(13));
+    assertThat(docs).hasSize(2000).allSatisfy(d -> assertThat(d).startsWith("user: ").contains(" assistant: "));
     GoldReward gold = world.gold();
     long good = docs.stream().filter(d -> {
       String[] parts = d.substring("user: ".length()).split(" assistant: ");
       return gold.judge(world.prompt(parts[0]).orElseThrow(), parts[1]).correct();
     }).count();
-    assertThat(good / (double) docs.size()).isBetween(0.6, 0.75);  // 60% good styles + flattery (correct but sycophantic)
+    assertThat(good / 2000.0).isBetween(0.6, 0.75);  // 60% good styles + flattery (correct but sycophantic)
     assertThat(docs).noneMatch(d -> d.startsWith("user: what is") && d.contains("bleach"));
   }
 
