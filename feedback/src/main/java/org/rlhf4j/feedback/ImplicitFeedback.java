@@ -36,8 +36,10 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
   }
 
   /**
-   * Per model version (A/B arms): responses logged, how many the rules label desirable / undesirable, and the
-   * desirable rate among the labelled ({@code null} when none is labelled): the numbers an A/B comparison tests.
+   * Per model version (A/B arms): responses logged, how many are desirable / undesirable — by an explicit thumb that
+   * names the response ({@code responseId} on POST /api/production/feedback), else by the rules over its implicit
+   * signals — the explicit thumbs among them, and the desirable rate among the labelled ({@code null} when none is
+   * labelled): the numbers an A/B comparison tests.
    */
   private void versions(Context ctx) {
     Auth.admin(ctx);
@@ -45,27 +47,44 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
     var list = out.putArray("versions");
     db.read(c -> {
       Map<String, List<ImplicitRules.Event>> events = events(c, null);
+      Map<String, Integer> thumbs = explicitThumbs(c);
       Map<String, long[]> counts = new LinkedHashMap<>();
       Map<String, String[]> names = new LinkedHashMap<>();
       Db.query(c, "SELECT response_id, model, model_version FROM production_responses ORDER BY id", rs -> {
         String key = rs.getString(2) + "\u0000" + rs.getString(3);
         names.putIfAbsent(key, new String[] {rs.getString(2), rs.getString(3)});
-        long[] n = counts.computeIfAbsent(key, k -> new long[3]);
+        long[] n = counts.computeIfAbsent(key, k -> new long[5]);
         n[0]++;
-        int sign = rules.label(events.getOrDefault(rs.getString(1), List.of())).sign();
+        Integer thumb = thumbs.get(rs.getString(1));
+        int sign = thumb != null ? thumb : rules.label(events.getOrDefault(rs.getString(1), List.of())).sign();
         if (sign > 0) n[1]++;
         if (sign < 0) n[2]++;
+        if (thumb != null) n[thumb > 0 ? 3 : 4]++;
         return null;
       });
       counts.forEach((k, n) -> {
         ObjectNode v = list.addObject().put("model", names.get(k)[0]).put("modelVersion", names.get(k)[1]).put("responses", n[0])
-            .put("desirable", n[1]).put("undesirable", n[2]);
+            .put("desirable", n[1]).put("undesirable", n[2]).put("explicitUp", n[3]).put("explicitDown", n[4]);
         if (n[1] + n[2] > 0) v.put("desirableRate", (double) n[1] / (n[1] + n[2]));
         else v.putNull("desirableRate");
       });
       return null;
     });
     ctx.json(out);
+  }
+
+  /**
+   * The explicit thumbs that name a served response (+1 up, -1 down; the latest wins), which take precedence over
+   * its implicit signals. Thumbs sent under randomised response (local DP) are left out: one of them says little
+   * about its response, and an A/B rate built from them would need the debiasing estimator.
+   */
+  private static Map<String, Integer> explicitThumbs(Connection c) throws java.sql.SQLException {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    Db.query(c, "SELECT response_id, thumb FROM production_feedback WHERE response_id IS NOT NULL AND rr_epsilon IS NULL ORDER BY id", rs -> {
+      out.put(rs.getString(1), "up".equals(rs.getString(2)) ? 1 : -1);
+      return null;
+    });
+    return out;
   }
 
   /** The stored events per response id (and, when {@code corrections} is given, the corrected texts). */

@@ -18,7 +18,7 @@ import java.util.List;
 final class Migrations {
   /** All migrations, oldest first. Append new files here; never edit an applied one. */
   static final List<String> FILES = List.of("V1__schema.sql", "V2__informative_order_index.sql", "V3__task_kinds.sql", "V4__accounts.sql", "V5__pii.sql",
-      "V6__dp_ledger.sql", "V7__local_dp.sql", "V8__implicit_feedback.sql");
+      "V6__dp_ledger.sql", "V7__local_dp.sql", "V8__implicit_feedback.sql", "V9__feedback_response_id.sql");
 
   private Migrations() {}
 

@@ -3,6 +3,7 @@ package org.rlhf4j.feedback;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.http.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +40,7 @@ record Production(Db db, FeedbackConfig config) {
     String thumb = b.oneOf("thumb", java.util.Set.of("up", "down"));
     Content correction = b.has("correction") ? ContentJson.fromJson(b.get("correction"), "correction") : null;
     Double rr = randomizedEpsilon(b, correction != null);
+    String responseId = b.has("responseId") ? b.text("responseId", 200) : null;
     String key = b.has("idempotencyKey") ? b.text("idempotencyKey") : Auth.token();
     if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
     Long project = db.read(c -> Db.queryOne(c, "SELECT project_id FROM api_tokens WHERE id = ?",
@@ -60,9 +62,12 @@ record Production(Db db, FeedbackConfig config) {
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_feedback WHERE token_id = ? AND idempotency_key = ?", rs -> rs.getLong(1), token.tokenId(), key);
       if (prior != null) return Body.object().put("id", prior).put("replayed", true);
-      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at, project_id, rr_epsilon)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), ContentJson.write(kept.get(0)), ContentJson.write(kept.get(1)), thumb,
-          correction == null ? null : ContentJson.write(kept.get(2)), key, System.currentTimeMillis(), project, rr);
+      if (responseId != null && Db.queryOne(c, "SELECT 1 FROM production_responses WHERE response_id = ?", rs -> 1, responseId) == null) {
+        throw new NotFoundResponse("no served response with id '" + responseId + "' (log it first: POST /api/production/responses)");
+      }
+      long id = Db.insert(c, "INSERT INTO production_feedback (token_id, prompt, response, thumb, correction, idempotency_key, created_at, project_id, rr_epsilon, response_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), ContentJson.write(kept.get(0)), ContentJson.write(kept.get(1)), thumb,
+          correction == null ? null : ContentJson.write(kept.get(2)), key, System.currentTimeMillis(), project, rr, responseId);
       screening.record(c, project, PiiScreening.Source.PRODUCTION);
       return Body.object().put("id", id).put("replayed", false);
     });

@@ -93,6 +93,24 @@ abstract class ImplicitScenarios {
     assertThat(s.count("SELECT COUNT(*) FROM production_responses")).isEqualTo(1);
   }
 
+  @Test void thumbsNamingAResponseCountForItsVersionAndOverrideItsImplicitLabel() {
+    respond("chatcmpl-a", "2+2?", "4");
+    respond("chatcmpl-b", "2+3?", "6");
+    event(Map.of("responseId", "chatcmpl-a", "type", "regenerate", "afterSeconds", 3), 201); // implicit: undesirable
+    app.ok(app.post("/api/production/feedback", Map.of("prompt", "2+2?", "response", "4", "thumb", "up", "responseId", "chatcmpl-a")), 201);
+    app.ok(app.post("/api/production/feedback", Map.of("prompt", "2+3?", "response", "6", "thumb", "down", "responseId", "chatcmpl-b")), 201);
+    Client.Resp unknown = app.post("/api/production/feedback", Map.of("prompt", "p", "response", "r", "thumb", "up", "responseId", "chatcmpl-zzz"));
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.body()).contains("chatcmpl-zzz", "/api/production/responses");
+    assertThat(s.count("SELECT COUNT(*) FROM production_feedback")).as("nothing stored for the unknown id").isEqualTo(2);
+    JsonNode v = s.admin.ok(s.admin.get("/api/production/versions"), 200).get("versions").get(0);
+    assertThat(v.get("responses").asLong()).isEqualTo(2);
+    assertThat(v.get("desirable").asLong()).as("the thumb up overrides the regenerate").isEqualTo(1);
+    assertThat(v.get("undesirable").asLong()).isEqualTo(1);
+    assertThat(v.get("explicitUp").asLong()).isEqualTo(1);
+    assertThat(v.get("explicitDown").asLong()).isEqualTo(1);
+  }
+
   @Test void badEventsAreClear400s() {
     respond("r2", "p", "answer");
     assertThat(app.post("/api/production/events", Map.of("responseId", "r2", "type", "like")).body()).contains("type");

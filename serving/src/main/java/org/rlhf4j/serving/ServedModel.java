@@ -32,7 +32,8 @@ public record ServedModel(CausalLM lm, Tokenizer tokenizer, String name, String 
   /** Context length: the model's maximum positions. */
   public int contextLength() { return lm.config().maxPositions(); }
 
-  static String version(Path dir) {
+  /** The version a model folder is served and logged under: the first 12 hex digits of its weights' SHA-256. */
+  public static String version(Path dir) {
     Path weights = dir.resolve("model.safetensors");
     if (!Files.isRegularFile(weights)) return "unversioned";
     try (InputStream in = Files.newInputStream(weights)) {
