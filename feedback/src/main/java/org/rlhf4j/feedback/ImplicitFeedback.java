@@ -112,7 +112,11 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
     Content response = ContentJson.fromJson(b.get("response"), "response");
     String model = b.has("model") ? b.text("model", 200) : null, version = b.has("modelVersion") ? b.text("modelVersion", 200) : null;
     String user = b.has("user") ? b.text("user", 200) : null;
-    String p = ContentJson.write(prompt), r = ContentJson.write(response);
+    Long project = PiiScreening.projectOf(db, token.tokenId());
+    PiiScreening screening = PiiScreening.forToken(db, token.tokenId());
+    PiiScreening.Result screened = screening.screenOrAnswer(db, ctx, project, "the response", List.of(prompt, response));
+    if (screened == null) return;
+    String p = ContentJson.write(screened.contents().get(0)), r = ContentJson.write(screened.contents().get(1));
     ObjectNode ack = db.write(c -> {
       List<String[]> prior = Db.query(c, "SELECT prompt, response FROM production_responses WHERE response_id = ?",
           rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
@@ -124,8 +128,10 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
       }
       Db.insert(c, "INSERT INTO production_responses (token_id, response_id, prompt, response, model, model_version, user_ref,"
           + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), id, p, r, model, version, user, System.currentTimeMillis());
+      screening.record(c, project, PiiScreening.Source.PRODUCTION);
       return Body.object().put("responseId", id).put("replayed", false);
     });
+    if (screening.foundAny()) ack.set("pii", screening.summary());
     ctx.status(ack.get("replayed").asBoolean() ? 200 : 201).json(ack);
   }
 
@@ -140,7 +146,16 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
       case "regenerate" -> b.has("afterSeconds") ? b.number("afterSeconds", 0, 1e9) : null;
       default -> null;
     };
-    String correction = "correction".equals(kind) ? b.text("correction") : null;
+    String raw = "correction".equals(kind) ? b.text("correction") : null;
+    Long project = raw == null ? null : PiiScreening.projectOf(db, token.tokenId());
+    PiiScreening screening = raw == null ? null : PiiScreening.forToken(db, token.tokenId());
+    String correction = null;
+    if (raw != null) { // a user's correction is production text: screened like the response it corrects
+      PiiScreening.Result screened = screening.screenOrAnswer(db, ctx, project, "the correction", List.of(Content.text(raw)));
+      if (screened == null) return;
+      correction = screened.contents().get(0).display();
+    }
+    String fixed = correction;
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_events WHERE token_id = ? AND idempotency_key = ?",
           rs -> rs.getLong(1), token.tokenId(), key);
@@ -149,10 +164,11 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
       if (response == null) {
         throw new NotFoundResponse("unknown response id '" + id + "': log the response first (POST /api/production/responses)");
       }
-      Double distance = correction == null ? null : ImplicitRules.normalisedEditDistance(ContentJson.read(response).display(), correction);
+      Double distance = fixed == null ? null : ImplicitRules.normalisedEditDistance(ContentJson.read(response).display(), fixed);
       long eid = Db.insert(c, "INSERT INTO production_events (token_id, response_id, kind, seconds, correction, edit_distance,"
-          + " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), id, kind, seconds, correction, distance,
+          + " idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", token.tokenId(), id, kind, seconds, fixed, distance,
           key, System.currentTimeMillis());
+      if (screening != null) screening.record(c, project, PiiScreening.Source.PRODUCTION);
       ObjectNode out = Body.object().put("id", eid).put("replayed", false);
       if (distance != null) out.put("editDistance", distance);
       return out;

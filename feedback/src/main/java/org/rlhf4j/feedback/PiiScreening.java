@@ -47,6 +47,34 @@ final class PiiScreening {
 
   PiiSettings settings() { return settings; }
 
+  /** The screening for a request made with API token {@code tokenId}: its project's policy, or {@link PiiSettings#UNBOUND}. */
+  static PiiScreening forToken(Db db, long tokenId) {
+    Long project = projectOf(db, tokenId);
+    return new PiiScreening(project == null ? PiiSettings.UNBOUND : db.read(c -> PiiSettings.load(c, project)));
+  }
+
+  /** The project an API token is bound to (null: none). */
+  static Long projectOf(Db db, long tokenId) {
+    return db.read(c -> Db.queryOne(c, "SELECT project_id FROM api_tokens WHERE id = ?",
+        rs -> rs.getObject(1) == null ? null : rs.getLong(1), tokenId));
+  }
+
+  /**
+   * Screens a production record; when the policy does not keep it, records the findings and either throws the 422
+   * (reject) or answers 200 {@code {"stored": false, "pii": …}} (drop) and returns null — nothing is stored.
+   */
+  Result screenOrAnswer(Db db, io.javalin.http.Context ctx, Long project, String what, List<Content> contents) {
+    Result screened = screen(contents);
+    if (screened.kept()) return screened;
+    db.write(c -> {
+      record(c, project, Source.PRODUCTION);
+      return null;
+    });
+    if (screened.verdict() == Verdict.REJECTED) throw rejection(what, screened);
+    ctx.status(200).json(Body.object().putNull("id").put("stored", false).set("pii", summary()));
+    return null;
+  }
+
   /** Screens one record's contents together: the worst verdict of its parts is the record's. */
   Result screen(List<Content> contents) {
     if (!settings.screens()) return new Result(contents, Verdict.CLEAN, Set.of());

@@ -43,21 +43,12 @@ record Production(Db db, FeedbackConfig config) {
     String responseId = b.has("responseId") ? b.text("responseId", 200) : null;
     String key = b.has("idempotencyKey") ? b.text("idempotencyKey") : Auth.token();
     if (!key.matches("[A-Za-z0-9_.:-]{1,100}")) throw new BadRequestResponse("field 'idempotencyKey' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
-    Long project = db.read(c -> Db.queryOne(c, "SELECT project_id FROM api_tokens WHERE id = ?",
-        rs -> rs.getObject(1) == null ? null : rs.getLong(1), token.tokenId()));
+    Long project = PiiScreening.projectOf(db, token.tokenId());
     PiiScreening screening = new PiiScreening(project == null ? PiiSettings.UNBOUND : db.read(c -> PiiSettings.load(c, project)));
     List<Content> parts = new ArrayList<>(List.of(prompt, response));
     if (correction != null) parts.add(correction);
-    PiiScreening.Result screened = screening.screen(parts);
-    if (!screened.kept()) {
-      db.write(c -> {
-        screening.record(c, project, PiiScreening.Source.PRODUCTION);
-        return null;
-      });
-      if (screened.verdict() == PiiPolicy.Verdict.REJECTED) throw screening.rejection("the feedback", screened);
-      ctx.status(200).json(Body.object().putNull("id").put("stored", false).set("pii", screening.summary()));
-      return;
-    }
+    PiiScreening.Result screened = screening.screenOrAnswer(db, ctx, project, "the feedback", parts);
+    if (screened == null) return;
     List<Content> kept = screened.contents();
     ObjectNode ack = db.write(c -> {
       Long prior = Db.queryOne(c, "SELECT id FROM production_feedback WHERE token_id = ? AND idempotency_key = ?", rs -> rs.getLong(1), token.tokenId(), key);

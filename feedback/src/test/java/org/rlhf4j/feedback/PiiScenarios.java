@@ -155,6 +155,28 @@ abstract class PiiScenarios {
     assertThat(app(null).get("/api/production/pii").status()).isEqualTo(403);
   }
 
+  @Test void servedResponsesAndCorrectionsFollowTheTokensProject() {
+    long reject = project("reject", null);
+    Client.Resp r = app(reject).post("/api/production/responses", Map.of("responseId", "cmpl-1", "prompt", "I am " + EMAIL, "response", "hi"));
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.json().get("error").asText()).contains("EMAIL");
+    assertThat(s.count("SELECT COUNT(*) FROM production_responses")).isZero();
+
+    long mask = project("redact", "mask");
+    Client masked = app(mask);
+    JsonNode ack = masked.ok(masked.post("/api/production/responses", Map.of("responseId", "cmpl-2", "prompt", "I am " + EMAIL, "response", "hi")), 201);
+    assertThat(ack.get("pii").get("redacted").asLong()).isEqualTo(1);
+    assertThat(s.count("SELECT COUNT(*) FROM production_responses WHERE response_id = 'cmpl-2' AND prompt = ?", "\"I am <EMAIL>\"")).isEqualTo(1);
+    masked.ok(masked.post("/api/production/responses", Map.of("responseId", "cmpl-2", "prompt", "I am " + EMAIL, "response", "hi")), 200); // replay
+    masked.ok(masked.post("/api/production/events", Map.of("responseId", "cmpl-2", "type", "correction", "correction", "card " + CARD)), 201);
+    assertThat(s.count("SELECT COUNT(*) FROM production_events WHERE correction = ?", "card <CREDIT_CARD>")).isEqualTo(1);
+
+    long drop = project("redact", "drop");
+    JsonNode d = app(drop).ok(app(drop).post("/api/production/responses", Map.of("responseId", "cmpl-3", "prompt", "I am " + EMAIL, "response", "hi")), 200);
+    assertThat(d.get("stored").asBoolean()).isFalse();
+    assertThat(s.count("SELECT COUNT(*) FROM production_responses WHERE response_id = 'cmpl-3'")).isZero();
+  }
+
   @Test void exportsRedactUnderTheProjectsCurrentPolicy() {
     s.rater("r1");
     long p = project("off", null, "r1");
