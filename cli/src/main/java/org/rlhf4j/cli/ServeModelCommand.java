@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         "(prompt, response, model version) is logged under its response id to the feedback service (rlhf4j serve)."})
 public final class ServeModelCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model folder (config.json, model.safetensors, tokenizer.json).") Path model;
+  @Option(names = "--adapter", description = "PEFT LoRA adapter folder to serve on --model (merged into it at load; its tokenizer when it has one).") Path adapter;
   @Option(names = "--name", description = "The model name clients ask for (default: the folder's name).") String name;
   @Option(names = "--port", defaultValue = "8000", description = "TCP port (default: ${DEFAULT-VALUE}).") int port;
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).") String host;
@@ -50,7 +51,7 @@ public final class ServeModelCommand implements Callable<Integer> {
     }
     java.util.List<ServedModel> versions = new java.util.ArrayList<>();
     try {
-      versions.add(ServedModel.load(model, name));
+      versions.add(ServedModel.load(model, adapter, name));
       if (abModels != null) for (Path p : abModels) versions.add(ServedModel.load(p, versions.get(0).name()));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
