@@ -123,6 +123,9 @@ public final class FlywheelTurnCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) args.add("--resume");
     int code = Main.commandLine().execute(args.toArray(String[]::new));
     if (code != 0) throw new UserError("flywheel: '" + String.join(" ", args) + "' failed (exit " + code + "); fix it and run the turn again to resume");
+    if (!Files.isRegularFile(out.resolve("model.safetensors")) || !Files.isRegularFile(out.resolve("tokenizer.json"))) {
+      throw new UserError("flywheel: " + command + " left no complete model folder (model.safetensors + tokenizer.json) at the top of " + out);
+    }
     try {
       Files.writeString(out.resolve(".flywheel-done"), "");
     } catch (IOException e) {

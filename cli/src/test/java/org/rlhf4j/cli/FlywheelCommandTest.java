@@ -78,17 +78,18 @@ class FlywheelCommandTest {
     }
     Path out = tmp.resolve("flywheel");
     CliRun turn = CliRun.of("flywheel", "turn", "--service", base, "--password-file", passwordFile.toString(), "--model", model.toString(),
-        "--output", out.toString(), "--max-steps", "2", "--batch-size", "2", "--min-pairs", "2");
+        "--output", out.toString(), "--max-steps", "2", "--batch-size", "2", "--min-pairs", "100");
     assertThat(turn.code()).as(turn.err() + turn.out()).isZero();
-    assertThat(turn.out()).contains("12 labelled responses (8 desirable), 4 correction pairs").contains("--ab-model");
+    assertThat(turn.out()).contains("12 labelled responses (8 desirable), 4 correction pairs").contains("--ab-model")
+        .contains("4 correction pairs < --min-pairs 100: no DPO stage");
     ModelRegistry reg = ModelRegistry.read(out).orElseThrow();
     assertThat(reg.current()).isEqualTo(v0);
     assertThat(reg.candidate()).isNotNull().isNotEqualTo(v0);
-    assertThat(reg.entry(reg.candidate()).path()).endsWith("turn-1/dpo");
-    assertThat(reg.entry(reg.candidate()).trainedOn()).containsEntry("pairs", 4).containsEntry("stages", List.of("kto", "dpo"));
+    assertThat(reg.entry(reg.candidate()).path()).endsWith("turn-1/kto");
+    assertThat(reg.entry(reg.candidate()).trainedOn()).containsEntry("pairs", 4).containsEntry("stages", List.of("kto"));
     assertThat(out.resolve("turn-1/kto/config.json")).isRegularFile();
-    assertThat(out.resolve("turn-1/dpo/tokenizer.json")).as("the candidate is a servable model folder").isRegularFile();
-    assertThat(ServedModel.version(out.resolve("turn-1/dpo"))).isEqualTo(reg.candidate());
+    assertThat(out.resolve("turn-1/kto/tokenizer.json")).as("the candidate is a servable model folder").isRegularFile();
+    assertThat(ServedModel.version(out.resolve("turn-1/kto"))).isEqualTo(reg.candidate());
 
     CliRun again = CliRun.of("flywheel", "turn", "--service", base, "--password-file", passwordFile.toString(), "--output", out.toString());
     assertThat(again.code()).isEqualTo(2);
