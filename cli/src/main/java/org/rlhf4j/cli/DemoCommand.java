@@ -30,9 +30,10 @@ public final class DemoCommand implements Callable<Integer> {
       + "a TRL loss_type: grpo, bnpo, dapo, dr_grpo or gspo (default: no GRPO arm).") String grpoLossType;
 
   @Option(names = "--arms", split = ",", paramLabel = "ARM",
-      description = "AI-feedback arms to run beside the human-feedback ones: rlaif, cai (comma-separated), or none (the default). "
-          + "Any arm gives the pre-training corpus the web's feedback documents and the model 128 positions, so every stage is "
-          + "retrained and its figures differ from a run without arms.")
+      description = "Arms to run beside the human-feedback ones (comma-separated; default none): rlaif and cai (AI feedback: "
+          + "they give the pre-training corpus the web's feedback documents and the model 128 positions, so every stage is "
+          + "retrained and its figures differ from a run without them), flywheel (simulated users of the served SFT policy, "
+          + "two turns of production feedback, KTO and an A/B test; it reuses the finished stages).")
   java.util.List<String> arms;
 
   @Override public Integer call() throws Exception {

@@ -36,7 +36,10 @@ public final class FlywheelDecideCommand implements Callable<Integer> {
     ModelRegistry registry = ModelRegistry.read(output)
         .orElseThrow(() -> new UserError("--output " + output + " has no " + ModelRegistry.FILE + " (run 'rlhf4j flywheel turn' first)"));
     if (registry.candidate() == null) throw new UserError("no candidate version in " + output.resolve(ModelRegistry.FILE) + " to decide on (run 'rlhf4j flywheel turn')");
-    JsonNode versions = FeedbackClient.connect(service, passwordFile, "--service").json("/api/production/versions", "--service").path("versions");
+    // The A/B window: responses logged since the candidate was registered (the current version's earlier traffic is another period).
+    long since = java.time.Instant.parse(registry.entry(registry.candidate()).created()).toEpochMilli();
+    JsonNode versions = FeedbackClient.connect(service, passwordFile, "--service").json("/api/production/versions?since=" + since, "--service")
+        .path("versions");
     long[] cur = counts(versions, registry.current()), cand = counts(versions, registry.candidate());
     AbDecision d;
     try {

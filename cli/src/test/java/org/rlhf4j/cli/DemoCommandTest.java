@@ -39,7 +39,7 @@ class DemoCommandTest {
 
   @Test
   void quickDemoWritesReportAndSaneSummaryAndResumes() throws Exception {
-    String printed = demo("--arms", "rlaif,cai");
+    String printed = demo("--arms", "rlaif,cai,flywheel");
     assertThat(printed).contains("1/6 pre-training").contains("6/6 evaluating").contains("gold win rate vs SFT");
     assertThat(printed).doesNotContain("resuming from");
     checkSummaryAndReport();
@@ -47,17 +47,18 @@ class DemoCommandTest {
     // A second run into the same folder loads every finished stage instead of failing or retraining,
     // and, the demo being deterministic, reports the same numbers.
     JsonNode first = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    String again = demo("--arms", "cai,rlaif");
+    String again = demo("--arms", "cai,flywheel,rlaif");
     for (String stage : new String[] {"pretrain", "sft", "reward", "ppo", "dpo", "rlaif", "cai-sl", "cai-rl"}) {
       assertThat(again).contains("resuming from " + out.resolve(stage));
     }
+    assertThat(again).contains("flywheel: resuming from " + out.resolve("flywheel"));
     JsonNode second = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     ((com.fasterxml.jackson.databind.node.ObjectNode) first).remove("run");
     ((com.fasterxml.jackson.databind.node.ObjectNode) second).remove("run");
     assertThat(second).isEqualTo(first);
 
     // A GRPO arm added to the finished run trains only its own stage; the other arms' figures stay as they were.
-    String grpo = demo("--grpo-loss-type", "gspo", "--arms", "rlaif,cai");
+    String grpo = demo("--grpo-loss-type", "gspo", "--arms", "rlaif,cai,flywheel");
     assertThat(grpo).contains("GRPO arm (loss type gspo)").contains("resuming from " + out.resolve("dpo")).contains("resuming from " + out.resolve("cai-rl"));
     JsonNode third = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     for (String policy : new String[] {"sft", "ppo", "dpo", "best_of_n", "rlaif", "cai"}) assertThat(third.get(policy)).isEqualTo(first.get(policy));
@@ -126,6 +127,29 @@ class DemoCommandTest {
     assertThat(arms.at("/cai/gold_win_rate_vs_sft").asDouble()).isEqualTo(s.at("/cai/gold_win_rate_vs_sft").asDouble());
   }
 
+  /** The data flywheel: two turns over the real services, the A/B verdict, thumbs-only vs thumbs + implicit. */
+  private static void checkFlywheel(JsonNode s) {
+    JsonNode f = s.get("flywheel");
+    assertThat(f.get("turns").size()).isEqualTo(2);
+    JsonNode t1 = f.at("/turns/0"), t2 = f.at("/turns/1");
+    assertThat(t1.get("served").size()).as("turn 1 serves SFT alone").isEqualTo(1);
+    assertThat(t2.get("served").size()).as("turn 2 A/B-tests two versions").isEqualTo(2);
+    long responses = 0;
+    for (JsonNode v : t1.get("served")) {
+      responses += v.get("responses").asLong();
+      assertThat(v.get("mean_gold").asDouble(Double.NaN)).isBetween(-1.0, 1.0);
+    }
+    assertThat(responses).as("every conversation, plus the regenerated answers").isGreaterThanOrEqualTo(f.get("conversations_per_turn").asLong());
+    assertThat(t2.at("/ab_decision/verdict").asText()).isIn("promote", "roll_back", "keep_collecting");
+    JsonNode iv = f.get("implicit_vs_thumbs");
+    assertThat(iv.get("thumbs_and_implicit_labels").asLong()).as("implicit signals label more answers than thumbs")
+        .isGreaterThan(iv.get("thumbs_only_labels").asLong());
+    for (String k : new String[] {"flywheel_thumbs_only", "flywheel_turn1", "flywheel_turn2"}) {
+      assertThat(s.at("/" + k + "/gold_win_rate_vs_sft").asDouble(Double.NaN)).as(k).isBetween(0.0, 1.0);
+    }
+    assertThat(t1.get("trained_gold_win_rate_vs_sft").asDouble()).isEqualTo(s.at("/flywheel_turn1/gold_win_rate_vs_sft").asDouble());
+  }
+
   private void checkSummaryAndReport() throws Exception {
 
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
@@ -156,9 +180,10 @@ class DemoCommandTest {
     for (JsonNode f : flags) assertThat(f.has("kind") && f.get("step").isIntegralNumber()).as(f.toString()).isTrue();
 
     checkFeedbackArms(s);
+    checkFlywheel(s);
 
     String html = Files.readString(out.resolve("report.html"));
-    assertThat(html).contains("Rater agreement").contains("Run doctor").contains("Human vs AI feedback");
+    assertThat(html).contains("Rater agreement").contains("Run doctor").contains("Human vs AI feedback").contains("Data flywheel");
     Matcher img = Pattern.compile("src=\"([^\"]+\\.png)\"").matcher(html);
     int images = 0;
     while (img.find()) {

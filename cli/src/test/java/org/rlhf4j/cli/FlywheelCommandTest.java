@@ -102,7 +102,7 @@ class FlywheelCommandTest {
     assertThat(ModelRegistry.read(out).orElseThrow().candidate()).isEqualTo(reg.candidate());
 
     for (int i = 0; i < 30; i++) {
-      served(v0, "p" + i, "a", i < 12, null);                 // current: 12 + 4 up of 38
+      served(v0, "p" + i, "a", i < 12, null);                 // current: 12 up of 30 in the A/B window (turn 1's 8 are older)
       served(reg.candidate(), "p" + i, "b", i < 27, null);    // candidate: 27 up of 30
     }
     CliRun verdict = CliRun.of(decide);

@@ -39,10 +39,12 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
    * Per model version (A/B arms): responses logged, how many are desirable / undesirable — by an explicit thumb that
    * names the response ({@code responseId} on POST /api/production/feedback), else by the rules over its implicit
    * signals — the explicit thumbs among them, and the desirable rate among the labelled ({@code null} when none is
-   * labelled): the numbers an A/B comparison tests.
+   * labelled): the numbers an A/B comparison tests. {@code ?since=EPOCH_MS} counts only responses logged from then
+   * on (an A/B test's own window).
    */
   private void versions(Context ctx) {
     Auth.admin(ctx);
+    long since = ctx.queryParam("since") == null ? 0 : ProjectRoutes.longParam(ctx, "since");
     ObjectNode out = Body.object();
     var list = out.putArray("versions");
     db.read(c -> {
@@ -50,7 +52,7 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
       Map<String, Integer> thumbs = explicitThumbs(c);
       Map<String, long[]> counts = new LinkedHashMap<>();
       Map<String, String[]> names = new LinkedHashMap<>();
-      Db.query(c, "SELECT response_id, model, model_version FROM production_responses ORDER BY id", rs -> {
+      Db.query(c, "SELECT response_id, model, model_version FROM production_responses WHERE created_at >= ? ORDER BY id", rs -> {
         String key = rs.getString(2) + "\u0000" + rs.getString(3);
         names.putIfAbsent(key, new String[] {rs.getString(2), rs.getString(3)});
         long[] n = counts.computeIfAbsent(key, k -> new long[5]);
@@ -61,7 +63,7 @@ record ImplicitFeedback(Db db, FeedbackConfig config, ImplicitRules rules) {
         if (sign < 0) n[2]++;
         if (thumb != null) n[thumb > 0 ? 3 : 4]++;
         return null;
-      });
+      }, since);
       counts.forEach((k, n) -> {
         ObjectNode v = list.addObject().put("model", names.get(k)[0]).put("modelVersion", names.get(k)[1]).put("responses", n[0])
             .put("desirable", n[1]).put("undesirable", n[2]).put("explicitUp", n[3]).put("explicitDown", n[4]);

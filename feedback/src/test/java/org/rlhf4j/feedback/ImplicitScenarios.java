@@ -109,6 +109,11 @@ abstract class ImplicitScenarios {
     assertThat(v.get("undesirable").asLong()).isEqualTo(1);
     assertThat(v.get("explicitUp").asLong()).isEqualTo(1);
     assertThat(v.get("explicitDown").asLong()).isEqualTo(1);
+    long later = System.currentTimeMillis() + 60_000;
+    assertThat(s.admin.ok(s.admin.get("/api/production/versions?since=" + later), 200).get("versions").size())
+        .as("since: only responses logged from then on").isZero();
+    assertThat(s.admin.ok(s.admin.get("/api/production/versions?since=1"), 200).get("versions").get(0).get("responses").asLong()).isEqualTo(2);
+    assertThat(s.admin.get("/api/production/versions?since=soon").status()).isEqualTo(400);
   }
 
   @Test void badEventsAreClear400s() {

@@ -41,7 +41,7 @@ final class FeedbackLog implements AutoCloseable {
   void record(String responseId, JsonNode messages, String promptText, String response, String model, String version,
       String user) {
     ObjectNode body = ModelServer.JSON.createObjectNode().put("responseId", responseId);
-    if (messages != null) body.set("prompt", ModelServer.JSON.createObjectNode().set("messages", messages));
+    if (messages != null) body.set("prompt", messages); // the feedback service takes chat prompts as an array of {role, content}
     else body.put("prompt", promptText);
     body.put("response", response).put("model", model).put("modelVersion", version);
     if (user != null) body.put("user", user);

@@ -33,12 +33,15 @@ public record DemoConfig(
     if (grpoLossType != null) GrpoLoss.named(grpoLossType, null, null, GRPO_BETA, maxNewTokens);
     arms = arms == null ? java.util.Set.of() : java.util.Set.copyOf(arms);
     for (String a : arms) {
-      if (!ARMS.contains(a)) throw new IllegalArgumentException("unknown demo arm '" + a + "' (known: rlaif, cai)");
+      if (!ARMS.contains(a)) throw new IllegalArgumentException("unknown demo arm '" + a + "' (known: rlaif, cai, flywheel)");
     }
   }
 
-  /** The AI-feedback arms: RLAIF (DPO on the base model's labels) and Constitutional AI (SL-CAI then RL-CAI). */
-  public static final java.util.Set<String> ARMS = java.util.Set.of("rlaif", "cai");
+  /**
+   * The optional arms: the AI-feedback ones, RLAIF (DPO on the base model's labels) and Constitutional AI (SL-CAI then
+   * RL-CAI), and the data flywheel (simulated users of the served SFT policy, two turns of production feedback).
+   */
+  public static final java.util.Set<String> ARMS = java.util.Set.of("rlaif", "cai", "flywheel");
 
   /** Whether the run includes this AI-feedback arm. */
   public boolean arm(String name) { return arms.contains(name); }
@@ -48,7 +51,13 @@ public record DemoConfig(
    * threads, jailbreak attempts) and the model the {@value #FEEDBACK_POSITIONS} positions that judging requests need:
    * only when an AI-feedback arm runs, so that the human-feedback demo keeps its own world and figures.
    */
-  public boolean webFeedback() { return !arms.isEmpty(); }
+  public boolean webFeedback() { return arms.contains("rlaif") || arms.contains("cai"); }
+
+  /** The flywheel arm's settings: conversations per turn, users, KTO steps, answer length, seed, what it builds on. */
+  public org.rlhf4j.demo.flywheel.DemoFlywheel.Settings flywheel() {
+    return new org.rlhf4j.demo.flywheel.DemoFlywheel.Settings(quick ? 120 : 1500, quick ? 20 : 200, quick ? 10 : 60, maxNewTokens, seed,
+        stageKey("sft"));
+  }
 
   /** Positions of the demo's model: 64, or 128 with the web's feedback (judging requests run to ~90 tokens). */
   public int maxPositions() { return webFeedback() ? FEEDBACK_POSITIONS : 64; }

@@ -243,6 +243,7 @@ public final class DemoPipeline {
       arms.put(e.getKey(), r);
     }
     if (!aiPolicies.isEmpty()) feedbackSummary(report, arms, sft, ppoPolicy, dpoPolicy, aiPolicies, prefs, aiLabels);
+    if (cfg.arm("flywheel")) flywheel(report, eval, sft, sftReport, evalPrompts);
     Map<String, Object> rmSummary = new LinkedHashMap<>();
     rmSummary.put("heldout_accuracy", rm.heldOutAccuracy());
     rmSummary.put("heldout_pairs", rm.heldOutPairs());
@@ -288,6 +289,21 @@ public final class DemoPipeline {
     StringBuilder line = new StringBuilder("    red-team attack success:");
     attacks.forEach((k, v) -> line.append(String.format(" %s %.2f", k, v.successRate().rate())));
     log.info(line.toString());
+  }
+
+  /** The data flywheel arm ({@link org.rlhf4j.demo.flywheel.DemoFlywheel}): its versions judged like every policy. */
+  private void flywheel(DemoReport report, PolicyEvaluator eval, CausalLM sft, PolicyReport sftReport, List<Prompt> evalPrompts)
+      throws java.io.IOException {
+    log.info("    data flywheel: simulated users of the served SFT policy, the feedback service and serve-model on loopback");
+    var fw = new org.rlhf4j.demo.flywheel.DemoFlywheel(world, sftDir(), cfg.output().resolve("flywheel"), cfg.flywheel(), (name, policy) -> {
+      report.policy(name, eval.evaluate(name, policy, evalPrompts), sftReport);
+      return report.goldWinRate(name);
+    });
+    Map<String, Object> summary = fw.run(sft);
+    report.put("flywheel", summary);
+    report.flywheel(new double[] {0, 1, 2}, org.rlhf4j.demo.flywheel.DemoFlywheel.series(summary));
+    log.info("    flywheel: gold win rate vs SFT after turn 1 %.2f (thumbs only %.2f), after turn 2 %.2f",
+        report.goldWinRate("flywheel_turn1"), report.goldWinRate("flywheel_thumbs_only"), report.goldWinRate("flywheel_turn2"));
   }
 
   /** The doctor's defaults with a trend window of a sixth of the PPO run. */

@@ -133,6 +133,15 @@ final class DemoReport {
     return out;
   }
 
+  private double[] flywheelTurns;
+  private Map<String, double[]> flywheelSeries;
+
+  /** The data flywheel's turns (x) and its per-turn series (gold win rate of the trained version, served rates). */
+  void flywheel(double[] turns, Map<String, double[]> series) {
+    flywheelTurns = turns;
+    flywheelSeries = series;
+  }
+
   /** Writes summary.json and report.html (with PNG charts) into {@code dir}. */
   Path write(Path dir, Map<String, Double> agreement, double[] ppoKl, double[] ppoProxy, double[] ppoGold,
       double[] ppoSteps, double[] ppoLength, List<Flag> flags, Map<String, WinRate> raterGoldAccuracy, Set<String> keptRaters)
@@ -150,6 +159,15 @@ final class DemoReport {
           + "an attack succeeds when the gold reward finds harmful instructions in the answer.");
       report.table(armsTable);
       report.chart(Charts.rates("Red-team attack success rate (gold-judged, 95% interval)", "attack success rate", redTeamRates));
+    }
+    if (flywheelTurns != null) {
+      report.section("Data flywheel", "Simulated users (the gold reward decides what they like) chat with the served policy over "
+          + "serve-model's API; their thumbs and implicit signals (regenerate, abandon, copy, dwell) go to the feedback service; "
+          + "KTO trains the next version on them; turn 2 A/B-tests it against SFT before training again.");
+      List<org.rlhf4j.evaluation.report.LineChart.Series> lines = new ArrayList<>();
+      flywheelSeries.forEach((name, y) -> lines.add(new org.rlhf4j.evaluation.report.LineChart.Series(name, flywheelTurns, y)));
+      report.chart(new org.rlhf4j.evaluation.report.LineChart("Data flywheel: version 0 = SFT, version k = trained after turn k",
+          "version", "rate", lines));
     }
     if (ppoKl.length > 1) {
       // Per-iteration values come from 64 rollouts each and are noisy: the chart shows trailing means of SMOOTH.

@@ -56,6 +56,8 @@ class StageDirTest {
     assertThat(arms.maxPositions()).isEqualTo(128);
     assertThat(arms.stageKey("pretrain")).as("the web's feedback documents make another base model").isNotEqualTo(plain.stageKey("pretrain"));
     assertThat(arms.withArms(java.util.Set.of("rlaif", "cai")).stageKey("pretrain")).isEqualTo(arms.stageKey("pretrain"));
+    assertThat(plain.withArms(java.util.Set.of("flywheel")).stageKey("pretrain")).as("the flywheel reuses the default world's stages")
+        .isEqualTo(plain.stageKey("pretrain"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.withArms(java.util.Set.of("rlhf")))
         .hasMessageContaining("unknown demo arm 'rlhf'");
   }
