@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
         DpoCommand.class, KtoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class,
         LabelCommand.class, CaiCommand.class, RedteamCommand.class,
-        SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class, LoraCommand.class, FlywheelCommand.class})
+        SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class, LoraCommand.class, FlywheelCommand.class,
+        ExampleCommand.class})
 public final class Main implements Runnable {
   /** Top-level commands that never load libtorch: their pools are left alone (sizing them would load it). */
   private static final java.util.Set<String> NO_LIBTORCH = java.util.Set.of("help", "serve", "doctor", "pii", "dp", "anonymize");

@@ -13,13 +13,13 @@ import java.nio.file.Path;
  * re-run with the same settings resumes the stage from its latest checkpoint (a finished stage is loaded, not
  * retrained); a folder stamped with other settings, or not stamped, is from another run and is cleared first.
  */
-final class StageDir {
+public final class StageDir {
   static final String KEY_FILE = "stage.key";
 
   private StageDir() {}
 
   /** Makes {@code dir} ready for a stage trained under {@code key}; returns true when it resumes earlier work. */
-  static boolean prepare(Path dir, String key, Reporter log) {
+  public static boolean prepare(Path dir, String key, Reporter log) {
     try {
       Path stamp = dir.resolve(KEY_FILE);
       boolean resumes = Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(key);

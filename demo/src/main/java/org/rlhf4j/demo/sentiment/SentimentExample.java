@@ -1,0 +1,225 @@
+package org.rlhf4j.demo.sentiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rlhf4j.common.FileOps;
+import org.rlhf4j.common.Reporter;
+import org.rlhf4j.data.Datasets;
+import org.rlhf4j.data.LabelledText;
+import org.rlhf4j.data.format.LabelledTexts;
+import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.bert.BertEncoder;
+import org.rlhf4j.models.generate.Generation;
+import org.rlhf4j.models.generate.Generator;
+import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.training.dpo.DpoConfig;
+import org.rlhf4j.training.dpo.DpoPair;
+import org.rlhf4j.training.dpo.DpoTrainer;
+import org.rlhf4j.training.loop.TrainConfig;
+import org.rlhf4j.training.loss.DpoLoss;
+import org.rlhf4j.training.loss.KlController;
+import org.rlhf4j.training.loss.KlEstimator;
+import org.rlhf4j.training.optim.Schedule;
+import org.rlhf4j.training.ppo.PpoConfig;
+import org.rlhf4j.training.ppo.PpoTrainer;
+import org.rlhf4j.training.reward.RewardModel;
+import org.rlhf4j.training.reward.RewardOptions;
+import org.rlhf4j.training.reward.RewardTrainer;
+import org.rlhf4j.training.rollout.Scorer;
+
+/**
+ * The controlled-sentiment experiment of the DPO paper (Rafailov et al. 2023, Figure 2) at CPU scale, on real
+ * pretrained models: llama2.c's stories260K writes the continuation of a story opening; the proxy reward is a MiniLM
+ * sentiment classifier fine-tuned on SST-2, the gold judge another MiniLM fine-tuned on IMDb reviews (other data,
+ * other seed; never seen by training). PPO (several KL coefficients), DPO on policy samples labelled by the proxy
+ * (several betas) and best-of-n (several n) each give points of gold P(positive) against KL to the reference.
+ *
+ * <p>Every stage writes its result into the output folder stamped with the settings ({@link SentimentConfig#stageKey});
+ * a re-run with the same settings loads finished stages and resumes the interrupted one from its checkpoint.
+ */
+public final class SentimentExample {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final SentimentConfig cfg;
+  private final Reporter log = Reporter.get();
+  private final long started = System.nanoTime();
+
+  public SentimentExample(SentimentConfig cfg) { this.cfg = cfg; }
+
+  /** Runs (or resumes) every stage; returns the path of summary.json. */
+  public Path run() throws IOException {
+    org.rlhf4j.runtime.Runtime.threads(1, java.lang.Runtime.getRuntime().availableProcessors());
+    Path stories = cfg.shared().resolve("fixtures/stories260K");
+    for (Path p : List.of(stories, cfg.shared().resolve("data/sst2"), cfg.shared().resolve("data/imdb-small"))) {
+      if (!Files.exists(p)) throw new IllegalArgumentException(p + " is absent: pass the shared data folder (--shared)");
+    }
+    Files.createDirectories(cfg.output());
+    stage("1/5 proxy reward: MiniLM sentiment classifier on SST-2");
+    Map<String, Object> proxyInfo = new LinkedHashMap<>();
+    RewardModel proxyRm = proxyReward(proxyInfo);
+    stage("2/5 gold judge: MiniLM sentiment classifier on IMDb (other data, other seed)");
+    Map<String, Object> goldInfo = new LinkedHashMap<>();
+    RewardModel goldRm = goldReward(goldInfo);
+
+    stage("3/5 reference policy stories260K and best-of-n");
+    Tokenizer tok = Tokenizer.load(stories);
+    CausalLM reference = CausalLM.load(stories).requiresGrad(false);
+    List<long[]> train = ids(tok, StoryPrompts.train(cfg.trainPrompts()), 1);
+    List<long[]> eval = ids(tok, StoryPrompts.eval(cfg.evalPrompts()), cfg.samplesPerEval());
+    Judge judge = new Judge(tok, reference, proxyRm, goldRm, eval, cfg.maxNewTokens(), cfg.seed());
+    List<Judge.Point> points = new ArrayList<>();
+    points.add(point("reference", "", () -> judge.policy("reference", "", reference)));
+    for (int n : cfg.bestOfN()) points.add(point("best_of_n", "n=" + n, () -> judge.bestOfN(n)));
+
+    stage("4/5 PPO against the proxy at KL coefficients " + cfg.ppoBetas());
+    for (double beta : cfg.ppoBetas()) {
+      String s = "beta=" + beta;
+      points.add(point("ppo", s, () -> judge.policy("ppo", s, ppo(reference, tok, train, judge.proxy(), beta))));
+    }
+    stage("5/5 DPO on policy samples labelled by the proxy at betas " + cfg.dpoBetas());
+    List<DpoPair> pairs = dpoPairs(reference, tok, train, judge);
+    for (double beta : cfg.dpoBetas()) {
+      String s = "beta=" + beta;
+      points.add(point("dpo", s, () -> judge.policy("dpo", s, dpo(reference, pairs, beta))));
+    }
+    Path summary = SentimentReport.write(cfg, points, proxyInfo, goldInfo, seconds());
+    log.info("done in %.0f s: %s, %s", seconds(), cfg.output().resolve("report.html"), summary);
+    return summary;
+  }
+
+  private RewardModel proxyReward(Map<String, Object> info) throws IOException {
+    List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/sst2/train.tsv"));
+    List<LabelledText> test = LabelledTexts.read(cfg.shared().resolve("data/sst2/test.tsv"));
+    List<LabelledText> train = Datasets.split(all, 0, cfg.seed()).train().subList(0, cfg.rmTexts());
+    return reward("proxy-rm", train, test.subList(0, Math.min(test.size(), cfg.rmEvalTexts())), cfg.seed() + 1, 64, info,
+        "SST-2 train (" + train.size() + " sentences)", "SST-2 test");
+  }
+
+  private RewardModel goldReward(Map<String, Object> info) throws IOException {
+    List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/imdb-small/imdb_small.csv"));
+    Datasets.Split<LabelledText> split = Datasets.split(all, 1.0 / 3, cfg.seed() + 2);
+    List<LabelledText> train = split.train().subList(0, Math.min(split.train().size(), cfg.rmTexts()));
+    List<LabelledText> test = split.test().subList(0, Math.min(split.test().size(), cfg.rmEvalTexts()));
+    return reward("gold-rm", train, test, cfg.seed() + 3, 128, info, "IMDb-small (" + train.size() + " reviews)",
+        "held-out IMDb reviews");
+  }
+
+  /** Trains (or loads, when finished under these settings) one MiniLM classifier and measures its accuracy. */
+  private RewardModel reward(String name, List<LabelledText> train, List<LabelledText> test, long seed, int maxLen,
+      Map<String, Object> info, String trainedOn, String testedOn) throws IOException {
+    Path dir = cfg.output().resolve(name);
+    Path done = dir.resolve("accuracy.json");
+    boolean resumes = org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey(name), log);
+    if (resumes && Files.isRegularFile(done)) {
+      info.putAll(JSON.readValue(done.toFile(), Map.class));
+      log.info("    loaded %s (accuracy %s)", dir, info.get("accuracy"));
+      return RewardModel.load(dir.resolve("model")).requiresGrad(false).maxLength(maxLen);
+    }
+    RewardModel rm = RewardModel.init(BertEncoder.miniLm(), seed).trainableLayers(cfg.rmLayers());
+    TrainConfig t = TrainConfig.defaults(dir.resolve("model")).toBuilder().lr(1e-4).warmupSteps(Math.min(10, cfg.rmSteps() / 10))
+        .maxSteps(cfg.rmSteps()).seed(seed).weightDecay(0.01).logEvery(Math.max(1, cfg.rmSteps() / 10))
+        .saveEvery(Math.max(1, cfg.rmSteps() / 3)).keepCheckpoints(1).resume(true).build();
+    long t0 = System.nanoTime();
+    RewardTrainer.trainLabelled(rm, train, t, RewardOptions.defaults().withBatchSize(16).withMaxLength(maxLen), null);
+    double trainS = (System.nanoTime() - t0) / 1e9;
+    rm.requiresGrad(false);
+    double acc = rm.classifierAccuracy(test);
+    info.put("backbone", "all-MiniLM-L6-v2, top " + cfg.rmLayers() + " layers + pooler + head fine-tuned");
+    info.put("trained_on", trainedOn);
+    info.put("steps", cfg.rmSteps());
+    info.put("accuracy", acc);
+    info.put("accuracy_on", testedOn + " (" + test.size() + ")");
+    info.put("train_seconds", trainS);
+    FileOps.writeString(done, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info));
+    log.info("    accuracy %.3f on %d %s (trained %.0f s)", acc, test.size(), testedOn, trainS);
+    return rm;
+  }
+
+  private CausalLM ppo(CausalLM reference, Tokenizer tok, List<long[]> prompts, Scorer proxy, double beta) {
+    Path dir = cfg.output().resolve("ppo-" + beta);
+    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey("ppo-" + beta), log);
+    CausalLM policy = reference.copy(DType.F32);
+    int updates = 2 * 4;
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.ppoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .seed(cfg.seed()).logEvery(updates).saveEvery(Math.max(1, cfg.ppoIterations() / 3) * updates).keepCheckpoints(1)
+        .resume(true).build();
+    PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
+        .withSampling(1.0, tok.stopIds(), 0.0).withKl(KlEstimator.K1, new KlController.Fixed(beta)).withTrain(t);
+    PpoTrainer.run(policy, reference, null, proxy, prompts, tok.padId(), pc, null);
+    return policy.requiresGrad(false);
+  }
+
+  /** Two samples of the reference per training opening (dpoPairsPerPrompt times), the proxy's favourite as chosen. */
+  private List<DpoPair> dpoPairs(CausalLM reference, Tokenizer tok, List<long[]> train, Judge judge) {
+    List<long[]> ps = new ArrayList<>();
+    for (int k = 0; k < cfg.dpoPairsPerPrompt(); k++) ps.addAll(train);
+    Generation a = Generator.generate(reference, ps, tok.padId(), judge.sampling(1001));
+    Generation b = Generator.generate(reference, ps, tok.padId(), judge.sampling(2002));
+    double[] ra = judge.proxy().score(ps, List.of(a.outputIds())), rb = judge.proxy().score(ps, List.of(b.outputIds()));
+    List<DpoPair> pairs = new ArrayList<>();
+    for (int i = 0; i < ps.size(); i++) {
+      if (ra[i] == rb[i]) continue;
+      boolean aWins = ra[i] > rb[i];
+      pairs.add(new DpoPair(ps.get(i), aWins ? a.outputIds()[i] : b.outputIds()[i], aWins ? b.outputIds()[i] : a.outputIds()[i]));
+    }
+    log.info("    %d preference pairs from %d openings", pairs.size(), train.size());
+    return pairs;
+  }
+
+  private CausalLM dpo(CausalLM reference, List<DpoPair> pairs, double beta) {
+    Path dir = cfg.output().resolve("dpo-" + beta);
+    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey("dpo-" + beta), log);
+    CausalLM policy = reference.copy(DType.F32);
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.dpoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 5))
+        .saveEvery(Math.max(1, cfg.dpoSteps() / 3)).keepCheckpoints(1).resume(true).build();
+    DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(beta)).withBatchSize(16)
+        .withPrecomputeReference(true).withMaxLength(128).withTrain(t);
+    DpoTrainer.run(policy.requiresGrad(true), reference, pairs, dc);
+    return policy.requiresGrad(false);
+  }
+
+  private interface Eval {
+    Judge.Point get();
+  }
+
+  /** A frontier point, loaded from points/ when it was measured under these settings. */
+  private Judge.Point point(String method, String setting, Eval eval) {
+    String name = method + (setting.isEmpty() ? "" : "-" + setting.replace('=', '-'));
+    Path file = cfg.output().resolve("points").resolve(name + ".json");
+    String key = cfg.stageKey(name);
+    try {
+      if (Files.isRegularFile(file)) {
+        Map<?, ?> saved = JSON.readValue(file.toFile(), Map.class);
+        if (key.equals(saved.get("key"))) return JSON.convertValue(saved.get("point"), Judge.Point.class);
+      }
+      Judge.Point p = eval.get();
+      FileOps.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("key", key, "point", p)));
+      log.info("    %-10s %-9s KL %6.3f  gold P(positive) %.3f  proxy logit %+.3f", method, setting, p.kl(), p.gold(), p.proxy());
+      return p;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<long[]> ids(Tokenizer tok, List<String> texts, int repeat) {
+    List<long[]> out = new ArrayList<>();
+    for (int r = 0; r < repeat; r++) {
+      for (String t : texts) out.add(java.util.Arrays.stream(tok.encode(t, true)).asLongStream().toArray());
+    }
+    return out;
+  }
+
+  private void stage(String what) { log.info("[%5.1fs] %s", seconds(), what); }
+
+  private double seconds() { return (System.nanoTime() - started) / 1e9; }
+
+  static String fmt(double v) { return String.format(Locale.ROOT, "%.3f", v); }
+}

@@ -1,0 +1,93 @@
+package org.rlhf4j.demo.sentiment;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhf4j.evaluation.report.LineChart;
+import org.rlhf4j.evaluation.report.Report;
+import org.rlhf4j.evaluation.report.SummaryJson;
+import org.rlhf4j.evaluation.report.Table;
+
+/**
+ * The sentiment example's outputs: the reward-vs-KL frontier (gold P(positive) against KL to the reference, one
+ * curve per method, each starting at the reference policy) as report.html + PNG, a table of every point, samples
+ * before (reference) and after (each method's highest-gold point), and summary.json.
+ */
+final class SentimentReport {
+  static final List<String> METHODS = List.of("ppo", "dpo", "best_of_n");
+
+  private SentimentReport() {}
+
+  static Path write(SentimentConfig cfg, List<Judge.Point> points, Map<String, Object> proxy, Map<String, Object> gold,
+      double seconds) throws IOException {
+    Judge.Point ref = points.stream().filter(p -> p.method().equals("reference")).findFirst().orElseThrow();
+    Report report = new Report("rlhf4j sentiment example: reward vs KL frontier (" + cfg.name() + ")");
+    report.section("What ran", "stories260K (llama2.c, TinyStories) continues " + cfg.evalPrompts() + " held-out story openings ("
+        + cfg.samplesPerEval() + " samples each, temperature 1, " + cfg.maxNewTokens() + " new tokens). The policies optimise the "
+        + "proxy reward (MiniLM fine-tuned on SST-2, accuracy " + proxy.get("accuracy") + " on " + proxy.get("accuracy_on")
+        + "); the y axis is the gold judge's P(positive) (MiniLM fine-tuned on IMDb, accuracy " + gold.get("accuracy") + " on "
+        + gold.get("accuracy_on") + "), never seen by training. KL is the sequence KL to the reference estimated on each "
+        + "policy's samples; best-of-n uses the analytic log n - (n-1)/n.");
+    List<LineChart.Series> series = new ArrayList<>();
+    Map<String, Object> frontier = new LinkedHashMap<>();
+    for (String m : METHODS) {
+      List<Judge.Point> mp = new ArrayList<>(points.stream().filter(p -> p.method().equals(m)).toList());
+      mp.sort(Comparator.comparingDouble(Judge.Point::kl));
+      double[] x = new double[mp.size() + 1], y = new double[mp.size() + 1];
+      x[0] = 0;
+      y[0] = ref.gold();
+      for (int i = 0; i < mp.size(); i++) {
+        x[i + 1] = mp.get(i).kl();
+        y[i + 1] = mp.get(i).gold();
+      }
+      series.add(new LineChart.Series(m, x, y));
+      frontier.put(m, mp.stream().map(SentimentReport::json).toList());
+    }
+    report.chart(new LineChart("Gold reward vs KL to the reference", "KL(policy || reference), nats",
+        "gold P(positive sentiment)", series));
+    List<List<Object>> rows = new ArrayList<>();
+    for (Judge.Point p : points) {
+      rows.add(List.of(p.method(), p.setting(), SentimentExample.fmt(p.kl()), SentimentExample.fmt(p.gold()),
+          SentimentExample.fmt(p.proxy()), p.n()));
+    }
+    report.table(new Table("Frontier points", List.of("method", "setting", "KL", "gold P(positive)", "proxy logit", "samples"), rows));
+    List<List<Object>> samples = new ArrayList<>();
+    for (Judge.Sample s : ref.samples()) samples.add(List.of("reference", s.prompt(), s.response(), SentimentExample.fmt(s.gold())));
+    Map<String, Object> after = new LinkedHashMap<>();
+    for (String m : METHODS) {
+      Judge.Point best = points.stream().filter(p -> p.method().equals(m)).max(Comparator.comparingDouble(Judge.Point::gold)).orElseThrow();
+      for (Judge.Sample s : best.samples()) {
+        samples.add(List.of(m + " " + best.setting(), s.prompt(), s.response(), SentimentExample.fmt(s.gold())));
+      }
+      after.put(m, Map.of("setting", best.setting(), "samples", best.samples()));
+    }
+    report.table(new Table("Samples before (reference) and after (each method's highest-gold setting)",
+        List.of("policy", "opening", "continuation", "gold"), samples));
+    report.write(cfg.output());
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("config", cfg.name());
+    summary.put("seed", cfg.seed());
+    summary.put("seconds", seconds);
+    summary.put("proxy_reward_model", proxy);
+    summary.put("gold_reward_model", gold);
+    summary.put("reference", json(ref));
+    summary.put("frontier", frontier);
+    summary.put("samples_before", ref.samples());
+    summary.put("samples_after", after);
+    return SummaryJson.write(cfg.output(), summary);
+  }
+
+  private static Map<String, Object> json(Judge.Point p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("setting", p.setting());
+    m.put("kl", p.kl());
+    m.put("gold", p.gold());
+    m.put("proxy", p.proxy());
+    m.put("samples", p.n());
+    return m;
+  }
+}
