@@ -9,7 +9,8 @@ import java.util.Locale;
  * 2-core CPU), {@link #quick} a smoke run of every stage (about 2 minutes idle).
  *
  * @param rmTexts        labelled texts each reward model trains on (SST-2 for the proxy, IMDb for the gold judge)
- * @param rmSteps        optimizer steps of each reward model (batch 16, top {@code rmLayers} MiniLM layers trained)
+ * @param rmSteps        optimizer steps of each reward model (batch 16, top {@code rmLayers} MiniLM layers trained,
+ *                       with the pooler and head; 0 = pooler and head only, learning rate {@link #rmLr()})
  * @param rmEvalTexts    SST-2 test sentences / held-out IMDb reviews the accuracies are measured on
  * @param trainPrompts   story openings the policies train on; {@code evalPrompts} are the held-out ones judged
  * @param samplesPerEval samples per evaluation prompt (temperature 1) behind each frontier point
@@ -36,9 +37,12 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
   }
 
   public static SentimentConfig quick(Path output, Path shared, long seed) {
-    return new SentimentConfig("quick", output, shared, seed, 400, 12, 1, 200, 16, 8, 2, 24,
+    return new SentimentConfig("quick", output, shared, seed, 480, 30, 0, 200, 16, 8, 2, 24,
         List.of(0.1, 0.01), 3, 16, 1e-3, List.of(0.3, 0.05), 2, 10, 1e-3, List.of(1, 2, 4));
   }
+
+  /** The reward models' learning rate: higher when only the fresh pooler and head train. */
+  double rmLr() { return rmLayers == 0 ? 2e-3 : 1e-4; }
 
   /** What a stage's results depend on: a stage done under another key is redone. */
   String stageKey(String stage) {

@@ -123,7 +123,7 @@ public final class SentimentExample {
       return RewardModel.load(dir.resolve("model")).requiresGrad(false).maxLength(maxLen);
     }
     RewardModel rm = RewardModel.init(BertEncoder.miniLm(), seed).trainableLayers(cfg.rmLayers());
-    TrainConfig t = TrainConfig.defaults(dir.resolve("model")).toBuilder().lr(1e-4).warmupSteps(Math.min(10, cfg.rmSteps() / 10))
+    TrainConfig t = TrainConfig.defaults(dir.resolve("model")).toBuilder().lr(cfg.rmLr()).warmupSteps(Math.min(10, cfg.rmSteps() / 10))
         .maxSteps(cfg.rmSteps()).seed(seed).weightDecay(0.01).logEvery(Math.max(1, cfg.rmSteps() / 10))
         .saveEvery(Math.max(1, cfg.rmSteps() / 3)).keepCheckpoints(1).resume(true).build();
     long t0 = System.nanoTime();
