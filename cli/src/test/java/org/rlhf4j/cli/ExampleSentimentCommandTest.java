@@ -1,0 +1,21 @@
+package org.rlhf4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code example sentiment} from the command line: listed under {@code example}, a missing data folder is a usage error. */
+class ExampleSentimentCommandTest {
+  @TempDir Path tmp;
+
+  @Test void exampleListsSentimentAndAMissingSharedFolderIsAOneLineUsageError() {
+    CliRun help = CliRun.of("example");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("sentiment");
+    CliRun r = CliRun.of("example", "sentiment", "--quick", "--shared", tmp.toString(), "--output", tmp.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).doesNotContain("\n").contains("--shared", "fixtures/stories260K");
+  }
+}
