@@ -23,6 +23,12 @@ public final class Generator {
     if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts to generate from");
     int b = prompts.size(), t = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
     if (t == 0) throw new IllegalArgumentException("every prompt is empty: at least one token (e.g. BOS) is needed");
+    int context = model.config().maxPositions();
+    if ((long) t + cfg.maxNewTokens() > context) { // positions past the context are garbage (RoPE) or out of range (GPT-2)
+      throw new IllegalArgumentException("a prompt of " + t + " tokens plus " + cfg.maxNewTokens() + " new tokens exceeds the model's "
+          + context + " positions (max_position_embeddings): shorten the prompt or ask for at most "
+          + Math.max(0, context - t) + " new tokens");
+    }
     long[][] ids = new long[b][t], mask = new long[b][t];
     for (int r = 0; r < b; r++) {
       long[] p = prompts.get(r);

@@ -3,7 +3,11 @@ package org.rlhf4j.training.bon;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.rlhf4j.common.Progress;
+import org.rlhf4j.common.Reporter;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.format.DataFiles;
@@ -38,25 +42,47 @@ public final class BestOfN {
   /** TRL-style sampling (temperature 1.0 unless given, no top-k/top-p), prompts batched {@code rowsPerBatch / n} at a time. */
   public static List<Pick> pick(CausalLM policy, Scorer scorer, List<long[]> prompts, int n, int padId,
       SamplingConfig sampling, int rowsPerBatch) {
+    return pick(policy, scorer, prompts, n, padId, sampling, rowsPerBatch, picks -> {});
+  }
+
+  /**
+   * As {@link #pick(CausalLM, Scorer, List, int, int, SamplingConfig, int)}, showing progress (prompts done) through
+   * the installed {@link Reporter} and handing {@code afterBatch} the picks so far after every batch (to store them).
+   */
+  public static List<Pick> pick(CausalLM policy, Scorer scorer, List<long[]> prompts, int n, int padId,
+      SamplingConfig sampling, int rowsPerBatch, Consumer<List<Pick>> afterBatch) {
     if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
     if (sampling.greedy() && n > 1) throw new IllegalArgumentException("best-of-n needs sampling, not greedy decoding");
     int perBatch = Math.max(1, rowsPerBatch / n);
     List<Pick> out = new ArrayList<>(prompts.size());
-    for (int from = 0; from < prompts.size(); from += perBatch) {
-      List<long[]> chunk = prompts.subList(from, Math.min(prompts.size(), from + perBatch));
-      List<long[]> rows = new ArrayList<>();
-      for (long[] p : chunk) for (int j = 0; j < n; j++) rows.add(p);
-      SamplingConfig s = SamplingConfig.sample(sampling.maxNewTokens(), sampling.temperature(), sampling.topK(),
-          sampling.topP(), sampling.seed() + from, sampling.stopIds());
-      Generation g = Generator.generate(policy, rows, padId, s);
-      List<long[]> responses = List.of(g.outputIds());
-      double[] scores = scorer.score(rows, responses);
-      if (scores.length != rows.size()) {
-        throw new IllegalStateException("scorer returned " + scores.length + " scores for " + rows.size() + " responses");
+    try (Progress progress = Reporter.get().progress("prompt", 0, prompts.size())) {
+      for (int from = 0; from < prompts.size(); from += perBatch) {
+        batch(policy, scorer, prompts, n, padId, sampling, from, perBatch, out);
+        afterBatch.accept(List.copyOf(out));
+        Summary s = summary(out, n);
+        boolean tenth = out.size() * 10L / prompts.size() > (long) from * 10 / prompts.size(); // a line per tenth in logs
+        progress.update(out.size(), String.format(Locale.ROOT, "mean best %.4f | best-of-1 %.4f", s.meanBest(), s.meanFirst()),
+            tenth || out.size() == prompts.size());
       }
-      for (int i = 0; i < chunk.size(); i++) out.add(best(chunk.get(i), responses, scores, i * n, n));
     }
     return out;
+  }
+
+  /** Samples, scores and picks for prompts {@code from .. from + perBatch}, adding the picks to {@code out}. */
+  private static void batch(CausalLM policy, Scorer scorer, List<long[]> prompts, int n, int padId, SamplingConfig sampling,
+      int from, int perBatch, List<Pick> out) {
+    List<long[]> chunk = prompts.subList(from, Math.min(prompts.size(), from + perBatch));
+    List<long[]> rows = new ArrayList<>();
+    for (long[] p : chunk) for (int j = 0; j < n; j++) rows.add(p);
+    SamplingConfig s = SamplingConfig.sample(sampling.maxNewTokens(), sampling.temperature(), sampling.topK(),
+        sampling.topP(), sampling.seed() + from, sampling.stopIds());
+    Generation g = Generator.generate(policy, rows, padId, s);
+    List<long[]> responses = List.of(g.outputIds());
+    double[] scores = scorer.score(rows, responses);
+    if (scores.length != rows.size()) {
+      throw new IllegalStateException("scorer returned " + scores.length + " scores for " + rows.size() + " responses");
+    }
+    for (int i = 0; i < chunk.size(); i++) out.add(best(chunk.get(i), responses, scores, i * n, n));
   }
 
   /** With the tokenizer's pad and stop ids: {@code maxNewTokens}, temperature, seed; 64 rows per batch. */

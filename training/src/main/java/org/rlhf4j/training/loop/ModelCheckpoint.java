@@ -2,13 +2,19 @@ package org.rlhf4j.training.loop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rlhf4j.common.FileOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.lora.LoraModel;
+import org.rlhf4j.models.tokenizer.ChatTemplate;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
@@ -29,13 +35,16 @@ public final class ModelCheckpoint implements CheckpointIO {
   private final Path tokenizerDir;
   private final List<Part> parts;
   private final String weightsFile; // null: the Hugging Face model files (single or sharded)
+  private final ModelCard card;
 
-  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts, String weightsFile) {
+  private ModelCheckpoint(HasParameters model, CheckpointIO.Saver saver, Path tokenizerDir, List<Part> parts, String weightsFile,
+      ModelCard card) {
     this.model = model;
     this.saver = saver;
     this.tokenizerDir = tokenizerDir;
     this.parts = List.copyOf(parts);
     this.weightsFile = weightsFile;
+    this.card = card;
   }
 
   /**
@@ -44,28 +53,31 @@ public final class ModelCheckpoint implements CheckpointIO {
    */
   public static ModelCheckpoint of(CausalLM model) {
     Optional<LoraModel> lora = model.adapters();
-    if (lora.isPresent()) return new ModelCheckpoint(lora.get(), lora.get()::save, null, List.of(), LoraModel.WEIGHTS_FILE);
-    return new ModelCheckpoint(model, model::save, null, List.of(), null);
+    if (lora.isPresent()) return new ModelCheckpoint(lora.get(), lora.get()::save, null, List.of(), LoraModel.WEIGHTS_FILE, null);
+    return new ModelCheckpoint(model, model::save, null, List.of(), null, null);
   }
 
   /** Any model that writes its own Hugging Face folder ({@code saver}) and whose parameters load back by name. */
   public static ModelCheckpoint of(HasParameters model, CheckpointIO.Saver saver) {
-    return new ModelCheckpoint(model, saver, null, List.of(), null);
+    return new ModelCheckpoint(model, saver, null, List.of(), null, null);
   }
 
   /** As {@link #of(HasParameters, CheckpointIO.Saver)}, restoring from the single safetensors {@code file} the saver writes. */
   public static ModelCheckpoint of(HasParameters model, CheckpointIO.Saver saver, String file) {
-    return new ModelCheckpoint(model, saver, null, List.of(), file);
+    return new ModelCheckpoint(model, saver, null, List.of(), file, null);
   }
 
   /** This checkpoint, also copying the tokenizer files found in {@code dir} (may be null). */
-  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts, weightsFile); }
+  public ModelCheckpoint withTokenizer(Path dir) { return new ModelCheckpoint(model, saver, dir, parts, weightsFile, card); }
+
+  /** This checkpoint, writing {@code card} ({@code README.md}) with the final model (may be null). */
+  public ModelCheckpoint withCard(ModelCard card) { return new ModelCheckpoint(model, saver, tokenizerDir, parts, weightsFile, card); }
 
   /** This checkpoint plus {@code params} in {@code file} beside the model (e.g. {@code value_head.safetensors}). */
   public ModelCheckpoint withPart(String file, HasParameters params) {
     List<Part> p = new ArrayList<>(parts);
     p.add(new Part(file, params));
-    return new ModelCheckpoint(model, saver, tokenizerDir, p, weightsFile);
+    return new ModelCheckpoint(model, saver, tokenizerDir, p, weightsFile, card);
   }
 
   @Override public void save(Path dir) throws IOException {
@@ -79,12 +91,49 @@ public final class ModelCheckpoint implements CheckpointIO {
     for (Part p : parts) CheckpointIO.copyFromFile(p.params(), dir.resolve(p.file()));
   }
 
-  /** Writes the finished model into {@code dir} (the top of a run's output), naming the folder on failure. */
+  /**
+   * Writes the finished model into {@code dir} (the top of a run's output): the checkpoint files, a
+   * {@code generation_config.json} (from config.json's token ids, unless the tokenizer folder had one) and the
+   * model card when one is set; names the folder on failure.
+   */
   public void saveFinal(Path dir) {
     try (NativeScope scope = NativeScope.open()) {
       save(dir);
+      writeGenerationConfig(dir);
+      writeChatTemplate(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the final model to " + dir + ": " + e.getMessage(), e);
     }
+    if (card != null) card.write(dir);
+  }
+
+  /**
+   * Writes {@code dir/chat_template.jinja} with ChatML when the folder has a tokenizer but no chat template: the
+   * template rlhf4j renders conversations with for such a tokenizer ({@link ChatTemplate#CHATML_SOURCE}), so
+   * transformers' {@code apply_chat_template} and {@code rlhf4j generate --chat} format prompts as training did.
+   */
+  public static void writeChatTemplate(Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.exists(dir.resolve("chat_template.jinja"))
+        || Files.exists(dir.resolve("chat_template.json"))) return;
+    Path cfg = dir.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(cfg) && new ObjectMapper().readTree(cfg.toFile()).hasNonNull("chat_template")) return;
+    FileOps.writeString(dir.resolve("chat_template.jinja"), ChatTemplate.CHATML_SOURCE);
+  }
+
+  /**
+   * Writes {@code dir/generation_config.json} when it is missing: transformers' layout, with the bos/eos/pad
+   * token ids of {@code dir/config.json} (what {@code GenerationConfig.from_model_config} would derive).
+   */
+  public static void writeGenerationConfig(Path dir) throws IOException {
+    Path target = dir.resolve("generation_config.json"), config = dir.resolve("config.json");
+    if (Files.isRegularFile(target) || !Files.isRegularFile(config)) return;
+    ObjectMapper json = new ObjectMapper();
+    JsonNode c = json.readTree(config.toFile());
+    ObjectNode g = json.createObjectNode();
+    g.put("_from_model_config", true);
+    for (String k : List.of("bos_token_id", "eos_token_id", "pad_token_id")) {
+      if (c.hasNonNull(k)) g.set(k, c.get(k));
+    }
+    FileOps.writeString(target, json.writerWithDefaultPrettyPrinter().writeValueAsString(g) + "\n");
   }
 }

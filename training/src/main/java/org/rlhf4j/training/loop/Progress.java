@@ -18,6 +18,19 @@ interface Progress extends AutoCloseable {
     return of(Reporter.get().progress("step", startStep, maxSteps), false);
   }
 
+  /** Progress counted in units of {@code per} optimizer steps named {@code unit} (an update at each unit's end). */
+  static Progress open(int startStep, int maxSteps, String unit, int per) {
+    if (per == 1) return of(Reporter.get().progress(unit, startStep, maxSteps), false);
+    Progress p = of(Reporter.get().progress(unit, startStep / per, maxSteps / per), false);
+    return new Progress() {
+      @Override public void update(StepStats stats, boolean logStep) {
+        if (stats.step() % per == 0) p.update(stats.atStep(stats.step() / per), logStep);
+      }
+
+      @Override public void close() { p.close(); }
+    };
+  }
+
   /** Steps shown by {@code p}, with the short status (bars) or the full one-line summary (lines). */
   private static Progress of(org.rlhf4j.common.Progress p, boolean compact) {
     return new Progress() {

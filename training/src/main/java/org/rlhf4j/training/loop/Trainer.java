@@ -58,6 +58,8 @@ public final class Trainer {
   private final Checkpoints checkpoints;
   private final Device device;
   private Path lastCheckpoint;
+  private String progressUnit = "step";
+  private int stepsPerUnit = 1;
 
   /**
    * @param model        its trainable parameters (requires_grad; tied tensors once) are optimized
@@ -89,6 +91,17 @@ public final class Trainer {
     this.device = deviceOf(params.values().iterator().next());
   }
 
+  /**
+   * Shows progress in units of {@code stepsPerUnit} optimizer steps named {@code unit} (the on-policy loop: one
+   * iteration = its updates), so the bar counts what {@code --max-steps} counts. Returns this trainer.
+   */
+  public Trainer progressIn(String unit, int stepsPerUnit) {
+    if (unit == null || unit.isBlank() || stepsPerUnit < 1) throw new IllegalArgumentException("progressIn: a unit name and >= 1 steps");
+    this.progressUnit = unit;
+    this.stepsPerUnit = stepsPerUnit;
+    return this;
+  }
+
   /** Trains to {@code maxSteps}, first restoring the latest checkpoint when {@code cfg.resume()}. */
   public TrainResult run() {
     int start;
@@ -102,19 +115,21 @@ public final class Trainer {
       throw new UncheckedIOException("cannot prepare " + cfg.outputDir() + ": " + e.getMessage(), e);
     }
     SortedMap<Integer, Double> losses = new TreeMap<>();
-    try (MetricsLog log = openLog(); Progress progress = Progress.open(start, cfg.maxSteps())) {
+    try (MetricsLog log = openLog(); Progress progress = Progress.open(start, cfg.maxSteps(), progressUnit, stepsPerUnit)) {
       LogWindow window = new LogWindow();
       for (int s = start + 1; s <= cfg.maxSteps(); s++) {
         StepStats stats = optimizerStep(s);
         losses.put(s, stats.loss());
         window.add(stats);
         boolean logStep = s % cfg.logEvery() == 0 || s == cfg.maxSteps();
+        StepStats shown = stats;
         if (logStep) {
           Map<String, Object> record = window.drain(stats);
           record.putAll(hookMetrics); // the hook's latest values (they describe the run so far, like DP-SGD's epsilon)
           log.append(record);
+          shown = stats.asLogged(record); // a logged step shows what metrics.jsonl holds for it
         }
-        progress.update(stats, logStep);
+        progress.update(shown, logStep);
         if (evaluator != null && cfg.evalEvery() > 0 && s % cfg.evalEvery() == 0) evaluate(s, log);
         if ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps()) save(s, stats.lr());
       }

@@ -114,7 +114,8 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
 
   /** Trains through the one loop: {@code trainable}'s parameters are optimized, {@code io} writes checkpoints. */
   public TrainResult run(HasParameters trainable, CheckpointIO io) {
-    return new Trainer(layout.loopConfig(), trainable, this, cursor, io, null).run();
+    return new Trainer(layout.loopConfig(), trainable, this, cursor, io, null)
+        .progressIn("iteration", layout.updatesPerIteration()).run();
   }
 
   /** Rollout metrics of each iteration this loop ran. */

@@ -1,0 +1,110 @@
+package org.rlhf4j.training.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rlhf4j.common.FileOps;
+
+/**
+ * The short model card ({@code README.md}, Hugging Face's front matter) written beside a finished model: how it was
+ * trained (method, base model, data, steps, the effective settings), the last logged metrics, and how to load it.
+ *
+ * <pre>{@code
+ * ModelCard.of("dpo", modelDir, dataFile, settings).withMetricsOf(out).write(out);
+ * }</pre>
+ *
+ * @param method   the training command or method ({@code sft}, {@code dpo}, {@code ppo}, ...)
+ * @param base     the model it started from (a folder or hub id; null when trained from scratch)
+ * @param data     the training data (a file; may be null)
+ * @param settings the effective settings, as written to the run's config file (may be empty)
+ * @param metrics  the last logged metrics (may be empty)
+ */
+public record ModelCard(String method, String base, String data, Map<String, Object> settings, Map<String, Object> metrics) {
+  public static final String FILE = "README.md";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ModelCard {
+    if (method == null || method.isBlank()) throw new IllegalArgumentException("ModelCard: method is required");
+    settings = settings == null ? Map.of() : new LinkedHashMap<>(settings);
+    metrics = metrics == null ? Map.of() : new LinkedHashMap<>(metrics);
+  }
+
+  public static ModelCard of(String method, Object base, Object data, Map<String, Object> settings) {
+    return new ModelCard(method, base == null ? null : base.toString(), data == null ? null : data.toString(), settings, Map.of());
+  }
+
+  /** This card with the last line of {@code runDir/metrics.jsonl} (unchanged when there is none). */
+  public ModelCard withMetricsOf(Path runDir) {
+    Path file = runDir.resolve("metrics.jsonl");
+    if (!Files.isRegularFile(file)) return this;
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        JsonNode n = readOrNull(lines.get(i));
+        if (n == null || n.has("eval/loss") && !n.has("loss")) continue;
+        Map<String, Object> m = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
+        return new ModelCard(method, base, data, settings, m);
+      }
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode readOrNull(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      return n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The card's Markdown: YAML front matter (library_name, tags, base_model) and the body. */
+  public String markdown() {
+    StringBuilder b = new StringBuilder("---\nlibrary_name: rlhf4j\ntags:\n- rlhf4j\n- ").append(method).append('\n');
+    if (base != null && !base.contains("/") && !base.contains("\\")) b.append("base_model: ").append(base).append('\n');
+    b.append("---\n\n# ").append(method.toUpperCase(Locale.ROOT)).append(" model trained with rlhf4j\n\n");
+    b.append("Trained with `rlhf4j ").append(method).append('`');
+    if (base != null) b.append(" from `").append(base).append('`');
+    if (data != null) b.append(" on `").append(data).append('`');
+    b.append(".\nA Hugging Face folder: `config.json`, `model.safetensors`, the tokenizer files, `generation_config.json`.\n");
+    if (!settings.isEmpty()) {
+      b.append("\n## Settings\n\n| key | value |\n| --- | --- |\n");
+      settings.forEach((k, v) -> b.append("| `").append(k).append("` | ").append(cell(v)).append(" |\n"));
+    }
+    if (!metrics.isEmpty()) {
+      b.append("\n## Last logged metrics\n\n| metric | value |\n| --- | --- |\n");
+      metrics.forEach((k, v) -> b.append("| `").append(k).append("` | ").append(cell(v)).append(" |\n"));
+    }
+    b.append("\n## Use\n\n```bash\n./rlhf4j generate --model THIS_FOLDER --prompt \"...\"\n```\n\n```python\n")
+        .append("from transformers import AutoModelForCausalLM, AutoTokenizer\n")
+        .append("model = AutoModelForCausalLM.from_pretrained(\"THIS_FOLDER\")\n")
+        .append("tokenizer = AutoTokenizer.from_pretrained(\"THIS_FOLDER\")\n```\n");
+    return b.toString();
+  }
+
+  private static String cell(Object v) {
+    String s = v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : String.valueOf(v);
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** Writes {@code dir/README.md} atomically. */
+  public void write(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      FileOps.writeString(dir.resolve(FILE), markdown());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model card " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+    }
+  }
+}
