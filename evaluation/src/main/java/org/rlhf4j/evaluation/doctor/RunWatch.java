@@ -39,6 +39,8 @@ public final class RunWatch implements AutoCloseable {
   private long offset;
   private int lineNo;
   private boolean stopped;
+  private long observed, lastStep = -1;
+  private java.util.Map<String, Double> lastMetrics = java.util.Map.of();
 
   private RunWatch(Path file, DoctorConfig config, Listener listener, Duration poll) {
     this.file = Objects.requireNonNull(file, "metrics file");
@@ -61,6 +63,12 @@ public final class RunWatch implements AutoCloseable {
   public static RunWatch start(Path metricsJsonl, DoctorConfig config, Listener listener, Duration poll) {
     return new RunWatch(metricsJsonl, config, listener, poll);
   }
+
+  /** What the watch has seen so far: metric lines read, the last one's step (-1 before any) and metrics. */
+  public record Seen(long lines, long lastStep, java.util.Map<String, Double> lastMetrics) {}
+
+  /** Lines seen so far and the latest of them (for a heartbeat while nothing is flagged). */
+  public synchronized Seen seen() { return new Seen(observed, lastStep, lastMetrics); }
 
   /** Flags raised so far. */
   public List<Flag> flags() {
@@ -120,6 +128,9 @@ public final class RunWatch implements AutoCloseable {
   }
 
   private void observe(long step, java.util.Map<String, Double> metrics) {
+    observed++;
+    lastStep = step;
+    lastMetrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     int before = doctor.flags().size();
     doctor.observe(step, metrics);
     List<Flag> now = doctor.flags();
