@@ -94,8 +94,11 @@ public final class DemoPipeline {
           world.gold(), cfg, ppoDir);
       ppoFlags = watch.finish(); // the whole metrics.jsonl, so a resumed stage's earlier iterations count too
     }
+    saveFinal("ppo", ppoPolicy, ppoDir);
     CausalLM dpoPolicy = PolicyStages.fresh(sft);
-    var dpo = PolicyStages.dpo(dpoPolicy, sft, comparisons.stream().map(c -> c.dpoPair(eos)).toList(), cfg, stageDir("dpo"));
+    Path dpoDir = stageDir("dpo");
+    var dpo = PolicyStages.dpo(dpoPolicy, sft, comparisons.stream().map(c -> c.dpoPair(eos)).toList(), cfg, dpoDir);
+    saveFinal("dpo", dpoPolicy, dpoDir);
     if (dpo.lastMetrics().containsKey("rewards/margins")) { // absent when the finished stage was loaded
       log.info("    DPO: last reward accuracy %.2f, margin %.2f", dpo.lastMetrics().getOrDefault("rewards/accuracies", Double.NaN),
           dpo.lastMetrics().get("rewards/margins"));
@@ -126,10 +129,12 @@ public final class DemoPipeline {
           100 * (double) labels.get("agreement_with_gold"), prefs.items().size(), 100 * (double) labels.get("agreement_with_raters"));
       CausalLM rlaif = PolicyStages.fresh(sft);
       PolicyStages.dpo(rlaif, sft, arms.dpoPairs(ai, prefs.items()), cfg, dir);
+      saveFinal("rlaif", rlaif, dir);
       policies.put("rlaif", rlaif);
     }
     if (cfg.arm("cai")) {
       CausalLM slCai = arms.slCai(otherDemos);
+      saveFinal("cai-sl", "sft-model", slCai, stageDirPath("cai-sl"));
       policies.put("cai_sl", slCai);
       Path dir = stageDir("cai-rl");
       List<org.rlhf4j.training.dpo.DpoPair> pairs = new ArrayList<>(arms.harmlessnessPairs(slCai, dir));
@@ -141,6 +146,7 @@ public final class DemoPipeline {
       log.info("    RL-CAI: %d AI harmlessness pairs on red-team prompts + %d human helpfulness pairs", harmless, pairs.size() - harmless);
       CausalLM cai = PolicyStages.fresh(slCai);
       PolicyStages.dpo(cai, slCai, pairs, cfg, dir);
+      saveFinal("cai-rl", "cai-sl", cai, dir);
       policies.put("cai", cai);
     }
     return labels;
@@ -151,7 +157,9 @@ public final class DemoPipeline {
     log.info("    GRPO arm (loss type %s)", cfg.grpoLossType());
     CausalLM policy = PolicyStages.fresh(sft);
     List<Prompt> prompts = world.prompts(Math.max(200, cfg.ppoIterations() * cfg.ppoBatch()), new SplittableRandom(cfg.seed() ^ 0x6270));
-    PolicyStages.grpo(policy, sft, rm.proxy(), tok, chat, prompts, world.gold(), cfg, stageDir("grpo"));
+    Path dir = stageDir("grpo");
+    PolicyStages.grpo(policy, sft, rm.proxy(), tok, chat, prompts, world.gold(), cfg, dir);
+    saveFinal("grpo", policy, dir);
     return policy;
   }
 
@@ -177,7 +185,7 @@ public final class DemoPipeline {
     }
     Path baseDir = cfg.output().resolve("base");
     LmTraining.train(sft, demos, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("sft"), cfg.sftSteps(), 1e-3), baseDir);
-    ModelCheckpoint.of(sft).withTokenizer(baseDir).saveFinal(sftDir());
+    ModelCheckpoint.of(sft).withTokenizer(baseDir).withCard(card("sft", "base", stageDirPath("sft"))).saveFinal(sftDir());
     return sft;
   }
 
@@ -256,6 +264,7 @@ public final class DemoPipeline {
     report.put("rater_agreement", agreement);
     report.doctor(flags);
     report.config(cfg, seconds());
+    if (cfg.quick()) report.put("caveat", quickCaveat());
     // From the file, not memory: a resumed PPO stage has run only its remaining iterations.
     MetricsLog ppoLog = MetricsLog.read(out.resolve("ppo").resolve("metrics.jsonl"));
     Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
@@ -264,6 +273,7 @@ public final class DemoPipeline {
     log.info("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d",
         report.goldWinRate("ppo"), ppoReport.kl(), report.goldWinRate("dpo"), cfg.bestOfN(),
         report.goldWinRate("best_of_n"), flags.size());
+    if (cfg.quick()) log.info("    " + quickCaveat());
     log.info("done in %.0f s: %s and %s", seconds(), out.resolve("report.html"), summary);
     return summary;
   }
@@ -306,6 +316,18 @@ public final class DemoPipeline {
         report.goldWinRate("flywheel_turn1"), report.goldWinRate("flywheel_thumbs_only"), report.goldWinRate("flywheel_turn2"));
   }
 
+  /**
+   * Why a --quick run cannot judge the methods (issue 11, item 6): too few PPO iterations for the doctor's trend
+   * windows, too few evaluation prompts for a win rate to separate the methods.
+   */
+  private String quickCaveat() {
+    int window = doctorConfig().window(), n = cfg.evalPrompts();
+    return String.format(java.util.Locale.ROOT, "quick run: too short to judge the methods (including --hackable's reward "
+        + "hacking): %d PPO iterations fill %d of the doctor's %d-iteration trend windows (reward hacking compares two, KL "
+        + "blow-up four), and %d evaluation prompts leave a win rate within about +/-%.2f (95%%); run without --quick to "
+        + "compare them", cfg.ppoIterations(), cfg.ppoIterations() / window, window, n, 1.96 * Math.sqrt(0.25 / n));
+  }
+
   /** The doctor's defaults with a trend window of a sixth of the PPO run. */
   private DoctorConfig doctorConfig() {
     return DoctorConfig.defaults().withWindow(Math.max(3, cfg.ppoIterations() / 6));
@@ -329,6 +351,21 @@ public final class DemoPipeline {
   }
 
   private void stage(String what) { log.info("[%5.1fs] %s", seconds(), what); }
+
+  /** A stage's trained policy as a complete Hugging Face folder (tokenizer, generation config, model card) atop its folder. */
+  private void saveFinal(String stage, CausalLM policy, Path dir) { saveFinal(stage, "sft-model", policy, dir); }
+
+  /** As {@link #saveFinal(String, CausalLM, Path)}, trained from the stage folder {@code base}. */
+  private void saveFinal(String stage, String base, CausalLM policy, Path dir) {
+    ModelCheckpoint.of(policy).withTokenizer(sftDir()).withCard(card(stage, base, dir)).saveFinal(dir);
+  }
+
+  private org.rlhf4j.training.loop.ModelCard card(String stage, String base, Path runDir) {
+    return org.rlhf4j.training.loop.ModelCard.of(stage, base, "the demo's assistant world (rlhf4j demo)",
+        Map.of("seed", cfg.seed(), "quick", cfg.quick(), "hackable", cfg.hackable())).withMetricsOf(runDir);
+  }
+
+  private Path stageDirPath(String stage) { return cfg.output().resolve(stage); }
 
   /** Where the SFT model is saved with the world's tokenizer (the starting point of every later stage). */
   private Path sftDir() { return cfg.output().resolve("sft-model"); }

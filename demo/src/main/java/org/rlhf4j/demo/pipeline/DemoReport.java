@@ -31,6 +31,10 @@ final class DemoReport {
     m.put("quick", c.quick());
     m.put("hackable", c.hackable());
     m.put("wall_seconds", Math.round(seconds * 10) / 10.0);
+    // deterministic on one machine only: another CPU generation gives other numbers for the same seed
+    org.rlhf4j.runtime.Cpu cpu = org.rlhf4j.runtime.Cpu.detect();
+    m.put("cpu", cpu.model());
+    m.put("cores", cpu.cores());
     summary.put("run", m);
   }
 
