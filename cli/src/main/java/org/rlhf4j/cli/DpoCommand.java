@@ -57,12 +57,13 @@ public final class DpoCommand implements Callable<Integer> {
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
       LoraSettings.attach(c, policy, c.path("model"));
+      c.checkContext(policy, "max_length");
       CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null;
       c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
           () -> DpoTrainer.run(policy, reference, pairs, tok, cfg));
-      LoraSettings.saveFinal(policy, c.path("model"), train.outputDir());
-      System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; checkpoints in %s%n",
+      RunOutput.finalPolicy("dpo", c, policy, train.outputDir());
+      System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; model saved to %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }
     return 0;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate a continuation of a prompt with a model folder (config.json, model.safetensors, tokenizer.json).")
 public final class GenerateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   @Option(names = "--model", required = true, description = "Hugging Face model folder.") Path model;
   @Option(names = "--adapter", description = "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) to apply to --model.") Path adapter;
   @Option(names = "--prompt", required = true, description = "Prompt text.") String prompt;
@@ -46,6 +47,7 @@ public final class GenerateCommand implements Callable<Integer> {
       int[] ids = tok.encode(text, !chat || !text.startsWith(tok.bosToken().orElse("\u0000")));
       CausalLM lm = CausalLM.load(model, Device.parse(device), DType.F32);
       if (adapter != null) LoraCommand.loadAdapter(lm, adapter);
+      cfg = fitContext(cfg, ids.length, lm.config().maxPositions(), tok);
       Generation g = Generator.generate(lm, List.of(java.util.Arrays.stream(ids).asLongStream().toArray()), tok.padId(), cfg);
       int[] out = java.util.Arrays.stream(g.outputIds()[0]).mapToInt(l -> (int) l).toArray();
       String decoded = tok.decode(out, true);
@@ -63,5 +65,22 @@ public final class GenerateCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * A prompt longer than the model's context is refused (exit 2); --max-new-tokens past the context is capped to
+   * what fits, with a warning on stderr naming the flag.
+   */
+  private SamplingConfig fitContext(SamplingConfig cfg, int promptTokens, int context, Tokenizer tok) {
+    if (promptTokens >= context) {
+      throw new UserError("--prompt is " + promptTokens + " tokens but the model in " + model + " has " + context
+          + " positions (max_position_embeddings): shorten it to under " + context + " tokens");
+    }
+    if (promptTokens + maxNewTokens <= context) return cfg;
+    int fit = context - promptTokens;
+    spec.commandLine().getErr().printf(java.util.Locale.ROOT, "generate: --max-new-tokens %d capped at %d: the prompt is %d tokens and the "
+        + "model has %d positions (max_position_embeddings)%n", maxNewTokens, fit, promptTokens, context);
+    return greedy || temperature == null ? SamplingConfig.greedy(fit, tok.stopIds())
+        : SamplingConfig.sample(fit, temperature, topK, topP, seed, tok.stopIds());
   }
 }

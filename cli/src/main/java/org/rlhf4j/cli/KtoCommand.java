@@ -60,6 +60,7 @@ public final class KtoCommand implements Callable<Integer> {
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
           () -> KtoTrainer.run(policy, reference, rows, tok, cfg, io));
       io.saveFinal(train.outputDir());
+      RunOutput.describe("kto", c, train.outputDir(), true); // model card and report.html, as every training command
       System.out.printf(Locale.ROOT, "kto: %d desirable, %d undesirable; final loss %.4f, kl %.4f; model in %s%n", good,
           rows.size() - good, r.train().finalLoss(), r.lastMetrics().getOrDefault("kl", Double.NaN), train.outputDir());
     }

@@ -8,9 +8,8 @@ import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.lora.LoraConfig;
 import org.rlhf4j.models.lora.LoraModel;
 import org.rlhf4j.models.lora.TargetModules;
-import org.rlhf4j.training.loop.ModelCheckpoint;
 
-/** The LoRA settings of a training command ({@code lora_r}, {@code lora_alpha}, {@code lora_targets}, ...): attach, then save. */
+/** The LoRA settings of a training command ({@code lora_r}, {@code lora_alpha}, {@code lora_targets}, ...): attach (the commands save through RunOutput). */
 final class LoraSettings {
   private LoraSettings() {}
 
@@ -54,10 +53,5 @@ final class LoraSettings {
     Reporter.get().info(String.format(Locale.ROOT, "lora: r %d, alpha %s, %d modules, %d trainable parameters (%.3f%% of %d)",
         cfg.get().r(), cfg.get().alpha(), lora.modules().size(), lora.parameterCount(), 100.0 * lora.parameterCount() / base, base));
     return Optional.of(lora);
-  }
-
-  /** Writes the adapter folder (PEFT layout + the tokenizer files) at the top of {@code output}, when the model has adapters. */
-  static void saveFinal(CausalLM model, Path tokenizerDir, Path output) {
-    if (model.adapters().isPresent()) ModelCheckpoint.of(model).withTokenizer(tokenizerDir).saveFinal(output);
   }
 }

@@ -60,13 +60,14 @@ public final class PpoCommand implements Callable<Integer> {
       CausalLM policy = Settings.model(c.path("model"));
       LoraSettings.attach(c, policy, c.path("model"));
       List<long[]> prompts = RlFlags.prompts(c, tok);
+      RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
       Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg));
-      LoraSettings.saveFinal(policy, c.path("model"), cfg.train().outputDir());
+      RunOutput.finalPolicy("ppo", c, policy, cfg.train().outputDir());
       double[] s = r.scores();
-      System.out.printf(Locale.ROOT, "ppo: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", s.length,
+      System.out.printf(Locale.ROOT, "ppo: %d iterations, objective/scores %.4f -> %.4f; model saved to %s%n", s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
     }
     return 0;
@@ -144,6 +145,22 @@ public final class PpoCommand implements Callable<Integer> {
       });
     }
 
+    /**
+     * Refuses prompts that leave no room for {@code newTokens} in the policy's positions, naming the prompt and
+     * the flags to change (the generator would otherwise run past the context).
+     */
+    static void checkContext(List<long[]> prompts, CausalLM policy, int newTokens, Settings c) {
+      int context = policy.config().maxPositions();
+      for (int i = 0; i < prompts.size(); i++) {
+        int n = prompts.get(i).length;
+        if (n + newTokens > context) {
+          throw new UserError(c.path("data") + ": prompt " + (i + 1) + " is " + n + " tokens; with --max-new-tokens " + newTokens
+              + " it exceeds the model's " + context + " positions (max_position_embeddings): shorten the prompt or lower "
+              + "--max-new-tokens to " + Math.max(0, context - n));
+        }
+      }
+    }
+
     /** Prompts from --data, screened by the command's --pii. */
     static List<long[]> prompts(Settings c, Tokenizer tok) throws IOException {
       return prompts(c.path("data"), tok, texts -> PiiScreen.screen(c, "--data", texts, PiiRecords::texts));
@@ -156,7 +173,7 @@ public final class PpoCommand implements Callable<Integer> {
       if (!Files.isRegularFile(file)) throw new UserError("data file " + file + " does not exist");
       ObjectMapper json = new ObjectMapper();
       List<String> texts = new ArrayList<>();
-      List<String> lines = Files.readAllLines(file);
+      List<String> lines = org.rlhf4j.common.TextFiles.readUtf8(file).lines().toList(); // invalid UTF-8: refused with its line
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).isBlank()) continue;
         JsonNode n;

@@ -49,10 +49,12 @@ public final class PretrainCommand implements Callable<Integer> {
     try (Tokenizer tok = Settings.tokenizer(tokDir)) {
       CausalLM model = s.has("model") ? Settings.model(s.path("model")) : newModel(s, tok);
       LoraSettings.attach(s, model, s.has("model") ? s.path("model") : null);
+      s.checkContext(model, "seq_length");
       List<String> docs = PiiScreen.screen(s, "--data", documents(data), PiiRecords::texts);
       s.write(cfg.outputDir());
       TrainResult r = Pretrainer.train(model, tok, docs, cfg, new PretrainOptions(s.integer("seq_length", 256),
           s.integer("batch_size", 8)), tokDir);
+      RunOutput.describe("pretrain", s, cfg.outputDir(), true);
       System.out.printf(Locale.ROOT, "pretrain: final loss %.4f; model saved to %s%n", r.finalLoss(), cfg.outputDir());
     }
     return 0;

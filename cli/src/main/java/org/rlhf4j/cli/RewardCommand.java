@@ -99,6 +99,7 @@ public final class RewardCommand implements Callable<Integer> {
       RewardModel.Accuracy acc = rm.pairwiseAccuracy(eval);
       System.out.printf(Locale.ROOT, "reward: held-out pairwise accuracy %.4f on %d pairs%n", acc.accuracy(), acc.n());
     }
+    RunOutput.describe("reward", s, cfg.outputDir(), false);
     System.out.println("reward: model saved to " + cfg.outputDir());
     return 0;
   }

@@ -55,14 +55,15 @@ public final class RlooCommand implements Callable<Integer> {
       CausalLM policy = Settings.model(c.path("model"));
       LoraSettings.attach(c, policy, c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c, tok);
+      PpoCommand.RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
       var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
       c.write(cfg.train().outputDir());
       CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> GroupTrainer.run(policy, ref, scorer, prompts, tok, cfg));
-      LoraSettings.saveFinal(policy, c.path("model"), cfg.train().outputDir());
+      RunOutput.finalPolicy(name, c, policy, cfg.train().outputDir());
       double[] s = r.scores();
-      System.out.printf(Locale.ROOT, "%s: %d iterations, objective/scores %.4f -> %.4f; checkpoints in %s%n", name, s.length,
+      System.out.printf(Locale.ROOT, "%s: %d iterations, objective/scores %.4f -> %.4f; model saved to %s%n", name, s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());
     }
     return 0;

@@ -62,6 +62,9 @@ final class Settings {
 
   boolean has(String key) { return values.get(key) != null; }
 
+  /** The settings as given (config file with the flags applied), in order. */
+  Map<String, Object> values() { return java.util.Collections.unmodifiableMap(values); }
+
   Path path(String key) {
     if (!has(key)) throw new UserError("no " + key + ": give --" + key.replace('_', '-') + " or set '" + key + "' in --config");
     return Path.of(values.get(key).toString());
@@ -166,6 +169,23 @@ final class Settings {
       throw new UserError("cannot write " + dir.resolve(FILE) + ": " + e.getMessage());
     }
   }
+
+  /**
+   * Refuses a token length setting ({@code max_length}, {@code seq_length}) longer than the model's positions: the
+   * model would see positions it was never trained for (garbage) instead of a clear limit.
+   */
+  void checkContext(CausalLM model, String... keys) {
+    int context = model.config().maxPositions();
+    for (String k : keys) {
+      if (has(k) && integer(k, 0) > context) {
+        throw new UserError(flagOrKey(k) + " " + integer(k, 0) + " exceeds the model's " + context
+            + " positions (max_position_embeddings in its config.json): give at most " + context);
+      }
+    }
+  }
+
+  /** How the user names a setting: "--max-length" (a flag) or "'max_length'" when it came from --config. */
+  static String flagOrKey(String key) { return "--" + key.replace('_', '-') + " (" + key + ")"; }
 
   /** The tokenizer of a user-given folder, or a one-line error. */
   static Tokenizer tokenizer(Path dir) {

@@ -41,6 +41,7 @@ class DemoCommandTest {
   void quickDemoWritesReportAndSaneSummaryAndResumes() throws Exception {
     String printed = demo("--arms", "rlaif,cai,flywheel");
     assertThat(printed).contains("1/6 pre-training").contains("6/6 evaluating").contains("gold win rate vs SFT");
+    assertThat(printed).contains("quick run: too short to judge the methods"); // issue 11, item 6
     assertThat(printed).doesNotContain("resuming from");
     checkSummaryAndReport();
 
@@ -153,6 +154,13 @@ class DemoCommandTest {
   private void checkSummaryAndReport() throws Exception {
 
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(s.at("/run/cpu").asText()).as("summary.json records the CPU (issue 11, item 9)").isNotBlank();
+    // issue 11, item 1: the demo's policies are complete HF folders too
+    for (String stage : new String[] {"ppo", "dpo", "rlaif", "cai-sl", "cai-rl"}) {
+      for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "README.md"}) {
+        assertThat(out.resolve(stage).resolve(f)).as(stage + "/" + f).isRegularFile();
+      }
+    }
     for (String policy : new String[] {"ppo", "dpo", "best_of_n", "rlaif", "cai_sl", "cai"}) {
       JsonNode p = s.get(policy);
       double win = p.get("gold_win_rate_vs_sft").asDouble(Double.NaN);

@@ -84,9 +84,11 @@ class PreferenceCommandsTest {
       assertThat(run(args)).as(cmd).isZero();
       assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).as(cmd).hasSize(1);
       assertThat(doctorFlags(out)).as(cmd).isNotNull();
+      UsabilityCommandsTest.assertCompleteModelFolder(out, cmd); // issue 11, item 1
     }
     Path out = tmp.resolve("bon");
-    assertThat(run(concat(new String[] {"best-of-n", "--n", "2", "--output", out.toString()}, common))).isZero();
+    assertThat(run("best-of-n", "--n", "2", "--output", out.toString(), "--model", model.toString(), "--data", prompts.toString(),
+        "--reward-model", rm.toString(), "--batch-size", "2", "--max-new-tokens", "4")).isZero(); // no --max-steps: it trains nothing
     assertThat(Files.readAllLines(out.resolve("best_of_n.jsonl"))).hasSize(2);
   }
 
