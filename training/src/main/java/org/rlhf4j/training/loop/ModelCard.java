@@ -49,7 +49,7 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
       for (int i = lines.size() - 1; i >= 0; i--) {
         JsonNode n = readOrNull(lines.get(i));
-        if (n == null || n.has("eval/loss") && !n.has("loss")) continue;
+        if (n == null || !n.has("loss")) continue; // an evaluation line: the card shows the last training line
         Map<String, Object> m = new LinkedHashMap<>();
         n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue() : e.getValue().asText()));
         return new ModelCard(method, base, data, settings, m);
@@ -72,7 +72,7 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
   /** The card's Markdown: YAML front matter (library_name, tags, base_model) and the body. */
   public String markdown() {
     StringBuilder b = new StringBuilder("---\nlibrary_name: rlhf4j\ntags:\n- rlhf4j\n- ").append(method).append('\n');
-    if (base != null && !base.contains("/") && !base.contains("\\")) b.append("base_model: ").append(base).append('\n');
+    if (isHubId(base)) b.append("base_model: ").append(base).append('\n');
     b.append("---\n\n# ").append(method.toUpperCase(Locale.ROOT)).append(" model trained with rlhf4j\n\n");
     b.append("Trained with `rlhf4j ").append(method).append('`');
     if (base != null) b.append(" from `").append(base).append('`');
@@ -93,8 +93,14 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
     return b.toString();
   }
 
+  /** "org/name" that is not a local folder: what Hugging Face's base_model expects (a local path is no hub id). */
+  private static boolean isHubId(String base) {
+    return base != null && base.matches("[A-Za-z0-9][\\w.-]*/[\\w.-]+") && !Files.exists(Path.of(base));
+  }
+
   private static String cell(Object v) {
-    String s = v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : String.valueOf(v);
+    String s = v instanceof Double d && Double.isFinite(d)
+        ? new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", d)).stripTrailingZeros().toString() : String.valueOf(v);
     return s.replace("|", "\\|").replace("\n", " ");
   }
 
