@@ -38,6 +38,9 @@ class LoraTrainingCommandsTest {
     assertThat(out.resolve(LoraModel.CONFIG_FILE)).isRegularFile();
     assertThat(out.resolve("tokenizer.json")).isRegularFile();
     assertThat(out.resolve(Safetensors.SINGLE)).doesNotExist();
+    // issue 11, item 1: the adapter at the top gets the model card (an adapter's) and the run's report too
+    assertThat(Files.readString(out.resolve("README.md"))).contains("LoRA adapter trained with rlhf4j", "--adapter THIS_FOLDER");
+    assertThat(out.resolve("report.html")).isRegularFile();
     JsonNode cfg = new ObjectMapper().readTree(out.resolve(LoraModel.CONFIG_FILE).toFile());
     assertThat(cfg.get("r").asInt()).isEqualTo(r);
     assertThat(cfg.get("base_model_name_or_path").asText()).isEqualTo(model.toString());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rlhf4j.common.FileOps;
+import org.rlhf4j.models.lora.LoraModel;
 
 /**
  * The short model card ({@code README.md}, Hugging Face's front matter) written beside a finished model: how it was
@@ -69,15 +70,26 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
     }
   }
 
-  /** The card's Markdown: YAML front matter (library_name, tags, base_model) and the body. */
-  public String markdown() {
+  /** The card's Markdown for a full model folder: YAML front matter (library_name, tags, base_model) and the body. */
+  public String markdown() { return markdown(false); }
+
+  /**
+   * The card's Markdown; {@code adapter}: the folder holds a PEFT LoRA adapter (what a LoRA run writes at the top of
+   * its output), so the card names its files and says how to apply it to the base model.
+   */
+  public String markdown(boolean adapter) {
     StringBuilder b = new StringBuilder("---\nlibrary_name: rlhf4j\ntags:\n- rlhf4j\n- ").append(method).append('\n');
+    if (adapter) b.append("- peft\n- lora\n");
     if (isHubId(base)) b.append("base_model: ").append(base).append('\n');
-    b.append("---\n\n# ").append(method.toUpperCase(Locale.ROOT)).append(" model trained with rlhf4j\n\n");
+    b.append("---\n\n# ").append(method.toUpperCase(Locale.ROOT)).append(adapter ? " LoRA adapter" : " model")
+        .append(" trained with rlhf4j\n\n");
     b.append("Trained with `rlhf4j ").append(method).append('`');
     if (base != null) b.append(" from `").append(base).append('`');
     if (data != null) b.append(" on `").append(data).append('`');
-    b.append(".\nA Hugging Face folder: `config.json`, `model.safetensors`, the tokenizer files, `generation_config.json`.\n");
+    b.append(adapter
+        ? ".\nA PEFT LoRA adapter folder: `adapter_config.json`, `adapter_model.safetensors`, the tokenizer files; the base "
+            + "model's weights are not in it.\n"
+        : ".\nA Hugging Face folder: `config.json`, `model.safetensors`, the tokenizer files, `generation_config.json`.\n");
     if (!settings.isEmpty()) {
       b.append("\n## Settings\n\n| key | value |\n| --- | --- |\n");
       settings.forEach((k, v) -> b.append("| `").append(k).append("` | ").append(cell(v)).append(" |\n"));
@@ -86,11 +98,24 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
       b.append("\n## Last logged metrics\n\n| metric | value |\n| --- | --- |\n");
       metrics.forEach((k, v) -> b.append("| `").append(k).append("` | ").append(cell(v)).append(" |\n"));
     }
-    b.append("\n## Use\n\n```bash\n./rlhf4j generate --model THIS_FOLDER --prompt \"...\"\n```\n\n```python\n")
+    return (adapter ? useAdapter(b) : use(b)).toString();
+  }
+
+  private static StringBuilder use(StringBuilder b) {
+    return b.append("\n## Use\n\n```bash\n./rlhf4j generate --model THIS_FOLDER --prompt \"...\"\n```\n\n```python\n")
         .append("from transformers import AutoModelForCausalLM, AutoTokenizer\n")
         .append("model = AutoModelForCausalLM.from_pretrained(\"THIS_FOLDER\")\n")
         .append("tokenizer = AutoTokenizer.from_pretrained(\"THIS_FOLDER\")\n```\n");
-    return b.toString();
+  }
+
+  private StringBuilder useAdapter(StringBuilder b) {
+    String baseDir = base == null ? "BASE_MODEL" : base;
+    return b.append("\n## Use\n\n```bash\n./rlhf4j generate --model ").append(baseDir)
+        .append(" --adapter THIS_FOLDER --prompt \"...\"\n./rlhf4j lora merge --model ").append(baseDir)
+        .append(" --adapter THIS_FOLDER --output MERGED   # a plain model folder\n```\n\n```python\n")
+        .append("from peft import PeftModel\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n")
+        .append("model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(\"").append(baseDir)
+        .append("\"), \"THIS_FOLDER\")\ntokenizer = AutoTokenizer.from_pretrained(\"THIS_FOLDER\")\n```\n");
   }
 
   /** "org/name" that is not a local folder: what Hugging Face's base_model expects (a local path is no hub id). */
@@ -104,11 +129,11 @@ public record ModelCard(String method, String base, String data, Map<String, Obj
     return s.replace("|", "\\|").replace("\n", " ");
   }
 
-  /** Writes {@code dir/README.md} atomically. */
+  /** Writes {@code dir/README.md} atomically; an adapter's card when {@code dir} holds {@code adapter_config.json}. */
   public void write(Path dir) {
     try {
       Files.createDirectories(dir);
-      FileOps.writeString(dir.resolve(FILE), markdown());
+      FileOps.writeString(dir.resolve(FILE), markdown(Files.isRegularFile(dir.resolve(LoraModel.CONFIG_FILE))));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model card " + dir.resolve(FILE) + ": " + e.getMessage(), e);
     }

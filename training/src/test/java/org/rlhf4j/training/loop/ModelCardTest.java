@@ -27,4 +27,14 @@ class ModelCardTest {
     assertThat(ModelCard.of("sft", "Qwen/Qwen2.5-0.5B", null, null).markdown()).contains("base_model: Qwen/Qwen2.5-0.5B");
     assertThatThrownBy(() -> ModelCard.of(" ", null, null, null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test void aLoraAdapterFolderGetsAnAdapterCard() throws Exception {
+    Files.writeString(dir.resolve("adapter_config.json"), "{}");
+    ModelCard.of("sft", Path.of("/models/base"), null, Map.of("lora_r", 4)).write(dir);
+    String md = Files.readString(dir.resolve(ModelCard.FILE));
+    assertThat(md).contains("- peft\n- lora\n", "# SFT LoRA adapter trained with rlhf4j", "`adapter_config.json`",
+        "./rlhf4j generate --model /models/base --adapter THIS_FOLDER", "PeftModel.from_pretrained")
+        .doesNotContain("`model.safetensors`");
+    assertThat(ModelCard.of("sft", null, null, null).markdown()).doesNotContain("peft", "adapter");
+  }
 }
