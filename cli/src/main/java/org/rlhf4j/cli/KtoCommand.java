@@ -54,6 +54,7 @@ public final class KtoCommand implements Callable<Integer> {
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
       LoraSettings.attach(c, policy, c.path("model"));
+      c.checkContext(policy, "max_length");
       CausalLM reference = policy.frozenReference();
       c.write(train.outputDir());
       ModelCheckpoint io = ModelCheckpoint.of(policy).withTokenizer(c.path("model"));

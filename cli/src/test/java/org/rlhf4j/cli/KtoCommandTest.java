@@ -42,6 +42,8 @@ class KtoCommandTest {
     assertThat(out.resolve("tokenizer.json")).isRegularFile();
     assertThat(CausalLM.load(out).config()).isEqualTo(CausalLM.load(model).config());
     assertThat(Files.readString(out.resolve(Settings.FILE))).contains("undesirable_weight: 1.5");
+    UsabilityCommandsTest.assertCompleteModelFolder(out, "kto"); // issue 11, item 1: card, generation config, chat template
+    assertThat(out.resolve("report.html")).isRegularFile();
   }
 
   @Test void trainsBcoOnTheFeedbackServiceExport() throws Exception {
