@@ -66,6 +66,8 @@ class DemoCommandTest {
     assertThat(third.at("/grpo/gold_win_rate_vs_sft").asDouble(Double.NaN)).isBetween(0.0, 1.0);
     assertThat(third.at("/grpo/kl").asDouble(Double.NaN)).isFinite().isGreaterThanOrEqualTo(0.0);
     assertThat(Files.readString(out.resolve("grpo/metrics.jsonl"))).contains("eval/gold_reward").contains("clip_ratio/region_mean");
+    assertThat(Files.readString(out.resolve("grpo/README.md"))).contains("rlhf4j grpo"); // a complete folder, as ppo/ and dpo/
+    assertThat(out.resolve("grpo/generation_config.json")).isRegularFile();
   }
 
   @Test
