@@ -162,6 +162,8 @@ final class ConfigReference {
         d.put("eval_fraction", 0.0);
         d.put("dp_clip", 1.0);
         d.put("dp_delta", "1/(10 N)");
+        d.put("backbone", "(none: a reward head on --model)");
+        d.put("train_layers", "all");
       }
       case "dpo" -> {
         DpoConfig c = DpoConfig.defaults(OUT);

@@ -56,7 +56,8 @@ final class RunOutput {
   }
 
   private static ModelCard card(String command, Settings s, Path out) {
-    return ModelCard.of(command, s.has("model") ? s.path("model") : null, s.has("data") ? s.path("data") : null, s.values())
+    Object base = s.has("model") ? s.path("model") : s.has("backbone") ? s.values().get("backbone") : null; // reward --backbone minilm
+    return ModelCard.of(command, base, s.has("data") ? s.path("data") : null, s.values())
         .withMetricsOf(out);
   }
 }
