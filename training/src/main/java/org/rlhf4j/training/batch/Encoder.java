@@ -16,15 +16,16 @@ import org.rlhf4j.models.tokenizer.Tokenizer;
  * Turns data records into token ids the way the model will see them.
  *
  * <ul>
- *   <li>Plain text: the prompt is encoded with the tokenizer's special tokens (BOS when it adds one),
- *       the completion without, and EOS is appended to the completion so the model learns to stop.</li>
+ *   <li>Plain text, as TRL: the prompt is encoded with the tokenizer's special tokens (BOS when it adds one); the
+ *       completion is the tokens of prompt + completion (one text) after the prompt's, and EOS is appended to it
+ *       so the model learns to stop (checked against TRL's own ids: {@code TrlTokenizationTest}).</li>
  *   <li>Conversations (either side a {@link Chat}): the model's chat template (ChatML when the
  *       tokenizer has none) renders the prompt with the generation prompt, and the whole conversation;
  *       the completion is the rendered text after the prompt. EOS is appended unless the rendered turn
  *       already ends with a stop token (e.g. Qwen's {@code <|im_end|>}). A plain-text side of a chat
  *       example is taken as a user prompt or an assistant completion.</li>
  * </ul>
- * Prompt and completion are encoded separately, so the prompt's tokens never depend on the completion.
+ * The prompt's tokens never depend on the completion.
  */
 public final class Encoder {
   private final Tokenizer tok;
@@ -52,8 +53,13 @@ public final class Encoder {
   /** A prompt and its completion, tokenized. */
   public Sequence encode(Content prompt, Content completion) {
     if (prompt instanceof Text p && completion instanceof Text c) {
-      int[] pIds = p.text().isEmpty() ? specialsOnly() : tok.encode(p.text(), true);
-      return new Sequence(pIds, withEos(tok.encode(c.text(), false)));
+      if (p.text().isEmpty()) return new Sequence(specialsOnly(), withEos(tok.encode(c.text(), false)));
+      // TRL's join (DPOTrainer, SFTTrainer): the prompt alone, then prompt + completion as one text, the completion
+      // being what follows the prompt's tokens; a completion starting with a space then tokenises as it does
+      // inside the text (not as a text of its own, which a sentencepiece tokenizer prefixes with another "▁").
+      int[] pIds = tok.encode(p.text(), true);
+      int[] full = tok.encode(p.text() + c.text(), true);
+      return new Sequence(pIds, withEos(Arrays.copyOfRange(full, Math.min(pIds.length, full.length), full.length)));
     }
     List<Message> promptMsgs = messages(prompt, Message.USER);
     List<Message> all = new ArrayList<>(promptMsgs);
