@@ -54,7 +54,7 @@ public final class Encoder {
   public Sequence encode(Content prompt, Content completion) {
     if (prompt instanceof Text p && completion instanceof Text c) {
       if (p.text().isEmpty()) return new Sequence(specialsOnly(), withEos(tok.encode(c.text(), false)));
-      // TRL's join (DPOTrainer, SFTTrainer): the prompt alone, then prompt + completion as one text, the completion
+      // TRL's DPOTrainer join: the prompt alone, then prompt + completion as one text, the completion
       // being what follows the prompt's tokens; a completion starting with a space then tokenises as it does
       // inside the text (not as a text of its own, which a sentencepiece tokenizer prefixes with another "▁").
       int[] pIds = tok.encode(p.text(), true);
@@ -71,6 +71,23 @@ public final class Encoder {
     String rest = fullText.substring(split);
     boolean addSpecial = bos.isEmpty() || !head.startsWith(bos);
     return new Sequence(tok.encode(head, addSpecial), chatCompletion(rest));
+  }
+
+  /**
+   * A prompt and its completion as TRL's SFTTrainer tokenises them: for plain text the row is the tokens of
+   * prompt + completion as one text (EOS appended), the loss masked over as many leading tokens as the prompt alone
+   * has (TRL's {@code completion_mask}). It differs from {@link #encode} (TRL's DPOTrainer) only when the join
+   * tokenises differently from the prompt alone, e.g. a prompt ending in a space: {@code "time, " + "there"} is
+   * {@code ..., "▁there"} here and {@code ..., "▁", "there"} there. Conversations as {@link #encode}.
+   */
+  public Sequence encodeSft(Content prompt, Content completion) {
+    if (prompt instanceof Text p && completion instanceof Text c && !p.text().isEmpty()) {
+      int[] pIds = tok.encode(p.text(), true);
+      int[] full = withEos(tok.encode(p.text() + c.text(), true));
+      int split = Math.min(pIds.length, full.length);
+      return new Sequence(Arrays.copyOf(full, split), Arrays.copyOfRange(full, split, full.length));
+    }
+    return encode(prompt, completion);
   }
 
   /** A pre-training document: its tokens (with BOS when the tokenizer adds it) followed by EOS. */

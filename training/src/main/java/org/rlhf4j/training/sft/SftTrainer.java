@@ -44,7 +44,7 @@ public final class SftTrainer {
   /** The training rows: encoded, fitted to maxLength (counts logged), optionally packed. */
   public static List<Row> rows(Encoder enc, List<PromptCompletion> data, SftOptions opts) {
     if (data.isEmpty()) throw new IllegalArgumentException("sft: no training examples");
-    List<Sequence> encoded = data.stream().map(pc -> enc.encode(pc.prompt(), pc.completion())).toList();
+    List<Sequence> encoded = data.stream().map(pc -> enc.encodeSft(pc.prompt(), pc.completion())).toList(); // TRL SFTTrainer's ids
     LengthPolicy policy = opts.lengthPolicy();
     LengthPolicy.Fitted fitted = policy.fit(encoded);
     String summary = fitted.summary("sft", policy.maxLength());
