@@ -6,7 +6,6 @@ import org.rlhf4j.data.PromptCompletion;
 import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.runtime.DType;
 import org.rlhf4j.training.dpo.DpoConfig;
 import org.rlhf4j.training.dpo.DpoTrainer;
 import org.rlhf4j.training.loop.ModelCard;
@@ -72,7 +71,7 @@ public final class Rlhf {
     var pairs = DataFiles.readPreferences(data);
     try (Tokenizer tok = Tokenizer.load(modelDir)) {
       CausalLM policy = CausalLM.load(modelDir);
-      CausalLM reference = cfg.variant().needsReference() ? policy.copy(DType.F32) : null;
+      CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null; // no weight copy
       DpoTrainer.DpoResult r = DpoTrainer.run(policy, reference, pairs, tok, cfg);
       policy.requiresGrad(false);
       Path out = cfg.train().outputDir();
