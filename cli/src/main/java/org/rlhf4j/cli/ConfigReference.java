@@ -129,7 +129,10 @@ final class ConfigReference {
     d.put("data", "required");
     d.put("output", "required");
     d.put("pii", "off");
-    if (!command.equals("best-of-n")) lora(d);
+    if (!command.equals("best-of-n")) {
+      lora(d);
+      d.put("device", "cpu");
+    }
     switch (command) {
       case "pretrain" -> {
         loop(d, TrainConfig.defaults(OUT));

@@ -55,7 +55,7 @@ public final class DpoCommand implements Callable<Integer> {
         .withMaxLength(c.integer("max_length", d.maxLength())).withPrecomputeReference(c.bool("precompute_ref_log_probs", false));
     var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
-      CausalLM policy = Settings.model(c.path("model"));
+      CausalLM policy = Settings.model(c.path("model"), c.device());
       LoraSettings.attach(c, policy, c.path("model"));
       c.checkContext(policy, "max_length");
       CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null;

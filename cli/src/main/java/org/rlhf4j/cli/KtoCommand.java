@@ -52,7 +52,7 @@ public final class KtoCommand implements Callable<Integer> {
     long good = rows.stream().filter(r -> r.desirable()).count();
     if (cfg.variant() instanceof KtoLoss.Kto k) balanceWarning(good, rows.size() - good, k);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
-      CausalLM policy = Settings.model(c.path("model"));
+      CausalLM policy = Settings.model(c.path("model"), c.device());
       LoraSettings.attach(c, policy, c.path("model"));
       c.checkContext(policy, "max_length");
       CausalLM reference = policy.frozenReference();

@@ -57,7 +57,7 @@ public final class PpoCommand implements Callable<Integer> {
     PpoConfig d = PpoConfig.defaults(c.path("output"));
     PpoConfig cfg = ppoConfig(c, d);
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
-      CausalLM policy = Settings.model(c.path("model"));
+      CausalLM policy = Settings.model(c.path("model"), c.device());
       LoraSettings.attach(c, policy, c.path("model"));
       List<long[]> prompts = RlFlags.prompts(c, tok);
       RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);

@@ -13,7 +13,6 @@ import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.tokenizer.Tokenizer;
-import org.rlhf4j.runtime.Device;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.pretrain.PretrainOptions;
@@ -47,7 +46,7 @@ public final class PretrainCommand implements Callable<Integer> {
     if (tokDir == null) throw new UserError("give --tokenizer (or --model) so the corpus can be tokenized");
     TrainConfig cfg = s.trainConfig();
     try (Tokenizer tok = Settings.tokenizer(tokDir)) {
-      CausalLM model = s.has("model") ? Settings.model(s.path("model")) : newModel(s, tok);
+      CausalLM model = s.has("model") ? Settings.model(s.path("model"), s.device()) : newModel(s, tok);
       LoraSettings.attach(s, model, s.has("model") ? s.path("model") : null);
       s.checkContext(model, "seq_length");
       List<String> docs = PiiScreen.screen(s, "--data", documents(data), PiiRecords::texts);
@@ -75,6 +74,6 @@ public final class PretrainCommand implements Callable<Integer> {
     ModelConfig cfg = ModelConfig.llama(tok.vocabSize(), hidden, mc.integer("intermediate", 4 * hidden), mc.integer("layers", 2),
         heads, mc.integer("kv_heads", heads), mc.integer("max_positions", Math.max(256, s.integer("seq_length", 256))))
         .withVocab(tok.vocabSize(), tok.bosId().orElse(tok.padId()), tok.eosId().orElse(tok.padId()));
-    return CausalLM.random(cfg, s.integer("seed", 42), Device.CPU);
+    return CausalLM.random(cfg, s.integer("seed", 42), s.device());
   }
 }

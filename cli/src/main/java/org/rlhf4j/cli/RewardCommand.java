@@ -106,6 +106,9 @@ public final class RewardCommand implements Callable<Integer> {
 
   /** The reward model to train: a new one on --backbone, or --model (a base/SFT model, or a reward model to continue). */
   static RewardModel model(Settings s) {
+    if (s.device().isCuda()) { // RewardModel.init/load place every backbone on the CPU
+      throw new UserError("--device " + s.string("device", "cuda") + ": reward trains on the CPU only so far; use --device cpu");
+    }
     if (s.has("backbone") && s.has("model")) throw new UserError("give --model or --backbone, not both");
     long seed = s.integer("seed", 42);
     if (s.has("backbone")) {

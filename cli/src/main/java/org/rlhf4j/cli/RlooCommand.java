@@ -52,7 +52,7 @@ public final class RlooCommand implements Callable<Integer> {
     }
     GroupConfig cfg = built;
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
-      CausalLM policy = Settings.model(c.path("model"));
+      CausalLM policy = Settings.model(c.path("model"), c.device());
       LoraSettings.attach(c, policy, c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c, tok);
       PpoCommand.RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.optim.Schedule;
 
@@ -27,7 +28,7 @@ final class Settings {
   static final Set<String> COMMON = Set.of("model", "data", "output", "max_steps", "lr", "batch_size", "seed",
       "max_length", "resume", "warmup_steps", "min_lr_ratio", "schedule", "grad_accumulation", "max_grad_norm",
       "weight_decay", "autocast", "log_every", "eval_every", "save_every", "keep_checkpoints", "pii",
-      "lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora");
+      "lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora", "device");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private final Map<String, Object> values;
   private final String source;
@@ -194,8 +195,30 @@ final class Settings {
   }
 
   /** The model in a user-given folder, or a one-line error. */
-  static CausalLM model(Path dir) {
+  static CausalLM model(Path dir) { return model(dir, Device.CPU); }
+
+  /** The causal LM of a user-given folder on {@code device} (float32), or a one-line error. */
+  static CausalLM model(Path dir, Device device) {
     if (!Files.isRegularFile(dir.resolve("config.json"))) throw new UserError("model folder " + dir + " has no config.json");
-    return CausalLM.load(dir);
+    return CausalLM.load(dir, device, DType.F32);
+  }
+
+  /**
+   * The device of setting {@code device} (--device; default cpu): cpu, cuda, cuda:N or auto. CUDA asked of a
+   * libtorch without it is a usage error naming the flag, before any data is read.
+   */
+  Device device() {
+    String v = string("device", "cpu");
+    Device d;
+    try {
+      d = Device.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--device (device): " + e.getMessage());
+    }
+    if (d.isCuda() && !org.rlhf4j.runtime.Runtime.cudaAvailable()) {
+      throw new UserError("--device " + v + ": this libtorch has no CUDA (rlhf4j bundles the CPU natives of "
+          + "org.bytedeco:pytorch for linux-x86_64; CUDA needs its linux-x86_64-gpu natives and an NVIDIA driver): use --device cpu");
+    }
+    return d;
   }
 }

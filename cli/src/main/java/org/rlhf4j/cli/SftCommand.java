@@ -48,7 +48,7 @@ public final class SftCommand implements Callable<Integer> {
     if (desirableOnly) s.put("desirable_only", true);
     var data = PiiScreen.screen(s, "--data", examples(s.path("data"), s.bool("desirable_only", false)), PiiRecords::promptCompletions);
     try (Tokenizer tok = Settings.tokenizer(modelDir)) {
-      CausalLM model = Settings.model(modelDir);
+      CausalLM model = Settings.model(modelDir, s.device());
       LoraSettings.attach(s, model, modelDir);
       s.checkContext(model, "max_length");
       s.write(cfg.outputDir());

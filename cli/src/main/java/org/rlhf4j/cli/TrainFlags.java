@@ -21,6 +21,8 @@ public final class TrainFlags {
   @Option(names = "--pii", description = "Personal data in the training data: off (default), detect (report counts), redact "
       + "(mask it: <EMAIL>, <PERSON>, ...), reject (refuse the data).") String pii;
 
+  @Option(names = "--device", description = "Where training runs: cpu (default), cuda, cuda:N, or auto (CUDA when "
+      + "this libtorch has it, else cpu).") String device;
   @Option(names = "--lora-r", description = "Train LoRA adapters of this rank instead of every weight (PEFT layout; the "
       + "adapter folder is written at the top of --output).") Integer loraR;
   @Option(names = "--lora-alpha", description = "LoRA alpha (scaling alpha/r; default 2r).") Double loraAlpha;
@@ -50,6 +52,8 @@ public final class TrainFlags {
     s.put("lora_targets", loraTargets);
     s.put("lora_dropout", loraDropout);
     if (useRslora) s.put("use_rslora", true);
+    s.put("device", device);
+    s.device(); // an unknown device, or CUDA without CUDA, fails here, naming --device
     for (String k : required) s.path(k); // one-line error naming the flag when missing
     return s;
   }

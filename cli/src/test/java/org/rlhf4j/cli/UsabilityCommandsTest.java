@@ -175,6 +175,27 @@ class UsabilityCommandsTest {
     assertThat(s.err()).contains(jsonl + ":2: not valid UTF-8");
   }
 
+  /** Item 7: --device on every training command; CUDA on a libtorch without it fails naming the flag. */
+  @Test void deviceFlagIsCheckedAndRecorded() throws Exception {
+    Path out = tmp.resolve("dev-cpu");
+    CliRun cpu = CliRun.of("sft", "--model", model.toString(), "--data", sftData.toString(), "--output", out.toString(),
+        "--max-steps", "1", "--batch-size", "2", "--device", "cpu");
+    assertThat(cpu.code()).as(cpu.err()).isZero();
+    assertThat(Files.readString(out.resolve(Settings.FILE))).contains("device: \"cpu\"");
+    CliRun bad = CliRun.of("dpo", "--model", model.toString(), "--data", prefs.toString(), "--output", tmp.resolve("dev-x").toString(),
+        "--device", "tpu");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--device", "unknown device 'tpu'");
+    org.junit.jupiter.api.Assumptions.assumeFalse(org.rlhf4j.runtime.Runtime.cudaAvailable(), "this libtorch has CUDA");
+    for (String cmd : List.of("sft", "dpo", "kto", "ppo", "rloo", "grpo", "pretrain", "reward")) {
+      CliRun cuda = CliRun.of(cmd, "--model", model.toString(), "--data", prefs.toString(), "--output", tmp.resolve("dev-" + cmd).toString(),
+          "--device", "cuda");
+      assertThat(cuda.code()).as(cmd).isEqualTo(2);
+      assertThat(cuda.err()).as(cmd).contains("--device cuda: this libtorch has no CUDA", "use --device cpu");
+      assertThat(tmp.resolve("dev-" + cmd)).as(cmd + ": refused before anything is written").doesNotExist();
+    }
+  }
+
   /** Item 19: sft refuses KTO-style rows, or trains on the desirable ones when asked. */
   @Test void sftRefusesUnpairedRowsUnlessDesirableOnly() throws Exception {
     Path kto = tmp.resolve("kto.jsonl");
