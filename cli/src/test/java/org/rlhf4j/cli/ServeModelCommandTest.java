@@ -16,6 +16,6 @@ class ServeModelCommandTest {
     assertThat(r.err()).contains("rlhf4j serve-model: error:", "config.json");
     CliRun b = CliRun.of("serve-model", "--model", tmp.toString(), "--max-batch", "0");
     assertThat(b.code()).isEqualTo(2);
-    assertThat(b.err()).contains("maxBatch");
+    assertThat(b.err()).contains("--max-batch");
   }
 }
