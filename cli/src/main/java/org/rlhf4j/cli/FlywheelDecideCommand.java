@@ -40,7 +40,7 @@ public final class FlywheelDecideCommand implements Callable<Integer> {
     long since = java.time.Instant.parse(registry.entry(registry.candidate()).created()).toEpochMilli();
     JsonNode versions = FeedbackClient.connect(service, passwordFile, "--service").json("/api/production/versions?since=" + since, "--service")
         .path("versions");
-    long[] cur = counts(versions, registry.current()), cand = counts(versions, registry.candidate());
+    long[] cur = AbDecision.counts(versions, registry.current()), cand = AbDecision.counts(versions, registry.candidate());
     AbDecision d;
     try {
       d = AbDecision.of(cur[0], cur[0] + cur[1], cand[0], cand[0] + cand[1], alpha, minLabelled);
@@ -73,16 +73,5 @@ public final class FlywheelDecideCommand implements Callable<Integer> {
     };
     System.out.println("flywheel: " + what + " (" + d.reason() + ")");
     return 0;
-  }
-
-  /** Desirable and undesirable responses of {@code version}, summed over the model names it was served under. */
-  private static long[] counts(JsonNode versions, String version) {
-    long[] n = new long[2];
-    for (JsonNode v : versions) {
-      if (!version.equals(v.path("modelVersion").asText(null))) continue;
-      n[0] += v.path("desirable").asLong();
-      n[1] += v.path("undesirable").asLong();
-    }
-    return n;
   }
 }

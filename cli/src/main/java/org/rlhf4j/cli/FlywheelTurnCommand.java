@@ -46,8 +46,9 @@ public final class FlywheelTurnCommand implements Callable<Integer> {
     Path unpaired = turn.resolve("unpaired.jsonl"), pairs = turn.resolve("pairs.jsonl");
     if (!Files.isRegularFile(unpaired) || !Files.isRegularFile(pairs)) export(unpaired, pairs);
     else System.out.println("flywheel: resuming " + turn + " with its export");
-    int nUnpaired = DataFiles.readUnpaired(unpaired).size(), nPairs = DataFiles.readPreferences(pairs).size();
-    long good = DataFiles.readUnpaired(unpaired).stream().filter(u -> u.desirable()).count();
+    var rows = DataFiles.readUnpaired(unpaired);
+    int nUnpaired = rows.size(), nPairs = DataFiles.readPreferences(pairs).size();
+    long good = rows.stream().filter(u -> u.desirable()).count();
     if (nUnpaired == 0) throw new UserError("--service: no production feedback to learn from yet (" + signals + " signals)");
     System.out.printf("flywheel: %s, %d labelled responses (%d desirable), %d correction pairs%n", turn.getFileName(), nUnpaired, good, nPairs);
     Path trained = train(current, turn.resolve("kto"), "kto", unpaired);

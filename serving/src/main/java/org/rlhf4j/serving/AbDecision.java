@@ -1,5 +1,6 @@
 package org.rlhf4j.serving;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
@@ -29,5 +30,19 @@ public record AbDecision(Verdict verdict, AbSplit.Comparison comparison, String 
     if (!c.significant(alpha)) return new AbDecision(Verdict.KEEP_COLLECTING, c, rates + ": not significant at " + alpha);
     return c.difference() > 0 ? new AbDecision(Verdict.PROMOTE, c, rates + ": the candidate is better")
         : new AbDecision(Verdict.ROLL_BACK, c, rates + ": the candidate is worse");
+  }
+
+  /**
+   * Desirable and undesirable responses of {@code version} in the feedback service's
+   * {@code GET /api/production/versions} answer ({@code versions} array), summed over the model names it was served under.
+   */
+  public static long[] counts(JsonNode versions, String version) {
+    long[] n = new long[2];
+    for (JsonNode v : versions) {
+      if (!version.equals(v.path("modelVersion").asText(null))) continue;
+      n[0] += v.path("desirable").asLong();
+      n[1] += v.path("undesirable").asLong();
+    }
+    return n;
   }
 }

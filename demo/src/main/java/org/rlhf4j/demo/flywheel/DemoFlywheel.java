@@ -84,7 +84,7 @@ public final class DemoFlywheel {
       Map<String, Object> prior = Http.JSON.readValue(done.toFile(), Map.class);
       if (s.key().equals(prior.get("settings"))) {
         log.info("    flywheel: resuming from %s", done);
-        rejudge(sft, prior);
+        rejudge();
         return prior;
       }
     }
@@ -122,7 +122,7 @@ public final class DemoFlywheel {
     long abStart = System.currentTimeMillis();
     List<SimulatedUsers.Turn> t2 = serve(List.of(sftServed, v1), prompts.subList(s.conversations(), prompts.size()), app, fbBase, token, rnd);
     JsonNode versions = Http.JSON.readTree(admin.get("/api/production/versions?since=" + abStart)).path("versions"); // the A/B window only
-    long[] a = counts(versions, sftServed.version()), b = counts(versions, v1.version());
+    long[] a = AbDecision.counts(versions, sftServed.version()), b = AbDecision.counts(versions, v1.version());
     AbDecision d = AbDecision.of(a[0], a[0] + a[1], b[0], b[0] + b[1], 0.05, 20);
     log.info("    flywheel A/B: %s", d.reason());
     boolean promoted = d.verdict() == AbDecision.Verdict.PROMOTE;
@@ -234,19 +234,8 @@ public final class DemoFlywheel {
 
   private static double number(Object o) { return o instanceof Number n ? n.doubleValue() : Double.NaN; }
 
-  /** Desirable and undesirable served responses of {@code version} (explicit thumbs, else implicit signals). */
-  private static long[] counts(JsonNode versions, String version) {
-    long[] n = new long[2];
-    for (JsonNode v : versions) {
-      if (!version.equals(v.path("modelVersion").asText(null))) continue;
-      n[0] += v.path("desirable").asLong();
-      n[1] += v.path("undesirable").asLong();
-    }
-    return n;
-  }
-
   /** A resumed run's trained versions enter the demo's summary again (they are judged anew, deterministically). */
-  private void rejudge(CausalLM sft, Map<String, Object> prior) {
+  private void rejudge() {
     judge.goldWinRateVsSft("flywheel_thumbs_only", CausalLM.load(dir.resolve("turn-1-thumbs")));
     judge.goldWinRateVsSft("flywheel_turn1", CausalLM.load(dir.resolve("turn-1-all")));
     judge.goldWinRateVsSft("flywheel_turn2", CausalLM.load(dir.resolve("turn-2")));
