@@ -163,8 +163,7 @@ final class ConfigReference {
         d.put("center_rewards_coef", 0.0);
         d.put("margin", 0.0);
         d.put("eval_fraction", 0.0);
-        d.put("dp_clip", 1.0);
-        d.put("dp_delta", "1/(10 N)");
+        DpFlags.defaults(d);
         d.put("backbone", "(none: a reward head on --model)");
         d.put("train_layers", "all");
       }
@@ -179,6 +178,7 @@ final class ConfigReference {
         d.put("label_smoothing", "cdpo/robust 0.1, exo_pair 1e-3, aot 0");
         d.put("simpo_gamma", 0.5);
         d.put("precompute_ref_log_probs", false);
+        DpFlags.defaults(d);
       }
       case "kto" -> {
         KtoConfig c = KtoConfig.defaults(OUT);

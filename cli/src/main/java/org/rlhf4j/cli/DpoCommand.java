@@ -9,7 +9,9 @@ import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.privacy.pii.PiiRecords;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
+import org.rlhf4j.training.dp.DpSgdConfig;
 import org.rlhf4j.training.dpo.DpoConfig;
+import org.rlhf4j.training.dpo.DpoPair;
 import org.rlhf4j.training.dpo.DpoTrainer;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.DpoLoss;
@@ -25,10 +27,12 @@ import picocli.CommandLine.Option;
         "simpo, orpo, sft; several at once with --loss-type a,b --loss-weights wa,wb (TRL loss_weights, e.g. MPO).",
         "Data: JSONL/JSON {prompt, chosen, rejected} (plain text). The reference is the --model as loaded; simpo, orpo",
         "and sft load none. Settings come from --config (YAML or JSON) and are overridden by flags; effective ones go to",
-        "OUTPUT/" + Settings.FILE + ". Writes metrics.jsonl and checkpoint-<step>/ (Hugging Face layout)."})
+        "OUTPUT/" + Settings.FILE + ". Writes metrics.jsonl and checkpoint-<step>/ (Hugging Face layout).",
+        "--dp-noise or --dp-epsilon trains with DP-SGD (Poisson sampling, each pair's gradient clipped to --dp-clip, Gaussian",
+        "noise; dp/epsilon in metrics.jsonl, privacy.json beside the model)."})
 public final class DpoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("loss_type", "loss_weights", "beta", "label_smoothing", "simpo_gamma",
-      "precompute_ref_log_probs");
+  static final Set<String> KEYS = DpFlags.with(Set.of("loss_type", "loss_weights", "beta", "label_smoothing", "simpo_gamma",
+      "precompute_ref_log_probs"));
 
   @Mixin TrainFlags flags;
   @Option(names = "--loss-type", split = ",", description = "One loss type or a comma-separated list (default sigmoid).")
@@ -40,6 +44,7 @@ public final class DpoCommand implements Callable<Integer> {
   Double labelSmoothing;
   @Option(names = "--simpo-gamma", description = "SimPO target reward margin (default 0.5).") Double simpoGamma;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
+  @Mixin DpFlags dpFlags;
 
   @Override public Integer call() throws IOException {
     Settings c = flags.settings(KEYS, "model", "data", "output");
@@ -49,11 +54,17 @@ public final class DpoCommand implements Callable<Integer> {
     c.put("label_smoothing", labelSmoothing);
     c.put("simpo_gamma", simpoGamma);
     if (precompute) c.put("precompute_ref_log_probs", true);
+    dpFlags.put(c);
     DpoConfig d = DpoConfig.defaults(c.path("output"));
     TrainConfig train = c.trainConfig(d.train());
     DpoConfig cfg = d.withVariant(variant(c)).withTrain(train).withBatchSize(c.integer("batch_size", d.batchSize()))
         .withMaxLength(c.integer("max_length", d.maxLength())).withPrecomputeReference(c.bool("precompute_ref_log_probs", false));
     var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
+    DpSgdConfig dp = DpFlags.config(c, "dpo", pairs.size(), cfg.batchSize(), train);
+    if (dp != null && cfg.variant().usesRunningStatistics()) {
+      throw new UserError("--loss-type: DP-SGD cannot train " + String.join(",", c.strings("loss_type", List.of()))
+          + " (bco_pair keeps a running mean of earlier batches' rewards); use another loss type");
+    }
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"), c.device());
       LoraSettings.attach(c, policy, c.path("model"));
@@ -61,7 +72,8 @@ public final class DpoCommand implements Callable<Integer> {
       CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null;
       c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
-          () -> DpoTrainer.run(policy, reference, pairs, tok, cfg));
+          () -> dp == null ? DpoTrainer.run(policy, reference, pairs, tok, cfg)
+              : DpoTrainer.runPrivately(policy, reference, DpoPair.encode(pairs, tok), cfg, dp));
       RunOutput.finalPolicy("dpo", c, policy, train.outputDir());
       System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; model saved to %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());

@@ -35,18 +35,15 @@ import picocli.CommandLine.Option;
             + "rankings {prompt, responses} (all K(K-1)/2 pairs of a prompt in one batch).",
         "The output folder is a Hugging Face *ForSequenceClassification model (num_labels 1)."})
 public final class RewardCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
-      "margin", "dp_noise", "dp_clip", "dp_delta", "dp_epsilon", "backbone", "train_layers");
+  static final Set<String> KEYS = DpFlags.with(Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
+      "margin", "backbone", "train_layers"));
 
   @Mixin TrainFlags flags;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
   @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
   @Option(names = "--train-layers", description = "Encoder reward models: train only the top N layers (+ pooler and head); default all.") Integer trainLayers;
-  @Option(names = "--dp-noise", description = "DP-SGD noise multiplier sigma (Poisson sampling, per-pair clipping; --batch-size is the expected batch).") Double dpNoise;
-  @Option(names = "--dp-clip", description = "DP-SGD per-pair gradient clipping norm (default 1.0).") Double dpClip;
-  @Option(names = "--dp-delta", description = "DP-SGD delta (default 1/(10 N)).") Double dpDelta;
-  @Option(names = "--dp-epsilon", description = "DP-SGD target epsilon: solves for the noise multiplier over --max-steps.") Double dpEpsilon;
+  @Mixin DpFlags dpFlags;
 
   @Override public Integer call() {
     Settings s = flags.settings(KEYS, "data", "output");
@@ -54,10 +51,7 @@ public final class RewardCommand implements Callable<Integer> {
     s.put("train_layers", trainLayers);
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
-    s.put("dp_noise", dpNoise);
-    s.put("dp_clip", dpClip);
-    s.put("dp_delta", dpDelta);
-    s.put("dp_epsilon", dpEpsilon);
+    dpFlags.put(s);
     RewardOptions d = RewardOptions.defaults();
     RewardOptions opts;
     try {
@@ -91,7 +85,8 @@ public final class RewardCommand implements Callable<Integer> {
       eval = split.test();
     }
     s.write(cfg.outputDir());
-    DpSgdConfig dp = dpConfig(s, pairs, rankings, cfg, opts);
+    if (DpFlags.on(s) && rankings != null) throw new UserError("DP-SGD trains on preference pairs; --data holds rankings");
+    DpSgdConfig dp = pairs == null ? null : DpFlags.config(s, "reward", pairs.size(), opts.batchSize(), cfg);
     if (dp != null) RewardTrainer.trainPrivately(rm, pairs, cfg, opts, dp, eval);
     else if (rankings != null) RewardTrainer.trainRankings(rm, rankings, cfg, opts, eval);
     else RewardTrainer.train(rm, pairs, cfg, opts, eval);
@@ -151,7 +146,7 @@ public final class RewardCommand implements Callable<Integer> {
 
   /** Pointwise training on labelled texts; held out: --eval-data (labelled) or --eval-fraction. */
   private static int labelled(Settings s, RewardModel rm, Path data, TrainConfig cfg, RewardOptions opts) {
-    if (s.has("dp_noise") || s.has("dp_epsilon")) throw new UserError("DP-SGD trains on preference pairs; --data holds labelled texts");
+    if (DpFlags.on(s)) throw new UserError("DP-SGD trains on preference pairs; --data holds labelled texts");
     List<org.rlhf4j.data.LabelledText> texts = readLabelled(data, "--data"), eval = null;
     if (s.has("eval_data")) eval = readLabelled(s.path("eval_data"), "--eval-data");
     double fraction = s.number("eval_fraction", 0);
@@ -176,26 +171,6 @@ public final class RewardCommand implements Callable<Integer> {
       return org.rlhf4j.data.format.LabelledTexts.read(file);
     } catch (DataFormatException e) {
       throw new UserError(flag + ": " + e.getMessage());
-    }
-  }
-
-  /** DP-SGD settings from --dp-noise or --dp-epsilon (solved with the RDP accountant), or null. */
-  private static DpSgdConfig dpConfig(Settings s, List<PreferencePair> pairs, List<Ranking> rankings, TrainConfig cfg, RewardOptions opts) {
-    if (!s.has("dp_noise") && !s.has("dp_epsilon")) return null;
-    if (s.has("dp_noise") && s.has("dp_epsilon")) throw new UserError("give --dp-noise or --dp-epsilon, not both");
-    if (rankings != null) throw new UserError("DP-SGD trains on preference pairs; --data holds rankings");
-    int n = pairs.size();
-    int batch = Math.min(opts.batchSize(), n);
-    double delta = s.number("dp_delta", 1.0 / (10.0 * n));
-    double sigma = s.has("dp_noise") ? s.number("dp_noise", 0) : DpCommand.checked(() -> org.rlhf4j.privacy.accounting.RdpAccountant.opacus()
-        .noiseFor(s.number("dp_epsilon", 0), batch / (double) n, cfg.maxSteps(), delta));
-    try {
-      DpSgdConfig dp = new DpSgdConfig(sigma, s.number("dp_clip", 1.0), delta, batch, n, cfg.seed());
-      System.err.printf(Locale.ROOT, "reward: DP-SGD sigma %.4f, clip %s, q %.5f, %d steps -> epsilon %.3f at delta %.2g%n", sigma, dp.clipNorm(),
-          dp.sampleRate(), cfg.maxSteps(), new org.rlhf4j.training.dp.DpSgd(dp).epsilon(cfg.maxSteps()), delta);
-      return dp;
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
     }
   }
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhf4j.testkit.Shared;
 
-/** {@code rlhf4j reward --dp-epsilon} end to end (ε in metrics.jsonl and privacy.json), then {@code rlhf4j mia} on it. */
+/**
+ * {@code rlhf4j reward --dp-epsilon} end to end (ε in metrics.jsonl and privacy.json), then {@code rlhf4j mia} on it;
+ * {@code rlhf4j dpo --dp-noise} the same way.
+ */
 class DpRewardCommandTest {
   @TempDir Path tmp;
 
@@ -38,5 +41,30 @@ class DpRewardCommandTest {
     CliRun both = CliRun.of("reward", "--model", base.toString(), "--data", data.toString(), "--output", tmp.resolve("x").toString(),
         "--dp-noise", "1", "--dp-epsilon", "8");
     assertThat(both.err()).contains("give --dp-noise or --dp-epsilon, not both");
+  }
+
+  @Test void privateDpoLogsEpsilonAndWritesItsCard() throws Exception {
+    Path base = Shared.require("fixtures/stories260K");
+    StringBuilder prefs = new StringBuilder();
+    for (int i = 0; i < 8; i++) prefs.append("{\"prompt\": \"The cat ").append(i).append("\", \"chosen\": \" is kind.\", \"rejected\": \" is bad.\"}\n");
+    Path data = Files.writeString(tmp.resolve("prefs.jsonl"), prefs.toString());
+    Path out = tmp.resolve("dpo");
+    CliRun r = CliRun.of("dpo", "--model", base.toString(), "--data", data.toString(), "--output", out.toString(), "--max-steps", "2",
+        "--batch-size", "4", "--lr", "1e-4", "--dp-noise", "1.0", "--dp-clip", "0.5", "--dp-delta", "1e-5");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode card = new ObjectMapper().readTree(out.resolve("privacy.json").toFile());
+    assertThat(card.get("sample_rate").asDouble()).isEqualTo(0.5);
+    assertThat(card.get("clip_norm").asDouble()).isEqualTo(0.5);
+    assertThat(card.get("noise_multiplier").asDouble()).isEqualTo(1.0);
+    assertThat(card.get("steps").asInt()).isEqualTo(2);
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+    JsonNode last = new ObjectMapper().readTree(metrics.get(metrics.size() - 1));
+    assertThat(last.get("dp/epsilon").asDouble()).isCloseTo(card.get("epsilon").asDouble(), within(1e-9)).isPositive();
+    assertThat(out.resolve("model.safetensors")).isRegularFile();
+
+    CliRun bco = CliRun.of("dpo", "--model", base.toString(), "--data", data.toString(), "--output", tmp.resolve("bco").toString(),
+        "--loss-type", "bco_pair", "--dp-noise", "1");
+    assertThat(bco.code()).isEqualTo(2);
+    assertThat(bco.err()).contains("--loss-type").contains("bco_pair");
   }
 }

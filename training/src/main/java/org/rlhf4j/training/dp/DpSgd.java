@@ -7,17 +7,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.privacy.accounting.Accountant;
 import org.rlhf4j.privacy.accounting.RdpAccountant;
+import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.training.loop.CheckpointIO;
 import org.rlhf4j.training.loop.DataCursor;
+import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.GradientHook;
 import org.rlhf4j.training.loop.StepResult;
+import org.rlhf4j.training.loop.TrainConfig;
+import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.TrainStep;
+import org.rlhf4j.training.loop.Trainer;
 import org.rlhf4j.training.optim.GradClip;
 
 /**
@@ -57,8 +64,23 @@ public final class DpSgd implements GradientHook, DataCursor {
     return out;
   }
 
+  /**
+   * Trains {@code model} with DP-SGD on the one loop: {@code examples} computes the loss of the given example indices
+   * (always one here), the loop's own clipping is off (the noisy gradient is not clipped again), and gradient
+   * accumulation must be 1 (the step's batch is its Poisson sample). What the reward model and DPO share; the caller
+   * saves the model, then {@link #writeCard}.
+   */
+  public TrainResult train(TrainConfig train, HasParameters model, Function<List<Integer>, StepResult> examples,
+      CheckpointIO io, Evaluator eval) {
+    if (train.gradAccumulation() != 1) {
+      throw new IllegalArgumentException("DP-SGD: grad_accumulation must be 1 (each step's batch is a Poisson sample), got "
+          + train.gradAccumulation());
+    }
+    return new Trainer(train.toBuilder().maxGradNorm(0).build(), model, wrap(examples), this, io, eval, this).run();
+  }
+
   /** Wraps an algorithm's step so that micro-batch i is the step's i-th sampled example ({@code examples} yields it). */
-  public TrainStep wrap(java.util.function.Function<List<Integer>, StepResult> examples) {
+  public TrainStep wrap(Function<List<Integer>, StepResult> examples) {
     return new TrainStep() {
       @Override public void beginStep(int s) { draw(s); }
 

@@ -16,6 +16,11 @@ public record DpSgdConfig(double noiseMultiplier, double clipNorm, double delta,
     }
   }
 
+  /** The same noise, clip and δ for a dataset of {@code n} examples at expected batch min(batch, n). */
+  public DpSgdConfig forData(int n, int batch, long seed) {
+    return new DpSgdConfig(noiseMultiplier, clipNorm, delta, Math.min(batch, Math.max(1, n)), n, seed);
+  }
+
   /** Poisson sampling rate q. */
   public double sampleRate() { return expectedBatchSize / (double) datasetSize; }
 }

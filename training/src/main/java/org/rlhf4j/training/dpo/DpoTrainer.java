@@ -12,6 +12,8 @@ import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.training.dp.DpSgd;
+import org.rlhf4j.training.dp.DpSgdConfig;
 import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
@@ -52,30 +54,67 @@ public final class DpoTrainer {
    * ORPO, SFT) loads none: {@code reference} is ignored and no reference forward runs.
    */
   public static DpoResult run(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DpoConfig cfg) {
+    return fit(policy, reference, pairs, cfg, null);
+  }
+
+  /**
+   * DPO with DP-SGD ({@link DpSgd}, as the reward model's): each step a Poisson sample of the pairs (expected batch
+   * {@code cfg.batchSize()}), each pair's gradient in its own micro-batch clipped to {@code dp}'s norm, Gaussian noise
+   * on the sum; ε logged as {@code dp/epsilon} and written to {@code privacy.json} in the output folder. The reference
+   * is public (the model before training), so its log-probs cost nothing. A loss that carries statistics of earlier
+   * batches (BCO's running reward mean) is refused: it would leak them past the clipping.
+   */
+  public static DpoResult runPrivately(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DpoConfig cfg,
+      DpSgdConfig dp) {
+    if (dp == null) throw new IllegalArgumentException("DP-SGD settings are required");
+    return fit(policy, reference, pairs, cfg, dp);
+  }
+
+  private static DpoResult fit(CausalLM policy, CausalLM reference, List<DpoPair> pairs, DpoConfig cfg, DpSgdConfig dpCfg) {
     if (pairs.isEmpty()) throw new IllegalArgumentException("DPO needs at least one preference pair");
     DpoLoss.Variant v = cfg.variant();
+    if (dpCfg != null && v.usesRunningStatistics()) {
+      throw new IllegalArgumentException("DP-SGD: loss type " + v + " keeps a running mean over earlier batches; use one without (e.g. sigmoid)");
+    }
     CausalLM ref = !v.needsReference() ? null : reference == null ? policy.frozenReference() : reference;
     if (ref != null) ref.requiresGrad(false);
     policy.requiresGrad(true);
     List<DpoPair> data = pairs.stream().map(p -> p.truncated(cfg.maxLength())).toList();
     double[][] cached = ref != null && cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
     BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed());
-    DpoLoss.RewardBaseline baseline = new DpoLoss.RewardBaseline();
     Map<String, Double> last = new LinkedHashMap<>();
-    TrainResult r = new Trainer(cfg.train(), policy.trainable(), micro -> {
-      List<Integer> idx = sampler.next();
+    DpoStep step = new DpoStep(policy, ref, data, cached, v, last);
+    ModelCheckpoint io = ModelCheckpoint.of(policy);
+    TrainResult r;
+    if (dpCfg == null) {
+      r = new Trainer(cfg.train(), policy.trainable(), micro -> step.on(sampler.next()), sampler, io, null).run();
+    } else {
+      DpSgd dp = new DpSgd(dpCfg.forData(data.size(), cfg.batchSize(), cfg.train().seed()));
+      r = dp.train(cfg.train(), policy.trainable(), step::on, io, null);
+      dp.writeCard(cfg.train().outputDir(), r.step());
+    }
+    return new DpoResult(r, Map.copyOf(last));
+  }
+
+  /** One micro-batch's loss: the given pairs scored by the policy and the reference (on the fly or from the cache). */
+  record DpoStep(CausalLM policy, CausalLM ref, List<DpoPair> data, double[][] cached, DpoLoss.Variant variant,
+      Map<String, Double> last, DpoLoss.RewardBaseline baseline) {
+    DpoStep(CausalLM policy, CausalLM ref, List<DpoPair> data, double[][] cached, DpoLoss.Variant variant, Map<String, Double> last) {
+      this(policy, ref, data, cached, variant, last, new DpoLoss.RewardBaseline());
+    }
+
+    StepResult on(List<Integer> idx) {
       List<DpoPair> batch = idx.stream().map(data::get).toList();
       Scored pol = score(policy, batch);
       Tensor[] rf = ref == null ? null : cached != null ? fromCache(cached, idx, policy.device())
           : noGrad(() -> score(ref, batch).sums());
-      DpoLoss.Result res = DpoLoss.compute(v, inputs(pol.sums(), rf, batch, policy.device()), baseline);
+      DpoLoss.Result res = DpoLoss.compute(variant, inputs(pol.sums(), rf, batch, policy.device()), baseline);
       Map<String, Double> m = metrics(res.metrics(), pol);
       m.remove("loss"); // the loop logs the loss itself
       last.clear();
       last.putAll(m);
       return new StepResult(res.loss(), m, tokens(batch));
-    }, sampler, ModelCheckpoint.of(policy), null).run();
-    return new DpoResult(r, Map.copyOf(last));
+    }
   }
 
   /**

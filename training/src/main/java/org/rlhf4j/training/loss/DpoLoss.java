@@ -37,6 +37,12 @@ public final class DpoLoss {
     /** Whether the loss reads the reference model's log-probs (false: no reference is loaded). */
     default boolean needsReference() { return true; }
 
+    /**
+     * Whether the loss reads statistics kept across batches (BCO's running reward mean): then one example's loss
+     * depends on earlier examples, which DP-SGD's per-example clipping cannot bound, so private training refuses it.
+     */
+    default boolean usesRunningStatistics() { return false; }
+
     /** Whether the loss reads per-token means (sequence sum / response length) instead of sums. */
     default boolean lengthNormalised() { return false; }
 

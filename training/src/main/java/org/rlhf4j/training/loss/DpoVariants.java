@@ -55,6 +55,8 @@ public final class DpoVariants {
   public record BcoPair(double beta) implements DpoLoss.Variant {
     public BcoPair { Ops.requirePositive("beta", beta); }
 
+    @Override public boolean usesRunningStatistics() { return true; }
+
     @Override public Tensor perExample(DpoLoss.Terms t) {
       Tensor rw = t.chosenLogratio().mul(s(beta)); // (B)
       Tensor rl = t.rejectedLogratio().mul(s(beta)); // (B)
@@ -228,6 +230,8 @@ public final class DpoVariants {
     @Override public boolean needsReference() { return parts.stream().anyMatch(p -> p.variant().needsReference()); }
 
     @Override public boolean lengthNormalised() { return parts.get(0).variant().lengthNormalised(); }
+
+    @Override public boolean usesRunningStatistics() { return parts.stream().anyMatch(p -> p.variant().usesRunningStatistics()); }
 
     @Override public Tensor perExample(DpoLoss.Terms t) {
       Tensor sum = null;

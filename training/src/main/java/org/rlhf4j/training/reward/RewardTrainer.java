@@ -115,16 +115,9 @@ public final class RewardTrainer {
     rm.requiresGrad(true).maxLength(opts.maxLength());
     ModelCheckpoint io = checkpoint(rm);
     RewardStep step = new RewardStep(rm, groups, sampler, padId, opts);
-    TrainResult r;
-    DpSgd dp = null;
-    if (dpCfg == null) {
-      r = new Trainer(cfg, rm.trainable(), step, sampler, io, eval).run();
-    } else {
-      if (cfg.gradAccumulation() != 1) throw new IllegalArgumentException("DP-SGD: gradient accumulation must be 1 (the batch is a Poisson sample)");
-      dp = new DpSgd(new DpSgdConfig(dpCfg.noiseMultiplier(), dpCfg.clipNorm(), dpCfg.delta(), Math.min(opts.batchSize(), groups.size()),
-          groups.size(), cfg.seed()));
-      r = new Trainer(cfg.toBuilder().maxGradNorm(0).build(), rm.trainable(), dp.wrap(step::on), dp, io, eval, dp).run();
-    }
+    DpSgd dp = dpCfg == null ? null : new DpSgd(dpCfg.forData(groups.size(), opts.batchSize(), cfg.seed()));
+    TrainResult r = dp == null ? new Trainer(cfg, rm.trainable(), step, sampler, io, eval).run()
+        : dp.train(cfg, rm.trainable(), step::on, io, eval);
     finish(rm, io, cfg.outputDir());
     if (dp != null) dp.writeCard(cfg.outputDir(), r.step());
     return r;
