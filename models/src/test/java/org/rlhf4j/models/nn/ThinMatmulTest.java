@@ -33,18 +33,53 @@ class ThinMatmulTest {
   }
 
   @Test
-  void severalRowsOtherDtypesAndTheSwitchTakeTheUsualPath() {
+  void upToEightRowsTakeTheVectorKernelAndAgreeWithTheMatmulInBothLayouts() {
+    assertThat(ThinMatmul.vectorKernel()).as("surefire passes --add-modules jdk.incubator.vector").isTrue();
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(5);
+      // in = 203 is not a multiple of any vector length; out = 131 is odd; 70 000 x 7 crosses the parallel threshold
+      for (int[] shape : new int[][] {{203, 131}, {64, 7}, {7, 70_000}}) {
+        int in = shape[0], out = shape[1];
+        Tensor wOutIn = torch.randn(out, in), wInOut = torch.randn(in, out), bias = torch.randn(out);
+        for (int rows = 1; rows <= ThinMatmul.MAX_ROWS; rows++) {
+          Tensor x = torch.randn(rows, 1, in);                                     // (B, T=1, in)
+          assertThat(ThinMatmul.path(x, wOutIn)).isEqualTo(ThinMatmul.Path.VECTOR);
+          Tensor lin = ThinMatmul.linear(x, wOutIn, bias);
+          assertThat(lin.shape()).containsExactly(rows, 1, out);
+          close(lin, torch.linear(x, wOutIn, Tensors.opt(bias)));
+          Tensor conv = ThinMatmul.matmul(x, wInOut, null);
+          assertThat(conv.shape()).containsExactly(rows, 1, out);
+          close(conv, torch.matmul(x, wInOut));
+        }
+      }
+    }
+  }
+
+  @Test
+  void moreRowsOtherDtypesGradientsAndTheSwitchesTakeTheOtherPaths() {
     try (NativeScope s = NativeScope.open()) {
       Tensor w = torch.randn(8, 16);
+      assertThat(ThinMatmul.path(torch.randn(ThinMatmul.MAX_ROWS + 1, 16), w)).isEqualTo(ThinMatmul.Path.GEMM);
       assertThat(ThinMatmul.applies(torch.randn(2, 1, 16), w)).isFalse();
       assertThat(ThinMatmul.applies(torch.randn(1, 16).to(DType.BF16.scalarType()), w)).isFalse();
+      Tensor trainable = torch.randn(8, 16).requires_grad_(true);
+      assertThat(ThinMatmul.path(torch.randn(1, 16), trainable)).isEqualTo(ThinMatmul.Path.GEMV);
+      assertThat(ThinMatmul.path(torch.randn(2, 16), trainable)).isEqualTo(ThinMatmul.Path.GEMM);
+      assertThat(ThinMatmul.path(torch.randn(1, 16), w.t())).as("a non-contiguous weight").isEqualTo(ThinMatmul.Path.GEMV);
+      ThinMatmul.vectorKernel(false);
+      try {
+        assertThat(ThinMatmul.path(torch.randn(1, 16), w)).isEqualTo(ThinMatmul.Path.GEMV);
+        assertThat(ThinMatmul.path(torch.randn(2, 16), w)).isEqualTo(ThinMatmul.Path.GEMM);
+      } finally {
+        ThinMatmul.vectorKernel(true);
+      }
       ThinMatmul.enable(false);
       try {
         assertThat(ThinMatmul.applies(torch.randn(1, 16), w)).isFalse();
       } finally {
         ThinMatmul.enable(true);
       }
-      Tensor x = torch.randn(3, 16);
+      Tensor x = torch.randn(12, 16);
       close(ThinMatmul.linear(x, w, null), torch.linear(x, w, Tensors.opt(null)));
     }
   }
