@@ -8,11 +8,11 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Float32 matmuls with few input rows on the CPU (decoding at batch 1-8). bytedeco's libtorch calls OpenBLAS,
+ * Float32 matmuls with few input rows on the CPU (decoding at batch 1-4). bytedeco's libtorch calls OpenBLAS,
  * whose sgemm packs the whole weight even for one row of input: a (1, 768) x (768, 2304) product ran 4-10x slower
  * through {@code matmul}/{@code linear} than a pass that streams the weight once. Three paths ({@link #path}):
  * <ul>
- *   <li>{@link Path#VECTOR}: 1-{@value #MAX_ROWS} rows, no gradient needed, the Java Vector API module present —
+ *   <li>{@link Path#VECTOR}: 1-{@value #MAX_ROWS} rows ([out, in] weights; 1-{@value #MAX_ROWS_IN_OUT} for [in, out]), no gradient needed, the Java Vector API module present —
  *       {@link VectorGemv} reads the weight once from its native memory (22-28 GB/s on one Zen 4 core, against
  *       12-15 for OpenBLAS's sgemv), split by output rows over {@link GemvPool}'s threads;</li>
  *   <li>{@link Path#GEMV}: one row otherwise (autograd, or no Vector API): {@code mv} (OpenBLAS sgemv);</li>
@@ -28,8 +28,14 @@ public final class ThinMatmul {
   /** Which kernel a product takes. */
   public enum Path { VECTOR, GEMV, GEMM }
 
-  /** The most input rows the Vector API kernel takes (beyond that OpenBLAS's packed sgemm wins). */
-  public static final int MAX_ROWS = 8;
+  /**
+   * The most input rows the Vector API kernel takes for a weight stored [out, in] (beyond that OpenBLAS's packed sgemm
+   * wins: 768 -> 2304 on one Zen 4 core, ms, kernel vs sgemm: 1 row 0.39 vs 1.22, 4 rows 0.63 vs 1.22, 8 rows 1.33 vs 1.26).
+   */
+  public static final int MAX_ROWS = 4;
+
+  /** The same for a weight stored [in, out] (Conv1D), which the kernel reads once per row: 1 row 0.34-0.39 ms, 3 rows ~1.1. */
+  public static final int MAX_ROWS_IN_OUT = 3;
 
   private static final String MODE = System.getenv("RLHF4J_THIN_MATMUL");
   private static volatile boolean enabled = !"off".equalsIgnoreCase(MODE);
@@ -51,7 +57,7 @@ public final class ThinMatmul {
 
   /** y = x W^T + b for W stored [out, in] ({@code torch.nn.Linear}); bias may be null. */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-    return switch (path(x, weight)) {
+    return switch (path(x, weight, true)) {
       case GEMM -> torch.linear(x, weight, org.rlhf4j.runtime.Tensors.opt(bias));              // (..., out)
       case GEMV -> withBias(shaped(weight.mv(x.reshape(-1)), x, weight.size(0)), bias);       // (..., out)
       case VECTOR -> withBias(vectorProduct(x, weight, true), bias);                           // (..., out)
@@ -60,20 +66,20 @@ public final class ThinMatmul {
 
   /** y = x W + b for W stored [in, out] (GPT-2's Conv1D); bias may be null. */
   public static Tensor matmul(Tensor x, Tensor weight, Tensor bias) {
-    return switch (path(x, weight)) {
+    return switch (path(x, weight, false)) {
       case GEMM -> withBias(torch.matmul(x, weight), bias);                                     // (..., out)
       case GEMV -> withBias(shaped(weight.t().mv(x.reshape(-1)), x, weight.size(1)), bias);   // (..., out)
       case VECTOR -> withBias(vectorProduct(x, weight, false), bias);                          // (..., out)
     };
   }
 
-  /** The kernel {@link #linear}/{@link #matmul} would use for this input and weight. */
-  public static Path path(Tensor x, Tensor weight) {
+  /** The kernel {@link #linear} ({@code outIn}) or {@link #matmul} would use for this input and weight. */
+  public static Path path(Tensor x, Tensor weight, boolean outIn) {
     if (!enabled || weight.dim() != 2 || x.dim() < 1 || x.is_cuda() || weight.is_cuda() || !isFloat(x) || !isFloat(weight)) {
       return Path.GEMM;
     }
     long in = x.size(x.dim() - 1), rows = in == 0 ? 0 : x.numel() / in;
-    if (rows < 1 || rows > MAX_ROWS) return Path.GEMM;
+    if (rows < 1 || rows > (outIn ? MAX_ROWS : MAX_ROWS_IN_OUT)) return Path.GEMM;
     boolean grad = GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad());
     if (vector && !grad && weight.is_contiguous() && weight.nbytes() < Integer.MAX_VALUE) return Path.VECTOR;
     return rows == 1 ? Path.GEMV : Path.GEMM;
@@ -81,7 +87,7 @@ public final class ThinMatmul {
 
   /** One input row (any leading shape of ones), float32 on the CPU, a 2-D weight: a thin path applies. */
   static boolean applies(Tensor x, Tensor weight) {
-    return path(x, weight) != Path.GEMM && x.numel() == x.size(x.dim() - 1);
+    return path(x, weight, true) != Path.GEMM && x.numel() == x.size(x.dim() - 1);
   }
 
   private static Tensor vectorProduct(Tensor x, Tensor weight, boolean outIn) {
@@ -98,7 +104,7 @@ public final class ThinMatmul {
     ByteBuffer wb = buffer(weight, weight.nbytes()), yb = buffer(y, 4L * m * n);
     GemvPool.run(n, (long) n * k, (r0, r1) -> {
       if (outIn) VectorGemv.rowsOutIn(wb, k, xs, m, yb, n, r0, r1);
-      else VectorGemv.colsInOut(wb, k, xs, m, yb, n, r0, r1, new float[m * (r1 - r0)]);
+      else VectorGemv.colsInOut(wb, k, xs, m, yb, n, r0, r1);
     });
     return y;
   }

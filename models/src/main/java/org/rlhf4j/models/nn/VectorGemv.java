@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Small-M float32 matmul kernels on the Java Vector API (jdk.incubator.vector), for decoding: M input rows (1-8)
+ * Small-M float32 matmul kernels on the Java Vector API (jdk.incubator.vector), for decoding: M input rows (1-4)
  * against a weight read straight from the tensor's native memory, once, front to back. One sequential stream is
  * what the hardware prefetcher follows best: on a Zen 4 core this streams 22-28 GB/s from DRAM where OpenBLAS's
  * sgemv reached 12-15 (and llama2.c's plain loop ~20). Only {@link ThinMatmul} calls this, and only when the module
@@ -79,27 +79,25 @@ final class VectorGemv {
 
   /**
    * y[m, c] = sum_k x[m, k] w[k, c] for columns c in [c0, c1) of a weight stored [k, n] (GPT-2's Conv1D): the weight
-   * is read row after row (axpy form) into per-input-row accumulators {@code acc} (m x (c1 - c0) floats).
+   * is read row after row (axpy form) into one accumulator row per input row, input row after input row (with more
+   * than one row in flight the accumulators leave L1 and this ran slower than sgemm).
    */
-  static void colsInOut(ByteBuffer w, int k, float[] x, int m, ByteBuffer y, int n, int c0, int c1, float[] acc) {
-    int width = c1 - c0;
-    java.util.Arrays.fill(acc, 0, m * width, 0f);
-    int bound = c0 + ((width / L) * L);
-    for (int kk = 0; kk < k; kk++) {
-      int base = (kk * n) * 4;
-      for (int i = 0; i < m; i++) {
+  static void colsInOut(ByteBuffer w, int k, float[] x, int m, ByteBuffer y, int n, int c0, int c1) {
+    int width = c1 - c0, bound = c0 + (width / L) * L;
+    float[] acc = new float[width];
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(acc, 0f);
+      for (int kk = 0; kk < k; kk++) {
+        int base = kk * n * 4;
+        FloatVector xv = FloatVector.broadcast(S, x[i * k + kk]);
         float xi = x[i * k + kk];
-        FloatVector xv = FloatVector.broadcast(S, xi);
-        int ao = i * width - c0;
         int c = c0;
         for (; c < bound; c += L) {
-          FloatVector.fromByteBuffer(S, w, base + c * 4, LE).fma(xv, FloatVector.fromArray(S, acc, ao + c)).intoArray(acc, ao + c);
+          FloatVector.fromByteBuffer(S, w, base + c * 4, LE).fma(xv, FloatVector.fromArray(S, acc, c - c0)).intoArray(acc, c - c0);
         }
-        for (; c < c1; c++) acc[ao + c] += w.getFloat(base + c * 4) * xi;
+        for (; c < c1; c++) acc[c - c0] += w.getFloat(base + c * 4) * xi;
       }
-    }
-    for (int i = 0; i < m; i++) {
-      for (int c = c0; c < c1; c++) y.putFloat((i * n + c) * 4, acc[i * width + c - c0]);
+      for (int c = c0; c < c1; c++) y.putFloat((i * n + c) * 4, acc[c - c0]);
     }
   }
 }

@@ -41,9 +41,11 @@ class ThinMatmulTest {
       for (int[] shape : new int[][] {{203, 131}, {64, 7}, {7, 70_000}}) {
         int in = shape[0], out = shape[1];
         Tensor wOutIn = torch.randn(out, in), wInOut = torch.randn(in, out), bias = torch.randn(out);
-        for (int rows = 1; rows <= ThinMatmul.MAX_ROWS; rows++) {
+        for (int rows = 1; rows <= ThinMatmul.MAX_ROWS + 1; rows++) {
           Tensor x = torch.randn(rows, 1, in);                                     // (B, T=1, in)
-          assertThat(ThinMatmul.path(x, wOutIn)).isEqualTo(ThinMatmul.Path.VECTOR);
+          assertThat(ThinMatmul.path(x, wOutIn, true)).isEqualTo(rows <= ThinMatmul.MAX_ROWS ? ThinMatmul.Path.VECTOR : ThinMatmul.Path.GEMM);
+          assertThat(ThinMatmul.path(x, wInOut, false))
+              .isEqualTo(rows <= ThinMatmul.MAX_ROWS_IN_OUT ? ThinMatmul.Path.VECTOR : ThinMatmul.Path.GEMM);
           Tensor lin = ThinMatmul.linear(x, wOutIn, bias);
           assertThat(lin.shape()).containsExactly(rows, 1, out);
           close(lin, torch.linear(x, wOutIn, Tensors.opt(bias)));
@@ -59,17 +61,17 @@ class ThinMatmulTest {
   void moreRowsOtherDtypesGradientsAndTheSwitchesTakeTheOtherPaths() {
     try (NativeScope s = NativeScope.open()) {
       Tensor w = torch.randn(8, 16);
-      assertThat(ThinMatmul.path(torch.randn(ThinMatmul.MAX_ROWS + 1, 16), w)).isEqualTo(ThinMatmul.Path.GEMM);
+      assertThat(ThinMatmul.path(torch.randn(ThinMatmul.MAX_ROWS + 1, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMM);
       assertThat(ThinMatmul.applies(torch.randn(2, 1, 16), w)).isFalse();
       assertThat(ThinMatmul.applies(torch.randn(1, 16).to(DType.BF16.scalarType()), w)).isFalse();
       Tensor trainable = torch.randn(8, 16).requires_grad_(true);
-      assertThat(ThinMatmul.path(torch.randn(1, 16), trainable)).isEqualTo(ThinMatmul.Path.GEMV);
-      assertThat(ThinMatmul.path(torch.randn(2, 16), trainable)).isEqualTo(ThinMatmul.Path.GEMM);
-      assertThat(ThinMatmul.path(torch.randn(1, 16), w.t())).as("a non-contiguous weight").isEqualTo(ThinMatmul.Path.GEMV);
+      assertThat(ThinMatmul.path(torch.randn(1, 16), trainable, true)).isEqualTo(ThinMatmul.Path.GEMV);
+      assertThat(ThinMatmul.path(torch.randn(2, 16), trainable, true)).isEqualTo(ThinMatmul.Path.GEMM);
+      assertThat(ThinMatmul.path(torch.randn(1, 16), w.t(), true)).as("a non-contiguous weight").isEqualTo(ThinMatmul.Path.GEMV);
       ThinMatmul.vectorKernel(false);
       try {
-        assertThat(ThinMatmul.path(torch.randn(1, 16), w)).isEqualTo(ThinMatmul.Path.GEMV);
-        assertThat(ThinMatmul.path(torch.randn(2, 16), w)).isEqualTo(ThinMatmul.Path.GEMM);
+        assertThat(ThinMatmul.path(torch.randn(1, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMV);
+        assertThat(ThinMatmul.path(torch.randn(2, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMM);
       } finally {
         ThinMatmul.vectorKernel(true);
       }
