@@ -41,8 +41,12 @@ public final class BertPooler implements HasParameters {
 
   /** Last hidden states (B, T, H) to the pooled output (B, H). */
   public Tensor forward(Tensor hidden) {
-    Tensor first = hidden.select(1, 0);          // (B, H): the [CLS] position
-    return torch.tanh(dense.forward(first));     // (B, H)
+    return dense(hidden.select(1, 0));           // (B, H): the [CLS] position
+  }
+
+  /** tanh(dense(v)) of an already pooled vector (B, H), e.g. a mean over tokens: (B, H). */
+  public Tensor dense(Tensor pooled) {
+    return torch.tanh(dense.forward(pooled));    // (B, H)
   }
 
   @Override public Map<String, Tensor> parameters() {

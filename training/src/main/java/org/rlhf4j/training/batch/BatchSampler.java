@@ -19,20 +19,34 @@ public final class BatchSampler implements DataCursor {
   private final long seed;
   private final boolean shuffle;
   private final boolean fill;
+  private final int[] lengths;          // null, or each item's length for length-grouped batches
   private long drawn;
   private long cachedEpoch = -1;
   private int[] perm;
 
   public BatchSampler(int size, int batchSize, long seed, boolean shuffle) {
-    this(size, batchSize, seed, shuffle, false);
+    this(size, batchSize, seed, shuffle, false, null);
+  }
+
+  /** Batches drawn per mega-batch that {@link #groupedByLength} sorts by length. */
+  static final int GROUP_BATCHES = 50;
+
+  /**
+   * Shuffled batches of items of similar length (transformers' {@code group_by_length}): each epoch's permutation is
+   * cut into mega-batches of {@value #GROUP_BATCHES} batches, each sorted by {@code lengths} (longest or shortest
+   * first, by a seeded coin), so a batch pads to little more than its own items. Same epochs, cursor and resume as
+   * the plain shuffled sampler.
+   */
+  public static BatchSampler groupedByLength(int[] lengths, int batchSize, long seed) {
+    return new BatchSampler(lengths.length, batchSize, seed, true, false, lengths.clone());
   }
 
   /** Shuffled batches of exactly {@code batchSize} items, spanning epochs when the dataset is smaller. */
   public static BatchSampler filling(int size, int batchSize, long seed) {
-    return new BatchSampler(size, batchSize, seed, true, true);
+    return new BatchSampler(size, batchSize, seed, true, true, null);
   }
 
-  private BatchSampler(int size, int batchSize, long seed, boolean shuffle, boolean fill) {
+  private BatchSampler(int size, int batchSize, long seed, boolean shuffle, boolean fill, int[] lengths) {
     if (size < 1) throw new IllegalArgumentException("BatchSampler: the dataset is empty");
     if (batchSize < 1) throw new IllegalArgumentException("BatchSampler: batchSize must be >= 1, got " + batchSize);
     this.size = size;
@@ -40,6 +54,7 @@ public final class BatchSampler implements DataCursor {
     this.seed = seed;
     this.shuffle = shuffle;
     this.fill = fill;
+    this.lengths = lengths;
   }
 
   /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller and not filling). */
@@ -82,6 +97,20 @@ public final class BatchSampler implements DataCursor {
     for (int i = size - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
       int t = p[i]; p[i] = p[j]; p[j] = t;
+    }
+    return lengths == null ? p : grouped(p, rnd);
+  }
+
+  /** Sorts each mega-batch of the permutation by length, in a seeded direction. */
+  private int[] grouped(int[] p, Random rnd) {
+    int mega = GROUP_BATCHES * perBatch();
+    for (int start = 0; start < p.length; start += mega) {
+      int end = Math.min(p.length, start + mega);
+      boolean longestFirst = rnd.nextBoolean();
+      Integer[] chunk = new Integer[end - start];
+      for (int i = start; i < end; i++) chunk[i - start] = p[i];
+      java.util.Arrays.sort(chunk, (a, b) -> longestFirst ? Integer.compare(lengths[b], lengths[a]) : Integer.compare(lengths[a], lengths[b]));
+      for (int i = start; i < end; i++) p[i] = chunk[i - start];
     }
     return p;
   }

@@ -20,7 +20,8 @@ import org.rlhf4j.training.batch.Sequence;
 
 /**
  * A BERT-family encoder as transformers' {@code BertForSequenceClassification} (num_labels 1) scores: the pooled
- * output tanh(pooler.dense(h_[CLS])) and {@code classifier.weight/bias} on it. The scored text is
+ * output tanh(pooler.dense(h_[CLS])) and {@code classifier.weight/bias} on it (or, with {@link EncoderPooling#MEAN},
+ * the pooler on the mean of the last hidden states). The scored text is
  * {@code [CLS] prompt response [SEP]} as one segment (token type 0), tokenised as one string (prompt and response
  * joined by a space; conversations rendered "Human: …\n\nAssistant: …"), so for texts within the length limit the
  * score equals transformers' on {@code tokenizer(text)}; longer ones lose the start of the prompt.
@@ -31,10 +32,13 @@ final class EncoderBackbone implements RewardBackbone {
   final BertEncoder encoder;
   final BertPooler pooler;
   final ScalarHead head;
+  final EncoderPooling pooling;
   private final int cls, sep;
   private final Map<String, Tensor> parameters;
 
-  EncoderBackbone(BertEncoder encoder, BertPooler pooler, ScalarHead head) {
+  EncoderBackbone(BertEncoder encoder, BertPooler pooler, ScalarHead head, EncoderPooling pooling) {
+    if (pooling == null) throw new IllegalArgumentException("an encoder reward model needs a pooling (cls or mean)");
+    this.pooling = pooling;
     if (head.kind() != ScalarHead.Kind.CLASSIFIER) throw new IllegalArgumentException("an encoder reward model needs a classifier head");
     this.encoder = encoder;
     this.pooler = pooler;
@@ -50,16 +54,16 @@ final class EncoderBackbone implements RewardBackbone {
   }
 
   /** A fresh reward model on {@code encoder}: its checkpoint's pooler (a fresh one when it has none) and a new head. */
-  static EncoderBackbone init(BertEncoder encoder, long seed) {
+  static EncoderBackbone init(BertEncoder encoder, EncoderPooling pooling, long seed) {
     int h = encoder.hiddenSize();
     BertPooler pooler = encoder.pooler().orElseGet(() -> BertPooler.random(h, seed + 1, encoder.device()));
-    return new EncoderBackbone(encoder, pooler, ScalarHead.random(ScalarHead.Kind.CLASSIFIER, h, seed, encoder.device()));
+    return new EncoderBackbone(encoder, pooler, ScalarHead.random(ScalarHead.Kind.CLASSIFIER, h, seed, encoder.device()), pooling);
   }
 
   /** Right-padded rows (the pooled output reads position 0): ids (B, T), mask (B, T) to (B). */
   @Override public Tensor rewards(Tensor ids, Tensor mask) {
     Tensor hidden = encoder.forward(ids, mask);   // (B, T, H)
-    Tensor pooled = pooler.forward(hidden);       // (B, H)
+    Tensor pooled = pooling.pool(pooler, hidden, mask); // (B, H)
     return head.forward(pooled);                  // (B)
   }
 
@@ -129,7 +133,8 @@ final class EncoderBackbone implements RewardBackbone {
   }
 
   @Override public String describe() {
-    return "BertForSequenceClassification (" + encoder.config().numHiddenLayers() + " layers, hidden " + encoder.hiddenSize() + ")";
+    return "BertForSequenceClassification (" + encoder.config().numHiddenLayers() + " layers, hidden " + encoder.hiddenSize()
+        + (pooling == EncoderPooling.CLS ? "" : ", " + pooling.key() + " pooling") + ")";
   }
 
   private static String render(Content c, boolean response) {

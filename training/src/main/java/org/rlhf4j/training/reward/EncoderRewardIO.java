@@ -52,10 +52,21 @@ final class EncoderRewardIO {
       o.put("pad_token_id", b.padId());
       o.put("initializer_range", 0.02);
       o.put("torch_dtype", "float32");
+      if (b.pooling != EncoderPooling.CLS) o.put(EncoderPooling.CONFIG_KEY, b.pooling.key());
       FileOps.writeAtomically(dir.resolve("config.json"), tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), o));
       b.encoder.writeTokenizer(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save reward model to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** config.json's {@code rlhf4j_pooling} ("mean"), or [CLS] as transformers pools when absent. */
+  private static EncoderPooling pooling(Path dir) {
+    try {
+      var v = JSON.readTree(dir.resolve("config.json").toFile()).path(EncoderPooling.CONFIG_KEY);
+      return v.isMissingNode() ? EncoderPooling.CLS : EncoderPooling.parse(v.asText(), dir.resolve("config.json") + " " + EncoderPooling.CONFIG_KEY);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir.resolve("config.json") + ": " + e.getMessage(), e);
     }
   }
 
@@ -73,7 +84,7 @@ final class EncoderRewardIO {
       var pooler = enc.pooler().orElseThrow(() -> new CheckpointException(dir + ": no 'bert.pooler.dense.*' tensors"
           + " (BertForSequenceClassification scores the pooled output)"));
       head.parameters().values().forEach(scope::keep);
-      return new EncoderBackbone(enc, pooler, head.to(device));
+      return new EncoderBackbone(enc, pooler, head.to(device), pooling(dir));
     }
   }
 }

@@ -66,7 +66,12 @@ public final class RewardModel implements HasParameters {
    * one when it has none) and a fresh {@code classifier} head (seeded) on the pooled output.
    */
   public static RewardModel init(BertEncoder encoder, long seed) {
-    return new RewardModel(EncoderBackbone.init(encoder, seed));
+    return init(encoder, EncoderPooling.CLS, seed);
+  }
+
+  /** As {@link #init(BertEncoder, long)}, the pooler reading {@code pooling}'s hidden states ([CLS] or the token mean). */
+  public static RewardModel init(BertEncoder encoder, EncoderPooling pooling, long seed) {
+    return new RewardModel(EncoderBackbone.init(encoder, pooling, seed));
   }
 
   /** A new reward model from a base or SFT model folder (its tokenizer too, when the folder has one), or a BERT folder. */

@@ -74,7 +74,8 @@ public final class RewardTrainer {
    * Pointwise training on binary-labelled texts (e.g. sentiment: 1 positive, 0 negative): the reward is the logit of
    * the positive class, trained with BCE ({@link org.rlhf4j.training.loss.ClassifierLoss}); label smoothing from
    * {@code opts.loss()}. Logs loss and accuracy; with {@code evalTexts} held-out accuracy every eval_every steps.
-   * Each text is scored as a response to an empty prompt.
+   * Each text is scored as a response to an empty prompt. Batches hold texts of similar length
+   * ({@link BatchSampler#groupedByLength}): short sentences then pad to their own length, not a long review's.
    */
   public static TrainResult trainLabelled(RewardModel rm, List<LabelledText> texts, TrainConfig cfg, RewardOptions opts,
       List<LabelledText> evalTexts) {
@@ -88,7 +89,7 @@ public final class RewardTrainer {
       labels[i] = (float) (texts.get(i).label() == 1 ? 1 - eps : eps);
     }
     Evaluator eval = evalTexts == null || evalTexts.isEmpty() ? null : () -> Map.of("accuracy", rm.classifierAccuracy(evalTexts));
-    BatchSampler sampler = new BatchSampler(rows.size(), opts.batchSize(), cfg.seed(), true);
+    BatchSampler sampler = BatchSampler.groupedByLength(rows.stream().mapToInt(Row::length).toArray(), opts.batchSize(), cfg.seed());
     rm.requiresGrad(true).maxLength(opts.maxLength());
     ModelCheckpoint io = checkpoint(rm);
     TrainResult r = new Trainer(cfg, rm.trainable(), new LabelStep(rm, rows, labels, sampler), sampler, io, eval).run();

@@ -103,4 +103,32 @@ class BatchingTest {
     assertThat(new BatchSampler(3, 2, 1, false).next()).containsExactly(0, 1);
     assertThatThrownBy(() -> new BatchSampler(0, 2, 1, true)).hasMessageContaining("empty");
   }
+
+  @Test void lengthGroupedBatchesPadLittleCoverEveryItemAndSeekExactly() {
+    int n = 2000, batch = 8;
+    int[] lengths = new int[n];
+    java.util.Random rnd = new java.util.Random(3);
+    for (int i = 0; i < n; i++) lengths[i] = 1 + rnd.nextInt(60);
+    BatchSampler grouped = BatchSampler.groupedByLength(lengths, batch, 5), plain = new BatchSampler(n, batch, 5, true);
+    List<Integer> epoch = new ArrayList<>();
+    long padGrouped = 0, padPlain = 0;
+    for (int b = 0; b < n / batch; b++) {
+      List<Integer> g = grouped.next(), p = plain.next();
+      epoch.addAll(g);
+      padGrouped += padding(g, lengths);
+      padPlain += padding(p, lengths);
+    }
+    assertThat(epoch).hasSize(n).doesNotHaveDuplicates();
+    assertThat(padGrouped).as("padding tokens, grouped vs plain (%d)", padPlain).isLessThan(padPlain / 5);
+    List<Integer> next = grouped.next();
+    BatchSampler resumed = BatchSampler.groupedByLength(lengths, batch, 5);
+    resumed.seek(n / batch);
+    assertThat(resumed.next()).isEqualTo(next);
+    assertThat(BatchSampler.groupedByLength(lengths, batch, 6).next()).isNotEqualTo(BatchSampler.groupedByLength(lengths, batch, 5).next());
+  }
+
+  private static long padding(List<Integer> batch, int[] lengths) {
+    int max = batch.stream().mapToInt(i -> lengths[i]).max().orElse(0);
+    return batch.stream().mapToLong(i -> max - lengths[i]).sum();
+  }
 }

@@ -42,7 +42,10 @@ class EncoderRewardModelTest {
   @BeforeAll static void load() { miniLm = RewardModel.init(BertEncoder.miniLm(), 3); }
 
   /** The reward by hand: [CLS] text [SEP] through the encoder, tanh(W_p h_CLS + b_p), then w . pooled + b in doubles. */
-  static double direct(BertEncoder enc, Map<String, Tensor> p, String text) {
+  static double direct(BertEncoder enc, Map<String, Tensor> p, String text) { return direct(enc, p, text, false); }
+
+  /** As above; with {@code mean}, the pooler reads the mean of every token's last hidden state (computed in doubles). */
+  static double direct(BertEncoder enc, Map<String, Tensor> p, String text, boolean mean) {
     try (NativeScope scope = NativeScope.open()) {
       int[] ids = enc.tokenizer().encode(text, true);                        // [CLS] ... [SEP], as transformers' tokenizer(text)
       long[] l = java.util.Arrays.stream(ids).asLongStream().toArray();
@@ -50,6 +53,14 @@ class EncoderRewardModelTest {
       java.util.Arrays.fill(ones, 1);
       Tensor hidden = enc.forward(Tensor.create(l, 1, l.length), Tensor.create(ones, 1, l.length)); // (1, T, H)
       float[] h = Tensors.toFloats(hidden.select(1, 0).contiguous());         // (H)
+      if (mean) {
+        float[] all = Tensors.toFloats(hidden.contiguous());                   // (T * H)
+        for (int j = 0; j < h.length; j++) {
+          double sum = 0;
+          for (int t = 0; t < l.length; t++) sum += all[t * h.length + j];
+          h[j] = (float) (sum / l.length);
+        }
+      }
       float[] wp = Tensors.toFloats(p.get("bert.pooler.dense.weight").contiguous()), bp = Tensors.toFloats(p.get("bert.pooler.dense.bias"));
       float[] wc = Tensors.toFloats(p.get("classifier.weight").contiguous()), bc = Tensors.toFloats(p.get("classifier.bias"));
       int n = h.length;
@@ -76,6 +87,26 @@ class EncoderRewardModelTest {
     assertThat(ours[0]).isNotEqualTo(ours[1]);
   }
 
+  @Test void meanPoolingFeedsThePoolerTheTokenMeanAndSurvivesSaveAndLoad() throws Exception {
+    RewardModel mean = RewardModel.init(BertEncoder.miniLm(), EncoderPooling.MEAN, 3);
+    double[] ours = mean.score(ITEMS);
+    BertEncoder enc = ((EncoderBackbone) backbone(mean)).encoder;
+    String[] texts = {"Once upon a time there was a happy little dog who loved to play.", "A dull, tedious film."};
+    for (int i = 0; i < texts.length; i++) {
+      double expected = direct(enc, mean.parameters(), texts[i], true);
+      assertThat(Math.abs(ours[i] - expected)).as(texts[i]).isLessThan(1e-5);
+      assertThat(Math.abs(ours[i] - direct(enc, mean.parameters(), texts[i], false))).as("differs from [CLS]").isGreaterThan(1e-4);
+    }
+    assertThat(Math.abs(mean.score(List.of(ITEMS.get(1)))[0] - ours[1])).as("padding").isLessThan(1e-5);
+    Path dir = tmp.resolve("mean");
+    mean.save(dir);
+    assertThat(new ObjectMapper().readTree(dir.resolve("config.json").toFile()).path("rlhf4j_pooling").asText()).isEqualTo("mean");
+    RewardModel back = RewardModel.load(dir);
+    assertThat(back.describe()).contains("mean pooling");
+    assertThat(back.score(ITEMS)).containsExactly(ours);
+    assertThatThrownBy(() -> EncoderPooling.parse("max", "--pooling")).hasMessageContaining("--pooling").hasMessageContaining("cls or mean");
+  }
+
   @Test void saveThenLoadGivesIdenticalScoresInHfSequenceClassificationLayout() throws Exception {
     Path dir = tmp.resolve("rm");
     miniLm.save(dir);
@@ -92,6 +123,7 @@ class EncoderRewardModelTest {
     RewardModel back = RewardModel.load(dir);
     assertThat(back.describe()).startsWith("BertForSequenceClassification");
     assertThat(back.score(ITEMS)).containsExactly(miniLm.score(ITEMS));
+    assertThat(cfg.has("rlhf4j_pooling")).as("[CLS] pooling is transformers' own: no extra key").isFalse();
   }
 
   @Test void paddingDoesNotChangeAScore() {
