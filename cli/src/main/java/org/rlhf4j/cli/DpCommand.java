@@ -16,7 +16,7 @@ public final class DpCommand implements Runnable {
   static org.rlhf4j.privacy.accounting.Accountant accountant(String name) {
     return switch (name) {
       case "rdp" -> org.rlhf4j.privacy.accounting.RdpAccountant.opacus();
-      case "prv" -> throw new UserError("--accountant prv: the PRV accountant is not built yet (privacy/README.md); use rdp");
+      case "prv" -> org.rlhf4j.privacy.accounting.PrvAccountant.opacus();
       default -> throw new UserError("--accountant must be rdp or prv, got '" + name + "'");
     };
   }

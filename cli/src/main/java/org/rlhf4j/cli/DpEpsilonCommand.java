@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "epsilon", mixinStandardHelpOptions = true,
     description = {"Prints the epsilon of DP-SGD with Poisson sampling at --sample-rate, Gaussian noise multiplier --noise, "
         + "--steps steps, for --delta. RDP accountant with Opacus's orders and its current RDP-to-(eps, delta) conversion "
-        + "(Balle et al. 2020); Opacus before 1.0 used Mironov 2017's, which gives larger eps."})
+        + "(Balle et al. 2020); Opacus before 1.0 used Mironov 2017's, which gives larger eps. --accountant prv: the PRV "
+        + "accountant (Gopi et al. 2021, as Opacus's prv), tighter; its upper bound (eps error 0.01, delta error delta/1000)."})
 public final class DpEpsilonCommand implements Callable<Integer> {
   @Option(names = "--noise", required = true, description = "Noise multiplier sigma (noise std / clipping norm).") double noise;
   @Option(names = "--sample-rate", required = true, description = "Poisson sampling rate q (batch size / dataset size).") double q;

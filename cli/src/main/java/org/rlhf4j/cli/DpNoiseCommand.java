@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code rlhf4j dp noise}: the smallest noise multiplier reaching a target ε. */
 @Command(name = "noise", mixinStandardHelpOptions = true,
-    description = "Prints the smallest noise multiplier sigma whose epsilon (RDP accountant) is at most --epsilon.")
+    description = "Prints the smallest noise multiplier sigma whose epsilon (RDP accountant, or --accountant prv) is at most --epsilon.")
 public final class DpNoiseCommand implements Callable<Integer> {
   @Option(names = "--epsilon", required = true, description = "Target epsilon.") double epsilon;
   @Option(names = "--sample-rate", required = true, description = "Poisson sampling rate q.") double q;
