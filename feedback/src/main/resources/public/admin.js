@@ -30,6 +30,7 @@ async function openAdmin(p) {
   $('exports').replaceChildren(...p.exportFormats.map((f) => el('a', { href: '/api/projects/' + p.id + '/export?format=' + f, text: f + '.jsonl ', download: '' })));
   await loadMembers(p);
   await loadQueue(p);
+  await loadDp(p);
   show('admin-view');
 }
 
@@ -171,6 +172,7 @@ function adminForms() {
     await openAdminPage();
     status('Created token ' + r.name + ', expires ' + date(r.expiresAt) + '.');
   });
+  dpForms();
   $('admin-page-button').addEventListener('click', () => openAdminPage().catch(fail));
   $('admin-page-back').addEventListener('click', () => { $('new-token').hidden = true; loadProjects().catch(fail); });
   $('admin-back-button').addEventListener('click', () => loadProjects().catch(fail));

@@ -61,8 +61,27 @@ abstract class BrowserScenarios {
       JsonNode adj = s.admin.ok(s.admin.get("/api/projects/" + pairs + "/adjudication?threshold=1"), 200);
       assertThat(adj).isEmpty();
       assertThat(s.count("SELECT COUNT(*) FROM adjudications WHERE item_id = ? AND choice = 'A'", pairItem)).isEqualTo(1);
+      adminReleasesDpFigures(b, s);
       adminSetsUpAProjectInTheUi(b, s);
     }
+  }
+
+  /** The quality view's DP section: no budget yet, set one, release the win rate with ε beside it, the ledger charged. */
+  private void adminReleasesDpFigures(Browser b, TestServer s) {
+    b.textContains("dp-ledger", "No budget set");
+    b.visible("dp-budget-epsilon").sendKeys("1");
+    b.click("dp-set-budget");
+    b.textContains("dp-ledger", "Budget epsilon 1.000");
+    b.select("dp-statistic", "win-rate");
+    b.visible("dp-epsilon").clear();
+    b.visible("dp-epsilon").sendKeys("0.25");
+    b.click("dp-release");
+    b.textContains("status", "Released win-rate (1 figure(s))");
+    b.textContains("dp-figures", "win rate of the first response");
+    b.textContains("dp-figures", "ε = 0.250");
+    b.textContains("dp-ledger", "remaining 0.750");
+    b.textContains("dp-charges", "win-rate");
+    assertThat(s.count("SELECT COUNT(*) FROM privacy_charges")).isEqualTo(1);
   }
 
   private void adminSetsUpAProjectInTheUi(Browser b, TestServer s) throws Exception {
