@@ -70,6 +70,15 @@ public final class RewardTrainer {
     return fit(rm, groups, rm.padId(), cfg, opts, eval, null);
   }
 
+  /** {@link #trainGroups} with DP-SGD, as {@link #trainPrivately} (one group is one example: clipped on its own). */
+  public static TrainResult trainGroupsPrivately(RewardModel rm, List<Group> groups, TrainConfig cfg, RewardOptions opts,
+      DpSgdConfig dp, List<Group> evalGroups) {
+    if (groups.isEmpty()) throw new IllegalArgumentException("reward: no training pairs");
+    if (dp == null) throw new IllegalArgumentException("DP-SGD settings are required");
+    Evaluator eval = evalGroups == null || evalGroups.isEmpty() ? null : () -> Map.of("accuracy", rm.accuracy(evalGroups));
+    return fit(rm, groups, rm.padId(), cfg, opts, eval, dp);
+  }
+
   /**
    * Pointwise training on binary-labelled texts (e.g. sentiment: 1 positive, 0 negative): the reward is the logit of
    * the positive class, trained with BCE ({@link org.rlhf4j.training.loss.ClassifierLoss}); label smoothing from
