@@ -31,7 +31,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "cpu, cuda or auto (default ${DEFAULT-VALUE}).") String device;
   @Option(names = "--seq", defaultValue = "512", description = "Training sequence length (default ${DEFAULT-VALUE}).") int seq;
   @Option(names = "--steps", defaultValue = "1", description = "Timed training steps per config after a warm-up (default ${DEFAULT-VALUE}).") int steps;
-  @Option(names = "--models", defaultValue = "gpt2-124m,qwen2.5-0.5b", split = ",", description = "Which model shapes (default ${DEFAULT-VALUE}).") String[] models;
+  @Option(names = "--models", defaultValue = "gpt2-124m,qwen2.5-0.5b,llama-110m", split = ",", description = "Which model shapes: gpt2-124m, qwen2.5-0.5b, llama-110m (default ${DEFAULT-VALUE}).") String[] models;
+  @Option(names = "--workloads", defaultValue = "train,decode", split = ",", description = "train (forward+backward), decode (KV-cache generation), or both (default ${DEFAULT-VALUE}).") String[] workloads;
+  @Option(names = "--decode-batches", defaultValue = "1,4,32", split = ",", description = "Decode batch sizes; must include 1 (default ${DEFAULT-VALUE}).") int[] decodeBatches;
   @Option(names = "--decode-tokens", defaultValue = "32", description = "New tokens per decode run (default ${DEFAULT-VALUE}).") int decodeTokens;
   @Option(names = "--budget", defaultValue = "270", description = "Seconds after which remaining workloads are skipped (default ${DEFAULT-VALUE}).") int budget;
   @Option(names = "--compare", paramLabel = "FILE", description = "JSON lines of pytorch_reference.py run on this machine: print rlhf4j/PyTorch ratios.") Path compare;
@@ -42,6 +44,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (steps < 1 || decodeTokens < 1 || seq < 2 || budget < 1) throw new UserError("--steps, --decode-tokens, --budget must be >= 1 and --seq >= 2");
+    java.util.Set<String> work = new java.util.LinkedHashSet<>();
+    for (String w : workloads) {
+      if (!w.trim().equals("train") && !w.trim().equals("decode")) throw new UserError("--workloads: unknown workload '" + w + "' (train, decode)");
+      work.add(w.trim());
+    }
+    if (java.util.Arrays.stream(decodeBatches).noneMatch(b -> b == 1) || java.util.Arrays.stream(decodeBatches).anyMatch(b -> b < 1)) {
+      throw new UserError("--decode-batches: sizes must be >= 1 and include 1 (the bandwidth figures are per batch-1 token)");
+    }
     Map<String, Double> reference = compare == null ? null : readReference();
     started = System.nanoTime();
     Device d = Device.parse(device);
@@ -62,15 +72,23 @@ public final class BenchCommand implements Callable<Integer> {
     emit("peak", peak);
     double f32 = p.fp32().gflops();
     for (String name : models) {
-      ModelConfig c = switch (name.trim()) {
-        case "gpt2-124m" -> ModelBench.gpt2Small();
-        case "qwen2.5-0.5b" -> ModelBench.qwen05b();
-        default -> throw new UserError("--models: unknown model shape '" + name + "' (gpt2-124m, qwen2.5-0.5b)");
-      };
+      ModelConfig c = ModelBench.shape(name.trim());
+      if (c == null) throw new UserError("--models: unknown model shape '" + name + "' (gpt2-124m, qwen2.5-0.5b, llama-110m)");
       CausalLM m = CausalLM.random(c, 0, d);
-      train(name.trim(), m, c, DType.F32, f32);
-      if (p.preferred() == DType.BF16) train(name.trim(), m, c, DType.BF16, p.bf16().gflops());
-      decode(name.trim(), m, c, f32, copy);
+      if (work.contains("train")) {
+        Double fp32 = train(name.trim(), m, c, DType.F32, f32);
+        Double bf16 = p.preferred() == DType.BF16 ? train(name.trim(), m, c, DType.BF16, p.bf16().gflops()) : null;
+        if (fp32 != null && bf16 != null) verdict("train_step " + name.trim(), fp32, bf16);
+      }
+      if (work.contains("decode")) {
+        Map<Integer, Double> fp32 = decode(name.trim(), m, DType.F32, f32, copy);
+        if (p.preferred() == DType.BF16 && fp32.containsKey(1)) {
+          Map<Integer, Double> bf16 = decode(name.trim(), m.copy(DType.BF16), DType.BF16, p.bf16().gflops(), copy);
+          for (var e : bf16.entrySet()) {
+            if (fp32.containsKey(e.getKey())) verdict("decode " + name.trim() + " batch " + e.getKey() + " (bf16 weights)", fp32.get(e.getKey()), e.getValue());
+          }
+        }
+      }
     }
     emit("memory", Map.of("peak_rss_mb", Runtime.peakResidentBytes() / (1 << 20)));
     if (reference != null) {
@@ -90,10 +108,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void train(String name, CausalLM m, ModelConfig c, DType dt, double peak) throws Exception {
+  /** The measured tokens/s, or null when skipped. */
+  private Double train(String name, CausalLM m, ModelConfig c, DType dt, double peak) throws Exception {
     double flopsPerToken = ModelBench.trainFlopsPerToken(c, seq);
     // Estimate at 25% of the measured peak (the warm-up step plus the timed ones): skip what would overrun the budget.
-    if (overBudget("train_step", name, (steps + 1) * seq * flopsPerToken / (0.25 * peak * 1e9))) return;
+    if (overBudget("train_step", name, (steps + 1) * seq * flopsPerToken / (0.25 * peak * 1e9))) return null;
     ModelBench.TrainResult r = ModelBench.trainStep(m, 1, seq, dt, steps);
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("model", name); o.put("params", c.parameterCount()); o.put("dtype", dt == DType.F32 ? "fp32" : "bf16"); o.put("seq", seq);
@@ -101,26 +120,48 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("achieved_gflops", round(r.tokensPerSecond() * flopsPerToken / 1e9));
     o.put("mfu", round(r.tokensPerSecond() * flopsPerToken / 1e9 / peak));
     emit("train_step", o);
+    return r.tokensPerSecond();
   }
 
-  private void decode(String name, CausalLM m, ModelConfig c, double peak, double copyGbps) throws Exception {
-    double flops = 2.0 * c.matmulParameterCount(), weightBytes = 4.0 * c.matmulParameterCount(); // per token; fp32
-    // Estimates: batch 1 at a quarter of the bandwidth bound, batch 32 at 10% of the peak.
-    if (overBudget("decode", name, (decodeTokens + 2) * weightBytes / (0.25 * copyGbps / 2 * 1e9))) return;
-    double b1 = ModelBench.decode(m, 1, 16, decodeTokens);
+  /** A "precision" line: which dtype this workload should run in, from its own two measured rates. */
+  private void verdict(String workload, double fp32Rate, double bf16Rate) throws Exception {
+    emit("precision", Precision.Verdict.of(workload, fp32Rate, bf16Rate).fields());
+  }
+
+  /** Decode tokens/s by batch size (those measured within the budget); one "decode" line. */
+  private Map<Integer, Double> decode(String name, CausalLM m, DType dt, double peak, double copyGbps) throws Exception {
+    ModelConfig c = m.config();
+    double flops = 2.0 * c.matmulParameterCount(), weightBytes = dt.byteSize() * (double) c.matmulParameterCount(); // per token
+    Map<Integer, Double> rates = new java.util.TreeMap<>();
     Map<String, Object> o = new LinkedHashMap<>();
-    o.put("model", name); o.put("dtype", "f32");
-    o.put("batch1_tokens_per_s", round(b1));
-    // Batch 1 reads every weight once per token: the memory-bandwidth bound is copy bandwidth / 2 (copy counts read + write).
-    o.put("batch1_weight_gb_per_s", round(b1 * weightBytes / 1e9));
-    o.put("batch1_of_bandwidth", round(b1 * weightBytes / 1e9 / (copyGbps / 2)));
-    if (!overBudget("decode batch 32", name, 32.0 * decodeTokens * flops / (0.1 * peak * 1e9))) {
-      double b32 = ModelBench.decode(m, 32, 16, decodeTokens);
-      o.put("batch32_tokens_per_s", round(b32));
-      o.put("batch32_mfu", round(b32 * flops / 1e9 / peak));
-      o.put("speedup", round(b32 / b1));
+    o.put("model", name); o.put("dtype", dt == DType.F32 ? "fp32" : "bf16");
+    o.put("thin_matmul", thinMatmul(dt));
+    for (int b : java.util.Arrays.stream(decodeBatches).sorted().distinct().toArray()) {
+      // Estimates: batch 1 at a quarter of the bandwidth bound, larger batches at 5% of the peak.
+      double estimate = b == 1 ? (decodeTokens + 2) * weightBytes / (0.25 * copyGbps / 2 * 1e9)
+          : b * (double) decodeTokens * flops / (0.05 * peak * 1e9);
+      if (overBudget("decode batch " + b + " " + o.get("dtype"), name, estimate)) break;
+      double rate = ModelBench.decode(m, b, 16, decodeTokens);
+      rates.put(b, rate);
+      o.put("batch" + b + "_tokens_per_s", round(rate));
+      if (b == 1) {
+        // Batch 1 reads every weight once per token: the memory-bandwidth bound is copy bandwidth / 2 (copy counts read + write).
+        o.put("batch1_weight_gb_per_s", round(rate * weightBytes / 1e9));
+        o.put("batch1_of_bandwidth", round(rate * weightBytes / 1e9 / (copyGbps / 2)));
+      } else {
+        o.put("batch" + b + "_mfu", round(rate * flops / 1e9 / peak));
+        o.put("batch" + b + "_speedup", round(rate / rates.get(1)));
+      }
     }
-    emit("decode", o);
+    if (rates.containsKey(1) && rates.containsKey(32)) o.put("speedup", round(rates.get(32) / rates.get(1)));
+    if (!rates.isEmpty()) emit("decode", o);
+    return rates;
+  }
+
+  /** Which kernel the few-row products of decoding take (models/nn/ThinMatmul). */
+  private static String thinMatmul(DType dt) {
+    if (dt != DType.F32 || !org.rlhf4j.models.nn.ThinMatmul.enabled()) return "gemm (libtorch)";
+    return org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows)" : "gemv (1 row)";
   }
 
   /** True (and a "skipped" line) when {@code estimatedSeconds} more would end past the budget. */

@@ -40,6 +40,37 @@ public record Precision(DType preferred, MatmulProbe.Rate fp32, MatmulProbe.Rate
         faster ? "bf16" : "fp32", bf16.gflops(), same, bf16.n(), MARGIN));
   }
 
+  /**
+   * The dtype a workload should run in, from its own measured rates (tokens/s) in both: the matmul probe alone misleads
+   * (on a Zen 4 with avx512_bf16 a 2048-cube bf16 matmul ran 2.1x fp32 while a bf16-autocast GPT-2 training step ran at
+   * 0.52x, and bf16 weights decoded slower at batch 1, faster at 32).
+   */
+  public record Verdict(String workload, DType preferred, double bf16OverFp32, String reason) {
+    public Verdict {
+      if (workload == null || workload.isBlank() || reason == null) throw new IllegalArgumentException("workload and reason are required");
+      if (preferred != DType.F32 && preferred != DType.BF16) throw new IllegalArgumentException("preferred must be F32 or BF16");
+    }
+
+    /** bf16 where its measured rate is at least {@link #MARGIN} times fp32's, else fp32. */
+    public static Verdict of(String workload, double fp32Rate, double bf16Rate) {
+      if (!(fp32Rate > 0) || !(bf16Rate > 0)) throw new IllegalArgumentException(workload + ": rates must be > 0");
+      double r = bf16Rate / fp32Rate;
+      boolean bf16 = r >= MARGIN;
+      return new Verdict(workload, bf16 ? DType.BF16 : DType.F32, r, String.format(Locale.ROOT,
+          "%s: %s measured %.2fx fp32 (%.1f vs %.1f; bf16 is used when >= %.1fx)", bf16 ? "bf16" : "fp32", workload, r,
+          bf16Rate, fp32Rate, MARGIN));
+    }
+
+    public Map<String, Object> fields() {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("workload", workload);
+      o.put("bf16_over_fp32", round(bf16OverFp32));
+      o.put("preferred", preferred == DType.F32 ? "fp32" : "bf16");
+      o.put("reason", reason);
+      return o;
+    }
+  }
+
   private static final Map<Device, Precision> MEASURED = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@link #measure} once per process and device with a small budget (n=1024, 2 s for bf16), cached. */

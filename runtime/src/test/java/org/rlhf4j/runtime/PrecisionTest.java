@@ -28,6 +28,19 @@ class PrecisionTest {
   }
 
   @Test
+  void aWorkloadTakesBf16OnlyWhereItsOwnRateIsAtLeastTheMarginFaster() {
+    Precision.Verdict slower = Precision.Verdict.of("train_step gpt2-124m", 131.5, 68.6);
+    assertThat(slower.preferred()).isEqualTo(DType.F32);
+    assertThat(slower.bf16OverFp32()).isCloseTo(68.6 / 131.5, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(slower.reason()).isEqualTo("fp32: train_step gpt2-124m measured 0.52x fp32 (68.6 vs 131.5; bf16 is used when >= 1.2x)");
+    assertThat(Precision.Verdict.of("decode", 100, 119).preferred()).isEqualTo(DType.F32);
+    assertThat(Precision.Verdict.of("decode", 100, 120).preferred()).isEqualTo(DType.BF16);
+    assertThat(Precision.Verdict.of("decode", 100, 150).fields()).containsEntry("preferred", "bf16").containsEntry("bf16_over_fp32", 1.5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Precision.Verdict.of("decode", 0, 1))
+        .hasMessage("decode: rates must be > 0");
+  }
+
+  @Test
   void copyBandwidthIsMeasured() {
     assertThat(MatmulProbe.copyGBps(Device.CPU, 8, 1)).isPositive();
   }

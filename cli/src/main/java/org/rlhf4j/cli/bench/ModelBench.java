@@ -33,6 +33,22 @@ public final class ModelBench {
         .bosTokenId(151643).eosTokenId(151645).build();
   }
 
+  /** Llama-110M shape (karpathy/llama2.c's stories110M: dim 768, 12 layers, 12 heads, hidden 2048, vocab 32000, tied). */
+  public static ModelConfig llama110m() {
+    return ModelConfig.builder(ModelFamilies.LLAMA).vocabSize(32000).hiddenSize(768).intermediateSize(2048).numLayers(12)
+        .numHeads(12).maxPositions(1024).normEps(1e-5).tieWordEmbeddings(true).build();
+  }
+
+  /** A model shape by its bench name (gpt2-124m, qwen2.5-0.5b, llama-110m), or null. */
+  public static ModelConfig shape(String name) {
+    return switch (name) {
+      case "gpt2-124m" -> gpt2Small();
+      case "qwen2.5-0.5b" -> qwen05b();
+      case "llama-110m" -> llama110m();
+      default -> null;
+    };
+  }
+
   /** Matmul FLOPs of one forward+backward per token (6 x matmul params + causal attention), PaLM-style. */
   public static double trainFlopsPerToken(ModelConfig c, int seq) {
     long q = (long) c.numHeads() * c.headDim();
@@ -103,7 +119,8 @@ public final class ModelBench {
     List<long[]> prompts = new ArrayList<>();
     for (int i = 0; i < batch; i++) prompts.add(r.longs(promptLen, 0, model.config().vocabSize()).toArray());
     SamplingConfig cfg = SamplingConfig.greedy(newTokens, Set.of());
-    Generator.generate(model, prompts.subList(0, 1), 0, SamplingConfig.greedy(2, Set.of())); // warm-up
+    // warm-up at the same batch: the Vector API kernel runs interpreted (100x slower) until the JIT has compiled it
+    Generator.generate(model, prompts, 0, SamplingConfig.greedy(Math.min(8, newTokens), Set.of()));
     try (NoGradGuard g = new NoGradGuard()) {
       long t0 = System.nanoTime();
       Generator.generate(model, prompts, 0, cfg);
