@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rlhf4j.cli.bench.Compare;
 import org.rlhf4j.cli.bench.ModelBench;
+import org.rlhf4j.cli.bench.ScaleBench;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.runtime.Cpu;
@@ -38,6 +40,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--budget", defaultValue = "270", description = "Seconds after which remaining workloads are skipped (default ${DEFAULT-VALUE}).") int budget;
   @Option(names = "--compare", paramLabel = "FILE", description = "JSON lines of pytorch_reference.py run on this machine: print rlhf4j/PyTorch ratios.") Path compare;
 
+  @Option(names = "--scale", description = "Instead: peak memory (RSS) and tokens/s of full fine-tuning vs LoRA, each with and "
+      + "without gradient checkpointing, for an SFT and a DPO step with AdamW on the first --models shape, every "
+      + "configuration in a fresh JVM; then the memory reduction and time overhead of checkpointing.") boolean scale;
+  @Option(names = "--batch", defaultValue = "1", description = "--scale: sequences per SFT step, pairs per DPO step (default ${DEFAULT-VALUE}).") int batch;
+  @Option(names = "--layers", defaultValue = "0", description = "--scale: use this many layers of the shape (default: all).") int layers;
+  @Option(names = "--lora-r", defaultValue = "16", description = "--scale: LoRA rank on all linear layers (default ${DEFAULT-VALUE}).") int loraR;
+  @Option(names = "--algos", defaultValue = "sft,dpo", split = ",", description = "--scale: sft, dpo (default ${DEFAULT-VALUE}).") String[] algos;
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Double> ours = new LinkedHashMap<>();
   private long started;
@@ -54,6 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Map<String, Double> reference = compare == null ? null : readReference();
     started = System.nanoTime();
+    if (scale) return scale();
     Device d = Device.parse(device);
     Cpu cpu = Cpu.detect();
     Map<String, Object> machine = new LinkedHashMap<>();
@@ -95,6 +106,42 @@ public final class BenchCommand implements Callable<Integer> {
       List<Map<String, Object>> rows = Compare.rows(ours, reference);
       if (rows.isEmpty()) throw new UserError("--compare " + compare + ": no figure in common with this run");
       for (Map<String, Object> r : rows) emit("compare", r);
+    }
+    return 0;
+  }
+
+  /** bench --scale: one child JVM per (algorithm, mode); then per algorithm and adapter choice what checkpointing changed. */
+  private int scale() throws Exception {
+    String shape = models[0].trim();
+    if (!shape.equals("gpt2-124m") && !shape.equals("qwen2.5-0.5b")) throw new UserError("--models: unknown model shape '" + shape + "' (gpt2-124m, qwen2.5-0.5b)");
+    if (batch < 1 || layers < 0 || loraR < 1) throw new UserError("--batch and --lora-r must be >= 1, --layers >= 0");
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("cpu", Cpu.detect().model()); load.put("cores", Cpu.detect().cores());
+    load.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    emit("machine", load);
+    for (String algo : algos) {
+      if (!algo.equals("sft") && !algo.equals("dpo")) throw new UserError("--algos: sft or dpo, got '" + algo + "'");
+      Map<String, JsonNode> byMode = new LinkedHashMap<>();
+      for (ScaleBench.Mode mode : ScaleBench.Mode.all()) {
+        List<String> args = List.of(shape, algo, "" + mode.lora(), "" + mode.checkpointing(), "" + seq, "" + batch, "" + steps, "" + loraR, "" + layers);
+        Process p = ChildJvm.start(ScaleBench.class.getName(), args, Map.of());
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("bench --scale: the " + algo + " " + mode.label() + " run failed (exit " + p.exitValue() + ")");
+        JsonNode r = json.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        byMode.put(mode.label(), r);
+        emit("scale", json.convertValue(r, Map.class));
+      }
+      for (String base : List.of("full", "lora")) {
+        JsonNode plain = byMode.get(base), ckpt = byMode.get(base + "+checkpointing");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("algo", algo); o.put("mode", base); o.put("seq", seq); o.put("batch", batch);
+        o.put("peak_rss_mb", plain.get("peak_rss_mb").asLong()); o.put("peak_rss_mb_checkpointing", ckpt.get("peak_rss_mb").asLong());
+        o.put("peak_reduction_mb", plain.get("peak_rss_mb").asLong() - ckpt.get("peak_rss_mb").asLong());
+        o.put("activation_peak_ratio", round(ckpt.get("peak_above_setup_mb").asDouble() / Math.max(1, plain.get("peak_above_setup_mb").asDouble())));
+        o.put("time_overhead_ratio", round(ckpt.get("step_s").asDouble() / plain.get("step_s").asDouble()));
+        o.put("cpu_time_overhead_ratio", round(ckpt.get("step_cpu_s").asDouble() / plain.get("step_cpu_s").asDouble()));
+        emit("checkpointing", o);
+      }
     }
     return 0;
   }

@@ -232,6 +232,7 @@ final class ConfigReference {
     d.put("lora_targets", "the model family's (PEFT's defaults)");
     d.put("lora_dropout", 0.0);
     d.put("use_rslora", false);
+    d.put("gradient_checkpointing", false);
   }
 
   private static void loop(Map<String, Object> d, TrainConfig t) {

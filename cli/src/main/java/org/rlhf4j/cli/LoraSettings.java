@@ -39,8 +39,15 @@ final class LoraSettings {
     return new TargetModules.Names(names);
   }
 
-  /** Attaches fresh adapters to {@code model} when the settings ask for LoRA; returns them. */
+  /**
+   * Attaches fresh adapters to {@code model} when the settings ask for LoRA (and returns them), and switches on
+   * gradient checkpointing per block when {@code gradient_checkpointing} is set (with or without adapters).
+   */
   static Optional<LoraModel> attach(Settings s, CausalLM model, Path modelDir) {
+    if (s.bool("gradient_checkpointing", false)) {
+      model.gradientCheckpointing(true);
+      Reporter.get().info("gradient checkpointing: each of the " + model.config().numLayers() + " blocks is recomputed in backward");
+    }
     Optional<LoraConfig> cfg = config(s, model, modelDir);
     if (cfg.isEmpty()) return Optional.empty();
     LoraModel lora;

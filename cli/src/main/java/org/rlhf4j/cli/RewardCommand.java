@@ -131,6 +131,10 @@ public final class RewardCommand implements Callable<Integer> {
       LoraSettings.attach(s, rm.backbone(), s.path("model"));
       return;
     }
+    if (s.bool("gradient_checkpointing", false)) {
+      throw new UserError("--gradient-checkpointing: supported on causal reward models (--model) only, not on an encoder ("
+          + rm.describe() + ")");
+    }
     for (String k : new String[] {"lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora"}) {
       if (s.has(k)) {
         throw new UserError("--lora-r: LoRA adapters are supported on causal reward models (--model) only, not on an encoder ("

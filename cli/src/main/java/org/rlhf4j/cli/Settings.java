@@ -28,7 +28,7 @@ final class Settings {
   static final Set<String> COMMON = Set.of("model", "data", "output", "max_steps", "lr", "batch_size", "seed",
       "max_length", "resume", "warmup_steps", "min_lr_ratio", "schedule", "grad_accumulation", "max_grad_norm",
       "weight_decay", "autocast", "log_every", "eval_every", "save_every", "keep_checkpoints", "pii",
-      "lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora", "device");
+      "lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora", "gradient_checkpointing", "device");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private final Map<String, Object> values;
   private final String source;

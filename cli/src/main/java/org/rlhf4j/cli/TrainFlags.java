@@ -30,6 +30,8 @@ public final class TrainFlags {
       + "regex:PATTERN (default: the family's, as PEFT: q_proj,v_proj for Llama/Qwen2, c_attn for GPT-2).") String loraTargets;
   @Option(names = "--lora-dropout", description = "Dropout on the adapters' input (default 0).") Double loraDropout;
   @Option(names = "--use-rslora", description = "Rank-stabilised LoRA: scaling alpha/sqrt(r).") boolean useRslora;
+  @Option(names = "--gradient-checkpointing", description = "Recompute each transformer block's activations in backward "
+      + "instead of keeping them: the same gradients, less memory, about one more forward per step.") boolean gradientCheckpointing;
 
   /** The config file's settings with the flags applied, checked against the known keys; {@code required} must be set. */
   Settings settings(Set<String> commandKeys, String... required) {
@@ -52,6 +54,7 @@ public final class TrainFlags {
     s.put("lora_targets", loraTargets);
     s.put("lora_dropout", loraDropout);
     if (useRslora) s.put("use_rslora", true);
+    if (gradientCheckpointing) s.put("gradient_checkpointing", true);
     s.put("device", device);
     s.device(); // an unknown device, or CUDA without CUDA, fails here, naming --device
     for (String k : required) s.path(k); // one-line error naming the flag when missing

@@ -8,5 +8,12 @@ import org.bytedeco.pytorch.Tensor;
  * @param positions position ids (B, T), HF convention for left padding
  * @param mask      boolean (B, 1, T, S) of allowed key positions, or null for plain causal attention
  * @param cache     the KV cache to read and extend, or null
+ * @param checkpoint run the blocks through {@link Checkpointing} when gradients are recorded (never with a cache)
  */
-public record AttentionContext(Tensor positions, Tensor mask, KvCache cache) {}
+public record AttentionContext(Tensor positions, Tensor mask, KvCache cache, boolean checkpoint) {
+  public AttentionContext {
+    if (checkpoint && cache != null) throw new IllegalArgumentException("gradient checkpointing with a KV cache (decoding records no gradients)");
+  }
+
+  public AttentionContext(Tensor positions, Tensor mask, KvCache cache) { this(positions, mask, cache, false); }
+}

@@ -27,6 +27,7 @@ public final class CausalLM implements HasParameters {
   private final Map<String, Projection> projections;
   private final CausalLM adaptersOf; // a reference view: runs adaptersOf's layers with its adapters switched off
   private LoraModel adapters;
+  private boolean checkpointing;
 
   /** Logits (B, T, V) and final-norm hidden states (B, T, C). */
   public record Output(Tensor logits, Tensor hidden) {}
@@ -91,6 +92,21 @@ public final class CausalLM implements HasParameters {
     if (adapters != null) adapters.requiresGrad(on);
     return this;
   }
+
+  /**
+   * Gradient (activation) checkpointing per transformer block for forwards that record gradients
+   * ({@link Checkpointing}): block activations are recomputed in backward instead of kept (the same gradients,
+   * less memory, about one more forward); backward must then run through {@code runtime.Backprop.backward}, as
+   * the training loop's does. The {@link #withoutAdapters()} view never checkpoints (it trains nothing).
+   */
+  public CausalLM gradientCheckpointing(boolean on) {
+    if (adaptersOf != null) throw new IllegalStateException("set gradient checkpointing on the model, not on its withoutAdapters() view");
+    this.checkpointing = on;
+    return this;
+  }
+
+  /** Whether forwards that record gradients checkpoint each block. */
+  public boolean gradientCheckpointing() { return checkpointing; }
 
   /** What a trainer optimizes: the attached adapters (PEFT names), else this model's parameters. */
   public HasParameters trainable() { return adapters != null ? adapters : this; }
@@ -180,7 +196,7 @@ public final class CausalLM implements HasParameters {
       positions = Masks.positionsFromMask(mask);    // (B, T)
       attn = Masks.causal(mask, 0, (int) t);        // (B, 1, T, T)
     }
-    return backbone.forward(ids, new AttentionContext(positions, attn, null)); // (B, T, C)
+    return backbone.forward(ids, new AttentionContext(positions, attn, null, checkpointing)); // (B, T, C)
   }
 
   /** Projects hidden states (B, T, C) to vocabulary logits (B, T, V). */

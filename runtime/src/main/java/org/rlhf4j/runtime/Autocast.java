@@ -34,6 +34,12 @@ public final class Autocast implements AutoCloseable {
 
   public static Autocast enable(Device device, DType dtype) { return new Autocast(device, dtype); }
 
+  /** The dtype autocast computes in on {@code device} now: F32 when it is off (what a recompute re-enables). */
+  public static DType current(Device device) {
+    DeviceType t = device.deviceType();
+    return torch.is_autocast_enabled(t) ? DType.of(torch.get_autocast_dtype(t)) : DType.F32;
+  }
+
   @Override public void close() {
     if (!active) return;
     torch.set_autocast_enabled(type, wasEnabled);

@@ -42,6 +42,12 @@ public record Device(Kind kind, int index) {
         : new org.bytedeco.pytorch.Device(DeviceType.CUDA, (byte) index);
   }
 
+  /** Where {@code t} lives. */
+  public static Device of(org.bytedeco.pytorch.Tensor t) {
+    org.bytedeco.pytorch.Device d = t.device();
+    return d.is_cuda() ? cuda(Math.max(0, d.index())) : CPU;
+  }
+
   public boolean isCuda() { return kind == Kind.CUDA; }
 
   @Override public String toString() { return kind == Kind.CPU ? "cpu" : "cuda:" + index; }

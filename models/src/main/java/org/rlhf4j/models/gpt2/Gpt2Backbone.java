@@ -3,6 +3,7 @@ package org.rlhf4j.models.gpt2;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.AttentionContext;
 import org.rlhf4j.models.Backbone;
+import org.rlhf4j.models.Checkpointing;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
 import org.rlhf4j.models.nn.Embedding;
@@ -26,7 +27,9 @@ public final class Gpt2Backbone implements Backbone {
 
   @Override public Tensor forward(Tensor ids, AttentionContext ctx) {
     Tensor x = wte.forward(ids).add(wpe.forward(ctx.positions())); // (B, T, C)
-    for (Gpt2Block b : blocks) x = b.forward(x, ctx);
+    java.util.List<java.util.function.UnaryOperator<Tensor>> stack = new java.util.ArrayList<>(blocks.length);
+    for (Gpt2Block b : blocks) stack.add(h -> b.forward(h, ctx));
+    x = Checkpointing.blocks(x, stack, ctx.checkpoint());           // (B, T, C)
     return lnF.forward(x);                                         // (B, T, C)
   }
 }

@@ -3,6 +3,7 @@ package org.rlhf4j.models.llama;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.AttentionContext;
 import org.rlhf4j.models.Backbone;
+import org.rlhf4j.models.Checkpointing;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
 import org.rlhf4j.models.nn.Embedding;
@@ -28,7 +29,9 @@ public final class LlamaBackbone implements Backbone {
   @Override public Tensor forward(Tensor ids, AttentionContext ctx) {
     Tensor x = embed.forward(ids);                 // (B, T, C)
     Tensor[] cs = rope.cosSin(ctx.positions());    // (B, 1, T, D) x2
-    for (LlamaBlock b : blocks) x = b.forward(x, cs[0], cs[1], ctx);
+    java.util.List<java.util.function.UnaryOperator<Tensor>> stack = new java.util.ArrayList<>(blocks.length);
+    for (LlamaBlock b : blocks) stack.add(h -> b.forward(h, cs[0], cs[1], ctx));
+    x = Checkpointing.blocks(x, stack, ctx.checkpoint()); // (B, T, C)
     return norm.forward(x);                        // (B, T, C)
   }
 }

@@ -1,10 +1,10 @@
 package org.rlhf4j.models.lora;
 
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.nn.Projection;
+import org.rlhf4j.runtime.Backprop;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
 
@@ -31,11 +31,14 @@ final class LoraLayer implements Projection.Adapter {
   Tensor a() { return a; }
   Tensor b() { return b; }
 
-  /** Dropout acts while gradients are recorded (training), as PEFT's nn.Dropout in train mode. */
+  /**
+   * Dropout acts while training (gradients recorded, or a checkpointed block's first pass: {@link Backprop#training()}),
+   * as PEFT's nn.Dropout in train mode.
+   */
   @Override public Tensor delta(Tensor x) {
     if (merged || !owner.enabled()) return null;
     Tensor h = x.to(a.scalar_type());                                  // (..., in)
-    if (dropout > 0 && GradMode.is_enabled()) h = torch.dropout(h, dropout, true);
+    if (dropout > 0 && Backprop.training()) h = torch.dropout(h, dropout, true);
     return torch.linear(torch.linear(h, a), b).mul(Tensors.scalar(scaling)); // (..., out)
   }
 

@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.runtime.Autocast;
+import org.rlhf4j.runtime.Backprop;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.runtime.NativeScope;
@@ -148,6 +149,7 @@ public final class Trainer {
     double lr = schedule.lr(s);
     try (NativeScope scope = NativeScope.open()) {
       optimizer.zeroGrad(); // in case the caller left gradients behind
+      Backprop.discard();   // and checkpointed forwards that no backward used
       stepFn.beginStep(s);
       int accum = hook.microBatches(s, cfg.gradAccumulation());
       double[] lossSum = {0};
@@ -164,6 +166,7 @@ public final class Trainer {
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
       optimizer.step(lr);
       optimizer.zeroGrad(); // frees the gradients until the next step
+      Backprop.discard();   // a forward with gradients but no backward (e.g. a metric) holds this scope's tensors
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
       return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
@@ -183,7 +186,7 @@ public final class Trainer {
       if (!Double.isFinite(v)) throw new TrainingDivergedException(s, m.getKey() + " (micro-batch " + i + ")", v, lastCheckpoint);
     }
     Tensor scaled = accum == 1 ? r.loss() : r.loss().div(new Scalar((double) accum)); // ()
-    scaled.backward();
+    Backprop.backward(scaled); // the graph, then any checkpointed blocks' recomputes
     lossSum[0] += loss;
     return r;
   }

@@ -1,0 +1,74 @@
+package org.rlhf4j.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Supplier;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Backward passes with deferred segments: the driver of gradient (activation) checkpointing without autograd
+ * hooks. A forward that runs part of a model without recording a graph (keeping only that part's inputs) hands
+ * {@link #defer} a {@link Segment}; {@link #backward} first back-propagates the loss through the recorded graph,
+ * which leaves the gradient on each segment's output (a leaf), then runs the segments' own backwards, newest
+ * first, each recomputing its part with the graph recorded and back-propagating that gradient through it into the
+ * parameters and on into the graph that fed the segment.
+ *
+ * <p>Everything here is per thread, like libtorch's grad mode and JavaCPP's scopes: the forward, {@link #backward}
+ * and {@link #discard} of one step run on one thread, inside the step's {@link NativeScope} (the segments hold
+ * tensors of that scope, so {@code discard} before it closes when a step ends without a backward).
+ */
+public final class Backprop {
+  /** One deferred part of a backward pass. */
+  public interface Segment {
+    /** Back-propagates the gradient its output received (nothing when it received none). */
+    void backward();
+  }
+
+  private static final ThreadLocal<Deque<Segment>> PENDING = ThreadLocal.withInitial(ArrayDeque::new);
+  private static final ThreadLocal<int[]> REPLAYABLE = ThreadLocal.withInitial(() -> new int[1]);
+
+  private Backprop() {}
+
+  /** Registers a segment whose backward runs after the next {@link #backward}'s graph pass. */
+  public static void defer(Segment s) {
+    if (s == null) throw new IllegalArgumentException("Backprop.defer: segment is null");
+    PENDING.get().push(s);
+  }
+
+  /** {@code loss.backward()}, then every deferred segment's backward, newest first. */
+  public static void backward(Tensor loss) {
+    loss.backward();
+    Deque<Segment> pending = PENDING.get();
+    try {
+      while (!pending.isEmpty()) pending.pop().backward();
+    } finally {
+      pending.clear();
+    }
+  }
+
+  /** Drops deferred segments whose backward never came (a forward with gradients that no loss used). */
+  public static void discard() { PENDING.get().clear(); }
+
+  /** How many segments wait for a backward (0 after every {@link #backward}). */
+  public static int pending() { return PENDING.get().size(); }
+
+  /**
+   * Whether the running forward trains: gradients are recorded now, or it is a segment's first pass without a graph
+   * that will be recomputed with one. What train-mode-only operations (dropout) ask instead of grad mode, so that
+   * the first pass and the recompute draw alike.
+   */
+  public static boolean training() { return GradMode.is_enabled() || REPLAYABLE.get()[0] > 0; }
+
+  /** Runs {@code body} without recording a graph, as a segment's first pass ({@link #training()} stays true). */
+  public static <T> T withoutGraph(Supplier<T> body) {
+    int[] depth = REPLAYABLE.get();
+    depth[0]++;
+    try (NoGradGuard g = new NoGradGuard()) {
+      return body.get();
+    } finally {
+      depth[0]--;
+    }
+  }
+}
