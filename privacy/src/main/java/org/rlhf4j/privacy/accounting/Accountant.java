@@ -20,18 +20,31 @@ public interface Accountant {
    */
   default double noiseFor(double targetEpsilon, double sampleRate, long steps, double delta) {
     if (!(targetEpsilon > 0)) throw new IllegalArgumentException("target epsilon must be positive, got " + targetEpsilon);
+    check(1, sampleRate, steps, delta);
     double lo = 0.01;
     double hi = 1;
-    while (epsilon(hi, sampleRate, steps, delta) > targetEpsilon) {
+    while (above(targetEpsilon, hi, sampleRate, steps, delta)) {
       hi *= 2;
       if (hi > 1e6) throw new IllegalArgumentException("no noise multiplier below 1e6 reaches epsilon " + targetEpsilon);
     }
-    if (epsilon(lo, sampleRate, steps, delta) <= targetEpsilon) return lo;
+    if (!above(targetEpsilon, lo, sampleRate, steps, delta)) return lo;
     while (hi - lo > 1e-6 * hi) {
       double mid = 0.5 * (lo + hi);
-      if (epsilon(mid, sampleRate, steps, delta) > targetEpsilon) lo = mid;
+      if (above(targetEpsilon, mid, sampleRate, steps, delta)) lo = mid;
       else hi = mid;
     }
     return hi;
+  }
+
+  /**
+   * Whether ε(σ) exceeds the target; an accountant that cannot compute ε at this σ (the PRV accountant's grid grows
+   * with ε, and is refused past its limit) is taken as above it: the arguments were checked, so only a small σ does that.
+   */
+  private boolean above(double target, double sigma, double sampleRate, long steps, double delta) {
+    try {
+      return epsilon(sigma, sampleRate, steps, delta) > target;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
   }
 }

@@ -93,6 +93,13 @@ class PrvAccountantTest {
     assertThat(prv.upper() - prv.lower()).isCloseTo(0.02, within(0.005)); // ± eps error around the estimate, and a little
   }
 
+  /** σ for a target ε by bisection: the Opacus case back again (the small σ it tries first is past the grid limit). */
+  @Test void solvesForTheNoise() {
+    double sigma = PrvAccountant.opacus().noiseFor(1.95385313568420015961635272106, 0.05, 100, 1e-6);
+    assertThat(sigma).isCloseTo(1.5, within(1e-4));
+    assertThatThrownBy(() -> PrvAccountant.opacus().noiseFor(1, 0.05, 100, 2)).hasMessageContaining("delta");
+  }
+
   @Test void refusesWhatItCannotCompute() {
     assertThat(PrvAccountant.opacus().epsilon(1, 0.01, 0, 1e-5)).isZero();
     assertThatThrownBy(() -> PrvAccountant.opacus().epsilon(0.8, 0.05, 50_000, 1e-6)).hasMessageContaining("PRV grid would need");
