@@ -88,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
       CausalLM m = CausalLM.random(c, 0, d);
       if (work.contains("train")) {
         Double fp32 = train(name.trim(), m, c, DType.F32, f32);
-        Double bf16 = p.preferred() == DType.BF16 ? train(name.trim(), m, c, DType.BF16, p.bf16().gflops()) : null;
+        // bf16 only beside a measured fp32 step (its verdict needs both; its own estimate from the bf16 peak runs low)
+        Double bf16 = fp32 != null && p.preferred() == DType.BF16 ? train(name.trim(), m, c, DType.BF16, p.bf16().gflops()) : null;
         if (fp32 != null && bf16 != null) verdict("train_step " + name.trim(), fp32, bf16);
       }
       if (work.contains("decode")) {
