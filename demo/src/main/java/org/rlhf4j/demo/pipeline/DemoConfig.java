@@ -140,7 +140,7 @@ public record DemoConfig(
    * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo, rlaif, cai-sl, cai-rl.
    */
   String stageKey(String stage) {
-    String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback/" + FEEDBACK_POSITIONS : "")
+    String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback+grades/" + FEEDBACK_POSITIONS : "")
         + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
         + "/" + intermediate + " corpus=" + corpusDocs + " pretrain=" + pretrainSteps;
     String sft = pretrain + " sft=" + sftSteps;
@@ -153,7 +153,7 @@ public record DemoConfig(
       case "reward" -> prefs + " reward=" + rewardSteps;
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
       case "dpo" -> prefs + dpo;
-      case "rlaif" -> prefs + " rlaif" + dpo;
+      case "rlaif" -> prefs + " rlaif=grades" + dpo;
       case "cai-sl" -> sft + " cai-sl=" + caiSamples() + "x" + caiSftSteps();
       case "cai-rl" -> prefs + " cai-sl=" + caiSamples() + "x" + caiSftSteps() + " cai-rl" + dpo;
       case "grpo" -> prefs + " reward=" + rewardSteps + " grpo=" + ppoIterations + "x" + ppoBatch + " lr=" + ppoLr + " loss=" + grpoLoss();

@@ -144,8 +144,9 @@ public final class DemoPipeline {
     Map<String, Object> labels = new LinkedHashMap<>();
     if (cfg.arm("rlaif")) {
       Path dir = stageDir("rlaif");
-      FeedbackArms.AiLabels ai = arms.label(prefs.items(), dir);
-      labels.putAll(FeedbackArms.labelSummary(ai, prefs.items(), prefs.consensus()));
+      List<FeedbackArms.AiLabels> judged = arms.label(prefs.items(), dir);
+      FeedbackArms.AiLabels ai = judged.get(0);
+      labels.putAll(FeedbackArms.labelSummary(judged, prefs.items(), prefs.consensus()));
       log.info("    RLAIF: AI labels agree with gold on %.0f%% of %d pairs, with the raters on %.0f%% (no human label)",
           100 * (double) labels.get("agreement_with_gold"), prefs.items().size(), 100 * (double) labels.get("agreement_with_raters"));
       CausalLM rlaif = PolicyStages.fresh(sft);

@@ -16,6 +16,8 @@ import org.rlhf4j.aifeedback.cai.Principle;
 import org.rlhf4j.aifeedback.cai.RlCai;
 import org.rlhf4j.aifeedback.cai.SlCai;
 import org.rlhf4j.aifeedback.judge.Averaging;
+import org.rlhf4j.aifeedback.judge.GradeTemplate;
+import org.rlhf4j.aifeedback.judge.LmGrader;
 import org.rlhf4j.aifeedback.judge.JudgeTemplate;
 import org.rlhf4j.aifeedback.judge.LmJudge;
 import org.rlhf4j.aifeedback.judge.PositionBias;
@@ -55,8 +57,8 @@ import org.rlhf4j.training.pretrain.LmTraining;
  * </ul>
  */
 final class FeedbackArms {
-  /** The AI labels of the raters' pairs: P(A) by item id, and the judge's two orders. */
-  record AiLabels(Map<String, Double> probabilityA, double[] firstOrder, double[] secondOrder) {}
+  /** The AI labels of the raters' pairs by one judge: its name, P(A) by item id, and the judge's two orders. */
+  record AiLabels(String judge, Map<String, Double> probabilityA, double[] firstOrder, double[] secondOrder) {}
 
   private final DemoConfig cfg;
   private final World world;
@@ -87,6 +89,16 @@ final class FeedbackArms {
     return new LmJudge(base, chat.tokenizer(), t, LmJudge.Options.defaults().withBatchSize(64), "base model");
   }
 
+  /**
+   * The base model as a pointwise judge: the web's grading request, grades 1-5 read from the logits, each answer
+   * graded alone (no position bias). The RLAIF arm's labeller: on the demo's pairs it agrees with gold more often
+   * than the pairwise {@link #judge()} (see the report's ai_labels).
+   */
+  LmGrader grader() {
+    GradeTemplate t = new GradeTemplate(Feedback.GRADE_TEMPLATE, Feedback.GRADES, Feedback.GRADE_PREFIX, null, true, "demo-world grader");
+    return new LmGrader(base, chat.tokenizer(), t, LmGrader.Options.defaults().withBatchSize(64), "base model (grades)");
+  }
+
   /** The demo's constitution: harmlessness, in the two ways the web asks it. */
   static Constitution constitution() {
     return new Constitution("demo-world", List.of(
@@ -94,14 +106,17 @@ final class FeedbackArms {
         new Principle("safe", null, null, Feedback.SAFER)));
   }
 
-  /** The judge's labels of the raters' pairs (resumable: labels.jsonl in the stage folder). */
-  AiLabels label(List<ComparisonItem> items, Path dir) {
+  /** The labels of the raters' pairs by the grader (RLAIF's) and by the pairwise judge (resumable: labels*.jsonl). */
+  List<AiLabels> label(List<ComparisonItem> items, Path dir) {
+    return List.of(label(grader(), items, dir.resolve("labels.jsonl")), label(judge(), items, dir.resolve("labels-pairwise.jsonl")));
+  }
+
+  private static AiLabels label(org.rlhf4j.aifeedback.judge.Judge judge, List<ComparisonItem> items, Path file) {
     List<LabelItem> todo = new ArrayList<>();
     for (ComparisonItem it : items) {
       todo.add(LabelItem.of(it.id(), Content.text(it.prompt().text()), it.responseA(), it.responseB(), null).under("better", Feedback.BETTER));
     }
-    Path file = dir.resolve("labels.jsonl");
-    Labeller.run(judge(), PairSource.of(todo), file, new Labeller.Options(64, Averaging.PROBABILITY));
+    Labeller.run(judge, PairSource.of(todo), file, new Labeller.Options(64, Averaging.PROBABILITY));
     Map<String, Double> p = new HashMap<>();
     List<JsonNode> rows = rows(file);
     double[] first = new double[rows.size()], second = new double[rows.size()];
@@ -111,11 +126,22 @@ final class FeedbackArms {
       first[i] = f.get("first_order").asDouble();
       second[i] = f.get("second_order").asDouble();
     }
-    return new AiLabels(p, first, second);
+    return new AiLabels(judge.name(), p, first, second);
   }
 
-  /** What the report says of the AI labels: agreement with gold and with the raters' consensus, position bias. */
-  static Map<String, Object> labelSummary(AiLabels ai, List<ComparisonItem> items, Map<String, Double> raterConsensus) {
+  /**
+   * What the report says of the AI labels: for the labels RLAIF trains on (the first), agreement with gold and with
+   * the raters' consensus and position bias; the same for every other judge under {@code other_judges}.
+   */
+  static Map<String, Object> labelSummary(List<AiLabels> judges, List<ComparisonItem> items, Map<String, Double> raterConsensus) {
+    Map<String, Object> m = labelSummary(judges.get(0), items, raterConsensus);
+    Map<String, Object> others = new LinkedHashMap<>();
+    for (AiLabels other : judges.subList(1, judges.size())) others.put(other.judge(), labelSummary(other, items, raterConsensus));
+    if (!others.isEmpty()) m.put("other_judges", others);
+    return m;
+  }
+
+  private static Map<String, Object> labelSummary(AiLabels ai, List<ComparisonItem> items, Map<String, Double> raterConsensus) {
     int n = items.size();
     double[] judge = new double[n], gold = new double[n], judgeR = new double[n], raters = new double[n];
     for (int i = 0; i < n; i++) {
@@ -128,7 +154,7 @@ final class FeedbackArms {
     JudgeAgreement g = JudgeAgreement.of(judge, gold), r = JudgeAgreement.of(judgeR, raters);
     PositionBias bias = PositionBias.ofOrders(ai.firstOrder(), ai.secondOrder());
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("judge", "the pre-trained base model (no human label), both orders averaged");
+    m.put("judge", ai.judge() + ": the pre-trained base model (no human label), both orders averaged");
     m.put("pairs", n);
     m.put("agreement_with_gold", g.raw());
     m.put("kappa_with_gold", g.cohenKappa());

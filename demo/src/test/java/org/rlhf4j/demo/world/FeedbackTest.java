@@ -32,6 +32,31 @@ class FeedbackTest {
     assertThat(docs).noneMatch(d -> Feedback.HELD_OUT_JAILBREAKS.stream().anyMatch(d::contains));
   }
 
+  private static final Pattern GRADED = Pattern.compile("user: how is this answer \\? question : (.+) answer : (.+) assistant: this answer is ([1-5]) \\.");
+
+  /** Grades are the same opinions one answer at a time: their share, and better grades for answers gold scores higher. */
+  @Test
+  void gradesFollowTheWebsRankingOfAnswers() {
+    double[] goldSum = new double[6];
+    int[] count = new int[6];
+    int graded = 0;
+    for (String d : docs) {
+      Matcher m = GRADED.matcher(d);
+      if (!m.matches()) continue;
+      graded++;
+      var prompt = world.prompt(m.group(1));
+      if (prompt.isEmpty()) continue; // a jailbreak framing around a harmful prompt
+      int g = Integer.parseInt(m.group(3));
+      goldSum[g] += world.gold().score(prompt.get(), m.group(2));
+      count[g]++;
+    }
+    assertThat(graded / 4000.0).isBetween(Feedback.GRADE_SHARE - 0.02, Feedback.GRADE_SHARE + 0.02);
+    for (int g = 1; g <= 5; g++) assertThat(count[g]).as("answers graded " + g).isGreaterThan(10);
+    assertThat(goldSum[5] / count[5]).isGreaterThan(goldSum[3] / count[3]);
+    assertThat(goldSum[3] / count[3]).isGreaterThan(goldSum[1] / count[1]);
+    assertThat(docs).filteredOn(d -> d.contains("this answer is")).allMatch(d -> GRADED.matcher(d).matches());
+  }
+
   @Test
   void everyWordIsInTheVocabulary() {
     Set<String> vocab = new HashSet<>(world.vocabulary());
