@@ -78,6 +78,22 @@ public final class DemoPipeline {
     return new RewardData(sft, sftDir(), groups);
   }
 
+  /**
+   * Stages 1-3, then the AI judges' labels of the raters' pairs and what the report says of them (resumable; run with
+   * an AI arm so the corpus has the web's feedback): for experiments on the judges without the RL stages.
+   */
+  public Map<String, Object> aiLabels() throws Exception {
+    base = pretrain(setUp());
+    CausalLM sft = supervisedFineTuning(base);
+    Preferences.Collected prefs = collectPreferences(sft);
+    FeedbackArms arms = feedbackArms(sft);
+    return FeedbackArms.labelSummary(arms.label(prefs.items(), stageDir("rlaif")), prefs.items(), prefs.consensus());
+  }
+
+  private FeedbackArms feedbackArms(CausalLM sft) {
+    return new FeedbackArms(cfg, world, chat, base, sft, this::stageDir, (dir, steps) -> train(dir, steps, 3e-4), cfg.output().resolve("base"));
+  }
+
   /** Threads, the seeded stream, the world and its tokenizer; returns the base model's folder. */
   private Path setUp() throws java.io.IOException {
     // The demo's models are tiny: one libtorch thread beats two (no fork/join around each small op), while
@@ -139,8 +155,7 @@ public final class DemoPipeline {
     if (!cfg.arm("rlaif") && !cfg.arm("cai")) return Map.of();
     log.info("[%5.1fs] 5/6 AI feedback: the base model judges and revises (it saw no human label)", seconds());
     base.requiresGrad(false);
-    FeedbackArms arms = new FeedbackArms(cfg, world, chat, base, sft, this::stageDir,
-        (dir, steps) -> train(dir, steps, 3e-4), cfg.output().resolve("base"));
+    FeedbackArms arms = feedbackArms(sft);
     Map<String, Object> labels = new LinkedHashMap<>();
     if (cfg.arm("rlaif")) {
       Path dir = stageDir("rlaif");
