@@ -143,7 +143,7 @@ public record DemoConfig(
     String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback+grades/" + FEEDBACK_POSITIONS : "")
         + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
         + "/" + intermediate + " corpus=" + corpusDocs + " pretrain=" + pretrainSteps;
-    String sft = pretrain + " sft=" + sftSteps + (webFeedback() ? " helpful-only" : "");
+    String sft = pretrain + " sft=" + sftSteps;
     String prefs = sft + " comparisons=" + comparisonItems + "x" + ratingsPerItem + "/" + raters + " hackable=" + hackable
         + " tokens=" + maxNewTokens;
     String dpo = " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta) + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());

@@ -216,11 +216,7 @@ public final class DemoPipeline {
     stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
     CausalLM sft = base.copy(DType.F32);
     List<Row> demos = new ArrayList<>();
-    // With the AI-feedback arms the demonstrations are helpful-only, as the Constitutional AI paper's starting point:
-    // no demonstration answers a harmful request, so harmlessness must come from feedback (human or AI).
-    boolean helpfulOnly = cfg.webFeedback();
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
-      if (helpfulOnly && p.family() == org.rlhf4j.demo.world.Family.HARMFUL) continue;
       demos.add(Tokens.demonstration(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
       if (p.family() != org.rlhf4j.demo.world.Family.HARMFUL) otherDemos.add(demos.get(demos.size() - 1));
     }
