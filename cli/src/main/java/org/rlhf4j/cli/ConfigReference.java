@@ -166,6 +166,7 @@ final class ConfigReference {
         DpFlags.defaults(d);
         d.put("backbone", "(none: a reward head on --model)");
         d.put("train_layers", "all");
+        d.put("pooling", "cls");
       }
       case "dpo" -> {
         DpoConfig c = DpoConfig.defaults(OUT);

@@ -21,7 +21,7 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--shared", description = "The shared data folder holding fixtures/stories260K, data/sst2 and data/imdb-small "
       + "(default: ../shared, else ./shared).") Path shared;
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-  @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 2 minutes on an idle 2-core CPU).") boolean quick;
+  @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 200 CPU-seconds).") boolean quick;
 
   @Override public Integer call() throws Exception {
     Path data = shared != null ? shared : Files.isDirectory(Path.of("..", "shared")) ? Path.of("..", "shared") : Path.of("shared");

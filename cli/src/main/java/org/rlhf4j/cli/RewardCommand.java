@@ -16,6 +16,7 @@ import org.rlhf4j.training.batch.Overflow;
 import org.rlhf4j.training.dp.DpSgdConfig;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loss.RewardLoss;
+import org.rlhf4j.training.reward.EncoderPooling;
 import org.rlhf4j.training.reward.RewardModel;
 import org.rlhf4j.training.reward.RewardOptions;
 import org.rlhf4j.training.reward.RewardTrainer;
@@ -36,19 +37,23 @@ import picocli.CommandLine.Option;
         "The output folder is a Hugging Face *ForSequenceClassification model (num_labels 1)."})
 public final class RewardCommand implements Callable<Integer> {
   static final Set<String> KEYS = DpFlags.with(Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
-      "margin", "backbone", "train_layers"));
+      "margin", "backbone", "train_layers", "pooling"));
 
   @Mixin TrainFlags flags;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
   @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
   @Option(names = "--train-layers", description = "Encoder reward models: train only the top N layers (+ pooler and head); default all.") Integer trainLayers;
+  @Option(names = "--pooling", description = "Encoder reward models: what the pooler reads, cls (transformers' "
+      + "BertForSequenceClassification) or mean (the token mean, as sentence-transformers trained all-MiniLM-L6-v2; "
+      + "rlhf4j reads it back, transformers would pool [CLS]).") String pooling;
   @Mixin DpFlags dpFlags;
 
   @Override public Integer call() {
     Settings s = flags.settings(KEYS, "data", "output");
     s.put("backbone", backbone);
     s.put("train_layers", trainLayers);
+    s.put("pooling", pooling);
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
     dpFlags.put(s);
@@ -99,6 +104,14 @@ public final class RewardCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static EncoderPooling pooling(Settings s) {
+    try {
+      return EncoderPooling.parse(s.string("pooling", "cls"), "--pooling");
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
   /** The reward model to train: a new one on --backbone, or --model (a base/SFT model, or a reward model to continue). */
   static RewardModel model(Settings s) {
     if (s.device().isCuda()) { // RewardModel.init/load place every backbone on the CPU
@@ -106,17 +119,22 @@ public final class RewardCommand implements Callable<Integer> {
     }
     if (s.has("backbone") && s.has("model")) throw new UserError("give --model or --backbone, not both");
     long seed = s.integer("seed", 42);
+    if (s.has("pooling") && !s.has("backbone")) throw new UserError("--pooling applies to a new encoder reward model (--backbone)");
     if (s.has("backbone")) {
       String b = s.string("backbone", "");
-      if (b.equalsIgnoreCase("minilm")) return RewardModel.init(org.rlhf4j.models.bert.BertEncoder.miniLm(), seed);
+      EncoderPooling pool = pooling(s);
+      if (b.equalsIgnoreCase("minilm")) return RewardModel.init(org.rlhf4j.models.bert.BertEncoder.miniLm(), pool, seed);
       Path dir = Path.of(b);
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
         throw new UserError("--backbone: '" + b + "' is neither minilm nor a folder with config.json (a BERT-family model)");
       }
-      if (isRewardModel(dir)) return RewardModel.load(dir);
+      if (isRewardModel(dir)) {
+        if (s.has("pooling")) throw new UserError("--pooling: " + dir + " is a reward model already (its config.json says how it pools)");
+        return RewardModel.load(dir);
+      }
       RewardModel rm = RewardModel.init(dir, seed);
       if (!rm.describe().startsWith("Bert")) throw new UserError("--backbone: " + dir + " is not a BERT-family encoder (use --model)");
-      return rm;
+      return pool == EncoderPooling.CLS ? rm : RewardModel.init(org.rlhf4j.models.bert.BertLoader.load(dir, org.rlhf4j.runtime.Device.CPU), pool, seed);
     }
     Path modelDir = s.path("model");
     if (!Files.isRegularFile(modelDir.resolve("config.json"))) throw new UserError("model folder " + modelDir + " has no config.json");

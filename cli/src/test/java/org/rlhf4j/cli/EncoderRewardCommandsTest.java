@@ -19,13 +19,14 @@ class EncoderRewardCommandsTest {
     for (String t : new String[] {"film", "story", "song", "meal"}) tsv.append("a wonderful ").append(t).append("\t1\nan awful ").append(t).append("\t0\n");
     Files.writeString(tmp.resolve("train.tsv"), tsv);
     Path rm = tmp.resolve("rm");
-    CliRun r = CliRun.of("reward", "--backbone", "minilm", "--train-layers", "0", "--data", tmp.resolve("train.tsv").toString(),
+    CliRun r = CliRun.of("reward", "--backbone", "minilm", "--pooling", "mean", "--train-layers", "0", "--data", tmp.resolve("train.tsv").toString(),
         "--eval-data", tmp.resolve("train.tsv").toString(), "--output", rm.toString(), "--max-steps", "2", "--batch-size", "4",
         "--max-length", "16", "--lr", "1e-3");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("held-out accuracy");
     JsonNode cfg = new ObjectMapper().readTree(rm.resolve("config.json").toFile());
     assertThat(cfg.path("architectures").get(0).asText()).isEqualTo("BertForSequenceClassification");
+    assertThat(cfg.path("rlhf4j_pooling").asText()).isEqualTo("mean");
 
     CliRun score = CliRun.of("score", "--model", rm.toString(), "--prompt", "", "--response", "a wonderful film", "--response", "an awful film", "--json");
     assertThat(score.code()).as(score.err()).isZero();
@@ -63,5 +64,11 @@ class EncoderRewardCommandsTest {
     CliRun lora = CliRun.of("reward", "--backbone", "minilm", "--lora-r", "8", "--data", "x.tsv", "--output", tmp.toString());
     assertThat(lora.code()).isEqualTo(2);
     assertThat(lora.err().strip()).doesNotContain("\n").contains("--lora-r", "causal reward models", "--train-layers");
+    CliRun pool = CliRun.of("reward", "--backbone", "minilm", "--pooling", "max", "--data", "x.tsv", "--output", tmp.toString());
+    assertThat(pool.code()).isEqualTo(2);
+    assertThat(pool.err().strip()).doesNotContain("\n").contains("--pooling", "cls or mean");
+    CliRun poolCausal = CliRun.of("reward", "--model", tmp.toString(), "--pooling", "mean", "--data", "x.tsv", "--output", tmp.toString());
+    assertThat(poolCausal.code()).isEqualTo(2);
+    assertThat(poolCausal.err()).contains("--pooling", "--backbone");
   }
 }

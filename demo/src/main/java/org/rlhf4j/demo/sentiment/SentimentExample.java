@@ -50,6 +50,7 @@ public final class SentimentExample {
   private final SentimentConfig cfg;
   private final Reporter log = Reporter.get();
   private final long started = System.nanoTime();
+  private final long startedCpu = cpuNanos();
 
   public SentimentExample(SentimentConfig cfg) { this.cfg = cfg; }
 
@@ -89,30 +90,31 @@ public final class SentimentExample {
       String s = "beta=" + beta;
       points.add(point("dpo", s, () -> judge.policy("dpo", s, dpo(reference, pairs, beta))));
     }
-    Path summary = SentimentReport.write(cfg, points, proxyInfo, goldInfo, seconds());
-    log.info("done in %.0f s: %s, %s", seconds(), cfg.output().resolve("report.html"), summary);
+    Path summary = SentimentReport.write(cfg, points, proxyInfo, goldInfo, seconds(), cpuSeconds());
+    log.info("done in %.0f s (%.0f CPU-seconds): %s, %s", seconds(), cpuSeconds(), cfg.output().resolve("report.html"), summary);
     return summary;
   }
 
   private RewardModel proxyReward(Map<String, Object> info) throws IOException {
     List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/sst2/train.tsv"));
     List<LabelledText> test = LabelledTexts.read(cfg.shared().resolve("data/sst2/test.tsv"));
-    List<LabelledText> train = Datasets.split(all, 0, cfg.seed()).train().subList(0, cfg.rmTexts());
-    return reward("proxy-rm", train, test.subList(0, Math.min(test.size(), cfg.rmEvalTexts())), cfg.seed() + 1, 64, info,
+    List<LabelledText> shuffled = Datasets.split(all, 0, cfg.seed()).train();
+    List<LabelledText> train = shuffled.subList(0, Math.min(shuffled.size(), cfg.proxyRm().texts()));
+    return reward("proxy-rm", cfg.proxyRm(), train, test.subList(0, Math.min(test.size(), cfg.rmEvalTexts())), cfg.seed() + 1, info,
         "SST-2 train (" + train.size() + " sentences)", "SST-2 test");
   }
 
   private RewardModel goldReward(Map<String, Object> info) throws IOException {
     List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/imdb-small/imdb_small.csv"));
     Datasets.Split<LabelledText> split = Datasets.split(all, 1.0 / 3, cfg.seed() + 2);
-    List<LabelledText> train = split.train().subList(0, Math.min(split.train().size(), cfg.rmTexts()));
-    List<LabelledText> test = split.test().subList(0, Math.min(split.test().size(), cfg.rmEvalTexts()));
-    return reward("gold-rm", train, test, cfg.seed() + 3, 128, info, "IMDb-small (" + train.size() + " reviews)",
+    List<LabelledText> train = split.train().subList(0, Math.min(split.train().size(), cfg.goldRm().texts()));
+    List<LabelledText> test = split.test().subList(0, Math.min(split.test().size(), cfg.rmEvalTexts())); // reviews it never saw
+    return reward("gold-rm", cfg.goldRm(), train, test, cfg.seed() + 3, info, "IMDb-small (" + train.size() + " reviews)",
         "held-out IMDb reviews");
   }
 
   /** Trains (or loads, when finished under these settings) one MiniLM classifier and measures its accuracy. */
-  private RewardModel reward(String name, List<LabelledText> train, List<LabelledText> test, long seed, int maxLen,
+  private RewardModel reward(String name, SentimentConfig.Rm rc, List<LabelledText> train, List<LabelledText> test, long seed,
       Map<String, Object> info, String trainedOn, String testedOn) throws IOException {
     Path dir = cfg.output().resolve(name);
     Path done = dir.resolve("accuracy.json");
@@ -120,25 +122,30 @@ public final class SentimentExample {
     if (resumes && Files.isRegularFile(done)) {
       info.putAll(JSON.readValue(done.toFile(), Map.class));
       log.info("    loaded %s (accuracy %s)", dir, info.get("accuracy"));
-      return RewardModel.load(dir.resolve("model")).requiresGrad(false).maxLength(maxLen);
+      return RewardModel.load(dir.resolve("model")).requiresGrad(false).maxLength(rc.maxLength());
     }
-    RewardModel rm = RewardModel.init(BertEncoder.miniLm(), seed).trainableLayers(cfg.rmLayers());
-    TrainConfig t = TrainConfig.defaults(dir.resolve("model")).toBuilder().lr(cfg.rmLr()).warmupSteps(Math.min(10, cfg.rmSteps() / 10))
-        .maxSteps(cfg.rmSteps()).seed(seed).weightDecay(0.01).logEvery(Math.max(1, cfg.rmSteps() / 10))
-        .saveEvery(Math.max(1, cfg.rmSteps() / 3)).keepCheckpoints(1).resume(true).build();
-    long t0 = System.nanoTime();
-    RewardTrainer.trainLabelled(rm, train, t, RewardOptions.defaults().withBatchSize(16).withMaxLength(maxLen), null);
-    double trainS = (System.nanoTime() - t0) / 1e9;
+    RewardModel rm = RewardModel.init(BertEncoder.miniLm(), SentimentConfig.POOLING, seed).trainableLayers(rc.layers());
+    TrainConfig t = TrainConfig.defaults(dir.resolve("model")).toBuilder().lr(rc.lr()).warmupSteps(Math.min(10, rc.steps() / 10))
+        .maxSteps(rc.steps()).seed(seed).weightDecay(0.01).logEvery(Math.max(1, rc.steps() / 10))
+        .saveEvery(Math.max(1, rc.steps() / 3)).keepCheckpoints(1).resume(true).build();
+    long t0 = System.nanoTime(), c0 = cpuNanos();
+    RewardTrainer.trainLabelled(rm, train, t, RewardOptions.defaults().withBatchSize(rc.batch()).withMaxLength(rc.maxLength()), null);
+    double trainS = (System.nanoTime() - t0) / 1e9, trainCpuS = (cpuNanos() - c0) / 1e9;
     rm.requiresGrad(false);
     double acc = rm.classifierAccuracy(test);
-    info.put("backbone", "all-MiniLM-L6-v2, top " + cfg.rmLayers() + " layers + pooler + head fine-tuned");
+    info.put("backbone", "all-MiniLM-L6-v2, " + SentimentConfig.POOLING.key() + " pooling, top " + rc.layers()
+        + " layers + pooler + head fine-tuned");
     info.put("trained_on", trainedOn);
-    info.put("steps", cfg.rmSteps());
+    info.put("steps", rc.steps());
+    info.put("batch", rc.batch());
+    info.put("max_length", rc.maxLength());
+    info.put("lr", rc.lr());
     info.put("accuracy", acc);
     info.put("accuracy_on", testedOn + " (" + test.size() + ")");
     info.put("train_seconds", trainS);
+    info.put("train_cpu_seconds", trainCpuS);
     FileOps.writeString(done, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info));
-    log.info("    accuracy %.3f on %d %s (trained %.0f s)", acc, test.size(), testedOn, trainS);
+    log.info("    accuracy %.3f on %d %s (trained %.0f s, %.0f CPU-s)", acc, test.size(), testedOn, trainS, trainCpuS);
     return rm;
   }
 
@@ -217,9 +224,17 @@ public final class SentimentExample {
     return out;
   }
 
-  private void stage(String what) { log.info("[%5.1fs] %s", seconds(), what); }
+  private void stage(String what) { log.info("[%5.1fs, %5.1f CPU-s] %s", seconds(), cpuSeconds(), what); }
 
   private double seconds() { return (System.nanoTime() - started) / 1e9; }
+
+  /** CPU time of this process since the run began (every thread): comparable across a loaded and an idle machine. */
+  private double cpuSeconds() { return (cpuNanos() - startedCpu) / 1e9; }
+
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : 0;
+  }
 
   static String fmt(double v) { return String.format(Locale.ROOT, "%.3f", v); }
 }

@@ -22,8 +22,11 @@ final class SentimentReport {
 
   private SentimentReport() {}
 
+  /** The KL budget the issue compares methods at (the DPO paper's Figure 2 spans about 0-20 nats; ours is smaller). */
+  static final double KL_BUDGET = 2.0;
+
   static Path write(SentimentConfig cfg, List<Judge.Point> points, Map<String, Object> proxy, Map<String, Object> gold,
-      double seconds) throws IOException {
+      double seconds, double cpuSeconds) throws IOException {
     Judge.Point ref = points.stream().filter(p -> p.method().equals("reference")).findFirst().orElseThrow();
     Report report = new Report("rlhf4j sentiment example: reward vs KL frontier (" + cfg.name() + ")");
     report.section("What ran", "stories260K (llama2.c, TinyStories) continues " + cfg.evalPrompts() + " held-out story openings ("
@@ -54,6 +57,8 @@ final class SentimentReport {
       rows.add(List.of(p.method(), p.setting(), SentimentExample.fmt(p.kl()), SentimentExample.fmt(p.gold()),
           SentimentExample.fmt(p.proxy()), p.n()));
     }
+    Map<String, Object> atBudget = atBudget(points, ref);
+    report.section("Within KL " + KL_BUDGET + " nats", verdict(atBudget, ref));
     report.table(new Table("Frontier points", List.of("method", "setting", "KL", "gold P(positive)", "proxy logit", "samples"), rows));
     List<List<Object>> samples = new ArrayList<>();
     for (Judge.Sample s : ref.samples()) samples.add(List.of("reference", s.prompt(), s.response(), SentimentExample.fmt(s.gold())));
@@ -72,13 +77,54 @@ final class SentimentReport {
     summary.put("config", cfg.name());
     summary.put("seed", cfg.seed());
     summary.put("seconds", seconds);
+    summary.put("cpu_seconds", cpuSeconds);
+    summary.put("cores", java.lang.Runtime.getRuntime().availableProcessors());
     summary.put("proxy_reward_model", proxy);
     summary.put("gold_reward_model", gold);
     summary.put("reference", json(ref));
     summary.put("frontier", frontier);
+    summary.put("best_within_kl_" + (int) KL_BUDGET, atBudget);
     summary.put("samples_before", ref.samples());
     summary.put("samples_after", after);
     return SummaryJson.write(cfg.output(), summary);
+  }
+
+  /** Each method's highest-gold point with KL at most {@link #KL_BUDGET} (null when it has none there). */
+  static Map<String, Object> atBudget(List<Judge.Point> points, Judge.Point ref) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String m : METHODS) {
+      out.put(m, points.stream().filter(p -> p.method().equals(m) && p.kl() <= KL_BUDGET)
+          .max(Comparator.comparingDouble(Judge.Point::gold)).map(p -> {
+            Map<String, Object> j = json(p);
+            j.put("gain_over_reference", p.gold() - ref.gold());
+            return j;
+          }).orElse(null));
+    }
+    return out;
+  }
+
+  /** One sentence per method: its best gold within the budget and the gain over the reference; which method leads. */
+  @SuppressWarnings("unchecked")
+  static String verdict(Map<String, Object> atBudget, Judge.Point ref) {
+    StringBuilder sb = new StringBuilder("Reference gold P(positive) " + SentimentExample.fmt(ref.gold()) + ". ");
+    String lead = null;
+    double leadGold = Double.NEGATIVE_INFINITY;
+    for (var e : atBudget.entrySet()) {
+      if (e.getValue() == null) {
+        sb.append(e.getKey()).append(": no point within the budget. ");
+        continue;
+      }
+      Map<String, Object> p = (Map<String, Object>) e.getValue();
+      double g = (Double) p.get("gold");
+      sb.append(e.getKey()).append(" ").append(p.get("setting")).append(": ").append(SentimentExample.fmt(g)).append(" at KL ")
+          .append(SentimentExample.fmt((Double) p.get("kl"))).append(" (").append(String.format(java.util.Locale.ROOT, "%+.3f", g - ref.gold()))
+          .append("). ");
+      if (g > leadGold) {
+        leadGold = g;
+        lead = e.getKey();
+      }
+    }
+    return sb.append(lead == null ? "" : "Highest within the budget: " + lead + ".").toString().trim();
   }
 
   private static Map<String, Object> json(Judge.Point p) {

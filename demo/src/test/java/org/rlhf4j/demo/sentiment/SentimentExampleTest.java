@@ -37,6 +37,15 @@ class SentimentExampleTest {
       }
     }
     assertThat(s.path("proxy_reward_model").path("accuracy").asDouble()).isBetween(0.0, 1.0);
+    assertThat(s.path("proxy_reward_model").path("backbone").asText()).contains("mean pooling");
+    assertThat(s.path("gold_reward_model").path("accuracy_on").asText()).contains("(" + cfg.rmEvalTexts() + ")");
+    assertThat(s.path("cpu_seconds").asDouble()).isPositive();
+    JsonNode within = s.path("best_within_kl_2");
+    for (String m : SentimentReport.METHODS) {
+      assertThat(within.has(m)).as(m + " within the KL budget").isTrue();
+      if (!within.path(m).isNull()) assertThat(within.path(m).path("kl").asDouble()).isLessThanOrEqualTo(SentimentReport.KL_BUDGET);
+    }
+    assertThat(within.path("best_of_n").isNull()).as("best-of-1 has KL 0").isFalse();
     assertThat(s.path("samples_before").size()).isGreaterThan(0);
     assertThat(Files.isRegularFile(tmp.resolve("report.html"))).isTrue();
     assertThat(Files.isRegularFile(tmp.resolve("chart-01.png"))).isTrue();
