@@ -1,14 +1,9 @@
 package org.rlhf4j.aifeedback.judge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +21,6 @@ import java.util.Set;
  */
 public final class GradeTemplate {
   private static final Jinjava JINJA = new Jinjava();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> KEYS = Set.of("template", "grades", "answer_prefix", "system", "chat");
   private static final String DEFAULT = "default-grader.yaml";
 
@@ -59,32 +53,13 @@ public final class GradeTemplate {
   }
 
   /** The built-in template (default-grader.yaml in this package). */
-  public static GradeTemplate defaults() {
-    try (InputStream in = GradeTemplate.class.getResourceAsStream(DEFAULT)) {
-      return parse(YAML.readTree(in), "built-in " + DEFAULT);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the built-in " + DEFAULT, e);
-    }
-  }
+  public static GradeTemplate defaults() { return parse(TemplateYaml.resource(GradeTemplate.class, DEFAULT), "built-in " + DEFAULT); }
 
   /** A YAML/JSON grading template file. Errors name the file and the key. */
-  public static GradeTemplate load(Path file) {
-    try {
-      return parse(YAML.readTree(file.toFile()), file.toString());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": malformed YAML/JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read grading template " + file + ": " + e.getMessage(), e);
-    }
-  }
+  public static GradeTemplate load(Path file) { return parse(TemplateYaml.file(file, "grading template"), file.toString()); }
 
   private static GradeTemplate parse(JsonNode root, String source) {
-    if (root == null || !root.isObject()) throw new IllegalArgumentException(source + ": expected a mapping with a 'template'");
-    root.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) throw new IllegalArgumentException(source + ": unknown key '" + k + "' (known: " + KEYS + ")");
-    });
-    JsonNode t = root.get("template");
-    if (t == null || !t.isTextual()) throw new IllegalArgumentException(source + ": 'template' must be a string");
+    String template = TemplateYaml.template(root, KEYS, source);
     List<String> grades = new ArrayList<>(List.of(" 1", " 2", " 3", " 4", " 5"));
     if (root.has("grades")) {
       JsonNode g = root.get("grades");
@@ -95,17 +70,8 @@ public final class GradeTemplate {
         grades.add(x.textValue());
       }
     }
-    JsonNode chat = root.get("chat");
-    if (chat != null && !chat.isBoolean()) throw new IllegalArgumentException(source + ": 'chat' must be true or false");
-    return new GradeTemplate(t.textValue(), grades, text(root, "answer_prefix", source), text(root, "system", source),
-        chat == null || chat.booleanValue(), source);
-  }
-
-  private static String text(JsonNode root, String key, String source) {
-    JsonNode v = root.get(key);
-    if (v == null || v.isNull()) return null;
-    if (!v.isTextual()) throw new IllegalArgumentException(source + ": '" + key + "' must be a string");
-    return v.textValue();
+    return new GradeTemplate(template, grades, TemplateYaml.text(root, "answer_prefix", source), TemplateYaml.text(root, "system", source),
+        TemplateYaml.chat(root, source), source);
   }
 
   /** The grading request for one response (the user message, or the whole text without a chat template). */

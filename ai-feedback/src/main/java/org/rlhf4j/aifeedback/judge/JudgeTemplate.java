@@ -1,13 +1,10 @@
 package org.rlhf4j.aifeedback.judge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +23,6 @@ import java.util.Set;
  */
 public final class JudgeTemplate {
   private static final Jinjava JINJA = new Jinjava();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> KEYS = Set.of("template", "options", "answer_prefix", "system", "chat");
   private static final String DEFAULT = "default-judge.yaml";
 
@@ -52,34 +48,23 @@ public final class JudgeTemplate {
   }
 
   /** The built-in template (default-judge.yaml in this package). */
-  public static JudgeTemplate defaults() {
-    try (InputStream in = JudgeTemplate.class.getResourceAsStream(DEFAULT)) {
-      return parse(YAML.readTree(in), "built-in " + DEFAULT);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the built-in " + DEFAULT, e);
-    }
-  }
+  public static JudgeTemplate defaults() { return parse(TemplateYaml.resource(JudgeTemplate.class, DEFAULT), "built-in " + DEFAULT); }
 
   /** A YAML/JSON template file (by extension), or a plain Jinja file. Errors name the file and the key. */
   public static JudgeTemplate load(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
+      return parse(TemplateYaml.file(file, "judge template"), file.toString());
+    }
     try {
-      if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) return parse(YAML.readTree(file.toFile()), file.toString());
       return new JudgeTemplate(Files.readString(file), List.of(" A", " B"), "The better response is", null, true, file.toString());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": malformed YAML/JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read judge template " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static JudgeTemplate parse(JsonNode root, String source) {
-    if (root == null || !root.isObject()) throw new IllegalArgumentException(source + ": expected a mapping with a 'template'");
-    root.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) throw new IllegalArgumentException(source + ": unknown key '" + k + "' (known: " + KEYS + ")");
-    });
-    JsonNode t = root.get("template");
-    if (t == null || !t.isTextual()) throw new IllegalArgumentException(source + ": 'template' must be a string");
+    String template = TemplateYaml.template(root, KEYS, source);
     List<String> options = List.of(" A", " B");
     if (root.has("options")) {
       JsonNode o = root.get("options");
@@ -88,20 +73,8 @@ public final class JudgeTemplate {
       }
       options = List.of(o.get(0).textValue(), o.get(1).textValue());
     }
-    return new JudgeTemplate(t.textValue(), options, text(root, "answer_prefix", source), text(root, "system", source),
-        !root.has("chat") || bool(root.get("chat"), source), source);
-  }
-
-  private static String text(JsonNode root, String key, String source) {
-    JsonNode v = root.get(key);
-    if (v == null || v.isNull()) return null;
-    if (!v.isTextual()) throw new IllegalArgumentException(source + ": '" + key + "' must be a string");
-    return v.textValue();
-  }
-
-  private static boolean bool(JsonNode v, String source) {
-    if (!v.isBoolean()) throw new IllegalArgumentException(source + ": 'chat' must be true or false");
-    return v.booleanValue();
+    return new JudgeTemplate(template, options, TemplateYaml.text(root, "answer_prefix", source), TemplateYaml.text(root, "system", source),
+        TemplateYaml.chat(root, source), source);
   }
 
   /** The judging request for one comparison (the user message, or the whole text without a chat template). */
