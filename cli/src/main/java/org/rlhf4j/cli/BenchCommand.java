@@ -48,6 +48,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--lora-r", defaultValue = "16", description = "--scale: LoRA rank on all linear layers (default ${DEFAULT-VALUE}).") int loraR;
   @Option(names = "--algos", defaultValue = "sft,dpo", split = ",", description = "--scale: sft, dpo (default ${DEFAULT-VALUE}).") String[] algos;
 
+  @Option(names = "--data-parallel", description = "Instead: tokens/s of the same pre-training run (a 4-layer 256-wide "
+      + "Llama over --tokenizer's vocabulary, seq 128, global batch 8) as 1 process x 2 threads and as 2 ranks x 1 "
+      + "thread over c10d Gloo (rlhf4j launch), and the ranks' all-reduce seconds per step.") boolean dataParallel;
+  @Option(names = "--tokenizer", defaultValue = "../shared/fixtures/stories260K", description = "--data-parallel: a folder "
+      + "with tokenizer.json (default ${DEFAULT-VALUE}).") Path tokenizer;
+
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Double> ours = new LinkedHashMap<>();
   private long started;
@@ -65,6 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Double> reference = compare == null ? null : readReference();
     started = System.nanoTime();
     if (scale) return scale();
+    if (dataParallel) return dataParallel();
     Device d = Device.parse(device);
     Cpu cpu = Cpu.detect();
     Map<String, Object> machine = new LinkedHashMap<>();
@@ -145,6 +152,64 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** bench --data-parallel: the same short pre-training run, 1 process x 2 threads vs 2 ranks x 1 thread. */
+  private int dataParallel() throws Exception {
+    if (!Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) throw new UserError("--tokenizer: no tokenizer.json in " + tokenizer);
+    Path dir = Files.createTempDirectory("rlhf4j-dp-bench");
+    try {
+      StringBuilder corpus = new StringBuilder();
+      for (int i = 0; i < 400; i++) corpus.append("Tom had a red ball number ").append(i).append(". He liked to play with it in the park.\n\n");
+      Files.writeString(dir.resolve("corpus.txt"), corpus);
+      Files.writeString(dir.resolve("pre.yaml"), "model_config: {hidden: 256, intermediate: 1024, layers: 4, heads: 4, kv_heads: 4, "
+          + "max_positions: 128}\nseq_length: 128\nbatch_size: 8\nlog_every: 1\nsave_every: 0\nlr: 1e-3\n");
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      o.put("steps", steps + 2);
+      for (int ranks : new int[] {1, 2}) {
+        Path out = dir.resolve("run-" + ranks);
+        List<String> args = List.of("pretrain", "--config", dir.resolve("pre.yaml").toString(), "--tokenizer", tokenizer.toString(),
+            "--data", dir.resolve("corpus.txt").toString(), "--output", out.toString(), "--max-steps", "" + (steps + 2));
+        int code = ranks == 1 ? singleProcess(args, 2) : LaunchCommand.run(2, 1, LaunchCommand.freePort(), args);
+        if (code != 0) throw new IllegalStateException("bench --data-parallel: the " + ranks + "-process run failed (exit " + code + ")");
+        double[] m = stepFigures(out.resolve("metrics.jsonl"));
+        String key = ranks == 1 ? "1x2" : "2x1";
+        o.put("tokens_per_s_" + key, round(m[0]));
+        if (ranks == 2) o.put("allreduce_s_per_step", round(m[1]));
+      }
+      o.put("ratio_2x1_over_1x2", round((Double) o.get("tokens_per_s_2x1") / (Double) o.get("tokens_per_s_1x2")));
+      emit("data_parallel", o);
+      return 0;
+    } finally {
+      org.rlhf4j.common.FileOps.deleteTree(dir);
+    }
+  }
+
+  /** A training command in one fresh JVM with {@code threads} threads; its exit code. */
+  private static int singleProcess(List<String> args, int threads) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class.getName(), args));
+    pb.environment().put("RLHF4J_THREADS", "" + threads);
+    pb.environment().put("OMP_NUM_THREADS", "" + threads);
+    pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    return pb.start().waitFor();
+  }
+
+  /** Median tokens/s and mean all-reduce seconds over the logged steps after the first (warm-up). */
+  private double[] stepFigures(Path metrics) throws Exception {
+    List<Double> tps = new java.util.ArrayList<>();
+    double reduce = 0;
+    int n = 0;
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode r = json.readTree(line);
+      if (r.path("step").asInt() <= 1 || !r.has("tokens_per_sec")) continue;
+      tps.add(r.get("tokens_per_sec").asDouble());
+      if (r.has("dp/allreduce_s")) { reduce += r.get("dp/allreduce_s").asDouble(); n++; }
+    }
+    if (tps.isEmpty()) throw new IllegalStateException("bench --data-parallel: no timed steps in " + metrics);
+    java.util.Collections.sort(tps);
+    return new double[] {tps.get(tps.size() / 2), n == 0 ? Double.NaN : reduce / n};
   }
 
   private Map<String, Double> readReference() {

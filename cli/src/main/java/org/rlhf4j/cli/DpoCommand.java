@@ -47,6 +47,7 @@ public final class DpoCommand implements Callable<Integer> {
   @Mixin DpFlags dpFlags;
 
   @Override public Integer call() throws IOException {
+    Ranks.join("dpo"); // launch / torchrun variables: this process is one data-parallel rank
     Settings c = flags.settings(KEYS, "model", "data", "output");
     c.put("loss_type", lossType);
     c.put("loss_weights", lossWeights);
@@ -70,11 +71,11 @@ public final class DpoCommand implements Callable<Integer> {
       LoraSettings.attach(c, policy, c.path("model"));
       c.checkContext(policy, "max_length");
       CausalLM reference = cfg.variant().needsReference() ? policy.frozenReference() : null;
-      c.write(train.outputDir());
+      if (Ranks.writes()) c.write(train.outputDir());
       var r = DoctorWatch.around(train.outputDir(), train.maxSteps() / Math.max(1, train.logEvery()), System.err,
           () -> dp == null ? DpoTrainer.run(policy, reference, pairs, tok, cfg)
               : DpoTrainer.runPrivately(policy, reference, DpoPair.encode(pairs, tok), cfg, dp));
-      RunOutput.finalPolicy("dpo", c, policy, train.outputDir());
+      if (Ranks.writes()) RunOutput.finalPolicy("dpo", c, policy, train.outputDir());
       System.out.printf(Locale.ROOT, "dpo: final loss %.4f, rewards/margins %.4f; model saved to %s%n",
           r.train().finalLoss(), r.lastMetrics().getOrDefault("rewards/margins", Double.NaN), train.outputDir());
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         PretrainCommand.class, SftCommand.class, RewardCommand.class, ScoreCommand.class, EvalRewardCommand.class,
         DpoCommand.class, KtoCommand.class, PpoCommand.class, RlooCommand.class, GrpoCommand.class, BestOfNCommand.class, DoctorCommand.class, ReportCommand.class,
         LabelCommand.class, CaiCommand.class, RedteamCommand.class,
-        SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class, LoraCommand.class, FlywheelCommand.class,
+        SynthCommand.class, PiiCommand.class, DpCommand.class, AnonymizeCommand.class, MiaCommand.class, LoraCommand.class, FlywheelCommand.class, LaunchCommand.class,
         ExampleCommand.class})
 public final class Main implements Runnable {
   /** Top-level commands that never load libtorch: their pools are left alone (sizing them would load it). */

@@ -38,6 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--seq-length", description = "Block length in tokens (default 256).") Integer seqLength;
 
   @Override public Integer call() {
+    Ranks.join("pretrain"); // launch / torchrun variables: this process is one data-parallel rank
     Settings s = flags.settings(KEYS, "data", "output");
     s.put("tokenizer", tokenizer);
     s.put("seq_length", seqLength);
@@ -50,10 +51,10 @@ public final class PretrainCommand implements Callable<Integer> {
       LoraSettings.attach(s, model, s.has("model") ? s.path("model") : null);
       s.checkContext(model, "seq_length");
       List<String> docs = PiiScreen.screen(s, "--data", documents(data), PiiRecords::texts);
-      s.write(cfg.outputDir());
+      if (Ranks.writes()) s.write(cfg.outputDir());
       TrainResult r = Pretrainer.train(model, tok, docs, cfg, new PretrainOptions(s.integer("seq_length", 256),
           s.integer("batch_size", 8)), tokDir);
-      RunOutput.describe("pretrain", s, cfg.outputDir(), true);
+      if (Ranks.writes()) RunOutput.describe("pretrain", s, cfg.outputDir(), true);
       System.out.printf(Locale.ROOT, "pretrain: final loss %.4f; model saved to %s%n", r.finalLoss(), cfg.outputDir());
     }
     return 0;

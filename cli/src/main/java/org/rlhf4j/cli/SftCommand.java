@@ -37,6 +37,7 @@ public final class SftCommand implements Callable<Integer> {
       + "label:true rows only (without it such data is refused).") boolean desirableOnly;
 
   @Override public Integer call() {
+    Ranks.join("sft"); // launch / torchrun variables: this process is one data-parallel rank
     Settings s = flags.settings(KEYS, "data", "output");
     if (packing) s.put("packing", true);
     Path modelDir = s.path("model");
@@ -51,9 +52,9 @@ public final class SftCommand implements Callable<Integer> {
       CausalLM model = Settings.model(modelDir, s.device());
       LoraSettings.attach(s, model, modelDir);
       s.checkContext(model, "max_length");
-      s.write(cfg.outputDir());
+      if (Ranks.writes()) s.write(cfg.outputDir());
       TrainResult r = SftTrainer.train(model, tok, data, cfg, opts, modelDir);
-      RunOutput.describe("sft", s, cfg.outputDir(), true);
+      if (Ranks.writes()) RunOutput.describe("sft", s, cfg.outputDir(), true);
       System.out.printf(Locale.ROOT, "sft: final loss %.4f; model saved to %s%n", r.finalLoss(), cfg.outputDir());
     }
     return 0;

@@ -21,6 +21,7 @@ public final class BatchSampler implements DataCursor {
   private final boolean fill;
   private final int[] lengths;          // null, or each item's length for length-grouped batches
   private long drawn;
+  private int rank = 0, ranks = 1;
   private long cachedEpoch = -1;
   private int[] perm;
 
@@ -57,12 +58,35 @@ public final class BatchSampler implements DataCursor {
     this.lengths = lengths;
   }
 
-  /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller and not filling). */
+  /**
+   * Data-parallel sharding: from now on {@link #next} returns rank {@code rank}'s contiguous share of each global
+   * batch ({@code batchSize / ranks} items; every rank draws the same global batches, so positions and resume stay
+   * rank-consistent). The global batch must divide evenly: an error names {@code batch_size}.
+   */
+  public BatchSampler shard(int rank, int ranks) {
+    if (ranks < 1 || rank < 0 || rank >= ranks) throw new IllegalArgumentException("BatchSampler.shard: rank " + rank + " of " + ranks);
+    if (perBatch() % ranks != 0) {
+      throw new IllegalArgumentException("batch_size " + perBatch() + " (per optimizer micro-batch, all ranks together) does not divide "
+          + "into " + ranks + " data-parallel ranks");
+    }
+    this.rank = rank;
+    this.ranks = ranks;
+    return this;
+  }
+
+  /** {@link #shard} by the process's data-parallel group ({@code runtime.Distributed}), when it joined one. */
+  public BatchSampler shardForThisRank() {
+    org.rlhf4j.runtime.Distributed.current().ifPresent(d -> shard(d.rank(), d.worldSize()));
+    return this;
+  }
+
+  /** The next batch's item indices ({@code batchSize} of them, or the whole dataset when smaller and not filling; a shard's share of them). */
   public List<Integer> next() {
     int n = perBatch();
-    List<Integer> out = new ArrayList<>(n);
-    long first = drawn * n;
-    for (int i = 0; i < n; i++) out.add(item(first + i));
+    int share = n / ranks;
+    List<Integer> out = new ArrayList<>(share);
+    long first = drawn * n + (long) rank * share;
+    for (int i = 0; i < share; i++) out.add(item(first + i));
     drawn++;
     return out;
   }

@@ -81,7 +81,7 @@ public final class DpoTrainer {
     policy.requiresGrad(true);
     List<DpoPair> data = pairs.stream().map(p -> p.truncated(cfg.maxLength())).toList();
     double[][] cached = ref != null && cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
-    BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed());
+    BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed()).shardForThisRank();
     Map<String, Double> last = new LinkedHashMap<>();
     DpoStep step = new DpoStep(policy, ref, data, cached, v, last);
     ModelCheckpoint io = ModelCheckpoint.of(policy);

@@ -26,6 +26,14 @@ final class MetricsLog implements AutoCloseable {
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
+  private MetricsLog() {
+    this.file = Path.of("(discarded)");
+    this.out = new BufferedWriter(java.io.Writer.nullWriter());
+  }
+
+  /** A log that writes nothing (a data-parallel rank other than 0). */
+  static MetricsLog discarding() { return new MetricsLog(); }
+
   void append(Map<String, Object> record) {
     try {
       out.write(JSON.writeValueAsString(record));

@@ -58,6 +58,7 @@ public final class Trainer {
   private final LrSchedule schedule;
   private final Checkpoints checkpoints;
   private final Device device;
+  private final DataParallel ranks = DataParallel.current();
   private Path lastCheckpoint;
   private String progressUnit = "step";
   private int stepsPerUnit = 1;
@@ -90,6 +91,9 @@ public final class Trainer {
     this.schedule = new LrSchedule(cfg.schedule(), cfg.lr(), cfg.minLrRatio(), cfg.warmupSteps(), cfg.maxSteps());
     this.checkpoints = new Checkpoints(cfg.outputDir(), cfg.keepCheckpoints());
     this.device = deviceOf(params.values().iterator().next());
+    if (ranks.active() && this.hook != GradientHook.NONE) {
+      throw new IllegalArgumentException("Trainer: a gradient hook (DP-SGD) with data-parallel ranks is not supported");
+    }
   }
 
   /**
@@ -107,16 +111,22 @@ public final class Trainer {
   public TrainResult run() {
     int start;
     try {
-      Files.createDirectories(cfg.outputDir());
-      checkpoints.cleanStale();
+      if (ranks.writes()) {
+        Files.createDirectories(cfg.outputDir());
+        checkpoints.cleanStale();
+      }
       start = cfg.resume() ? restore() : begin();
-      JSON.writeValue(cfg.outputDir().resolve(CONFIG_FILE).toFile(), cfg.toMap());
-      MetricsLog.truncateAfter(cfg.outputDir().resolve(MetricsLog.FILE), start);
+      ranks.startFromMain(params.values());
+      if (ranks.writes()) {
+        JSON.writeValue(cfg.outputDir().resolve(CONFIG_FILE).toFile(), cfg.toMap());
+        MetricsLog.truncateAfter(cfg.outputDir().resolve(MetricsLog.FILE), start);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + cfg.outputDir() + ": " + e.getMessage(), e);
     }
     SortedMap<Integer, Double> losses = new TreeMap<>();
-    try (MetricsLog log = openLog(); Progress progress = Progress.open(start, cfg.maxSteps(), progressUnit, stepsPerUnit)) {
+    try (MetricsLog log = ranks.writes() ? openLog() : MetricsLog.discarding();
+        Progress progress = Progress.open(start, cfg.maxSteps(), progressUnit, stepsPerUnit)) {
       LogWindow window = new LogWindow();
       for (int s = start + 1; s <= cfg.maxSteps(); s++) {
         StepStats stats = optimizerStep(s);
@@ -132,11 +142,14 @@ public final class Trainer {
         }
         progress.update(shown, logStep);
         if (evaluator != null && cfg.evalEvery() > 0 && s % cfg.evalEvery() == 0) evaluate(s, log);
-        if ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps()) save(s, stats.lr());
+        if (ranks.writes() && ((cfg.saveEvery() > 0 && s % cfg.saveEvery() == 0) || s == cfg.maxSteps())) save(s, stats.lr());
       }
     }
     return new TrainResult(Math.max(start, cfg.maxSteps()), start, losses, lastCheckpoint);
   }
+
+  /** Whether this process writes a run's files: the only process, or rank 0 of a data-parallel group. */
+  public static boolean writesFiles() { return DataParallel.current().writes(); }
 
   /** The optimizer (its state is what {@code optimizer.safetensors} holds). */
   public AdamW optimizer() { return optimizer; }
@@ -161,6 +174,10 @@ public final class Trainer {
         tokens[0] += r.tokens();
         r.metrics().forEach((k, v) -> metricSums.merge(k, v, Double::sum));
       }
+      long reduceStart = System.nanoTime();
+      ranks.averageGradients(params.values()); // data-parallel: the ranks' mean gradient, before clipping
+      double[] avg = averaged(lossSum, tokens, metricSums);
+      double reduceSeconds = (System.nanoTime() - reduceStart) / 1e9;
       hookMetrics = hook.beforeStep(s, params.values());
       double gradNorm = GradClip.clip(params.values(), cfg.maxGradNorm());
       if (!Double.isFinite(gradNorm)) throw new TrainingDivergedException(s, "grad_norm", gradNorm, lastCheckpoint);
@@ -169,8 +186,21 @@ public final class Trainer {
       Backprop.discard();   // a forward with gradients but no backward (e.g. a metric) holds this scope's tensors
       Map<String, Double> metrics = new LinkedHashMap<>();
       metricSums.forEach((k, v) -> metrics.put(k, v / accum));
-      return new StepStats(s, lossSum[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
+      if (ranks.active()) metrics.put("dp/allreduce_s", reduceSeconds); // this rank's wait + transfer for the step's gradients
+      return new StepStats(s, avg[0] / accum, lr, gradNorm, tokens[0], metrics, (System.nanoTime() - startNanos) / 1e9);
     }
+  }
+
+  /** The ranks' mean loss sum (returned) and metric sums (replaced in place), their total tokens; as is for one process. */
+  private double[] averaged(double[] lossSum, long[] tokens, Map<String, Double> metricSums) {
+    if (!ranks.active()) return lossSum;
+    java.util.List<String> keys = DataParallel.keys(metricSums);
+    double[] v = new double[keys.size() + 1];
+    v[0] = lossSum[0];
+    for (int i = 0; i < keys.size(); i++) v[i + 1] = metricSums.get(keys.get(i));
+    double[] r = ranks.average(v, tokens);
+    for (int i = 0; i < keys.size(); i++) metricSums.put(keys.get(i), r[i + 1]);
+    return new double[] {r[0]};
   }
 
   /** Forward under autocast, finiteness checks, backward of loss / accum; adds the loss to {@code lossSum[0]}. */

@@ -28,12 +28,12 @@ public final class LmTraining {
   public static TrainResult train(CausalLM model, List<Row> rows, int batchSize, int padId, SftLoss.Config loss,
       TrainConfig cfg, Path tokenizerDir) {
     if (rows.isEmpty()) throw new IllegalArgumentException("no training rows");
-    BatchSampler sampler = new BatchSampler(rows.size(), batchSize, cfg.seed(), true);
+    BatchSampler sampler = new BatchSampler(rows.size(), batchSize, cfg.seed(), true).shardForThisRank(); // data-parallel: this rank's share
     model.requiresGrad(true);
     ModelCheckpoint io = ModelCheckpoint.of(model).withTokenizer(tokenizerDir);
     TrainResult r = new Trainer(cfg, model.trainable(), new LmStep(model, rows, sampler, padId, loss), sampler, io, null).run();
     model.requiresGrad(false);
-    io.saveFinal(cfg.outputDir());
+    if (Trainer.writesFiles()) io.saveFinal(cfg.outputDir());
     return r;
   }
 }
