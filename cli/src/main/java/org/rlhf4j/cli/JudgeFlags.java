@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import org.rlhf4j.aifeedback.judge.Averaging;
 import org.rlhf4j.aifeedback.judge.EnsembleJudge;
+import org.rlhf4j.aifeedback.judge.GradeTemplate;
 import org.rlhf4j.aifeedback.judge.Judge;
 import org.rlhf4j.aifeedback.judge.JudgeTemplate;
+import org.rlhf4j.aifeedback.judge.LmGrader;
 import org.rlhf4j.aifeedback.judge.LmJudge;
 import org.rlhf4j.aifeedback.judge.OpenAiJudge;
 import org.rlhf4j.aifeedback.judge.RewardModelJudge;
@@ -20,11 +22,14 @@ import picocli.CommandLine.Option;
 /** How to build the judge (picocli mixin shared by label, cai label and redteam eval). */
 public final class JudgeFlags {
   @Option(names = "--judge", required = true, paramLabel = "KIND:WHAT",
-      description = {"A judge (repeat for an ensemble): lm:DIR (a causal LM folder: option-token probabilities), rm:DIR (a reward "
+      description = {"A judge (repeat for an ensemble): lm:DIR (a causal LM folder: option-token probabilities), grade:DIR (a causal "
+          + "LM grading each response alone: expected grade from the grade tokens' probabilities, no position bias), rm:DIR (a reward "
           + "model: sigma(r_A - r_B)), openai:MODEL (a served model; OPENAI_BASE_URL and OPENAI_API_KEY from the environment)."})
   List<String> judges;
   @Option(names = "--vote", defaultValue = "mean", description = "Ensemble vote: mean or majority (default ${DEFAULT-VALUE}).") String vote;
   @Option(names = "--template", description = "Judge template (YAML/JSON with 'template', 'options', 'answer_prefix', ... or a Jinja file); default: the built-in one.") Path template;
+  @Option(names = "--grade-template", description = "grade judges: grading template (YAML/JSON with 'template', 'grades', 'answer_prefix', ...); default: the built-in 1-5 one.") Path gradeTemplate;
+  @Option(names = "--grade-temperature", defaultValue = "1.0", description = "grade judges: grade points per logit of P(A better) (default ${DEFAULT-VALUE}).") double gradeTemperature;
   @Option(names = "--averaging", defaultValue = "probability", description = "How the two orders combine: probability or log-odds (default ${DEFAULT-VALUE}).") String averaging;
   @Option(names = "--judge-batch", defaultValue = "16", description = "Comparisons per forward pass of an lm judge (default ${DEFAULT-VALUE}).") int judgeBatch;
   @Option(names = "--chain-of-thought", description = "lm judges: reason for up to N tokens first; probabilities are then clamped to 40-60%%.") Integer cot;
@@ -42,6 +47,16 @@ public final class JudgeFlags {
       return JudgeTemplate.load(template);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
+    }
+  }
+
+  GradeTemplate gradeTemplate() {
+    if (gradeTemplate == null) return GradeTemplate.defaults();
+    if (!Files.isRegularFile(gradeTemplate)) throw new UserError("--grade-template " + gradeTemplate + " does not exist");
+    try {
+      return GradeTemplate.load(gradeTemplate);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--grade-template " + gradeTemplate + ": " + e.getMessage());
     }
   }
 
@@ -69,7 +84,7 @@ public final class JudgeFlags {
 
   private Judge one(String spec, JudgeTemplate t) {
     int colon = spec.indexOf(':');
-    if (colon <= 0 || colon == spec.length() - 1) throw new UserError("--judge must be lm:DIR, rm:DIR or openai:MODEL, got '" + spec + "'");
+    if (colon <= 0 || colon == spec.length() - 1) throw new UserError("--judge must be lm:DIR, grade:DIR, rm:DIR or openai:MODEL, got '" + spec + "'");
     String kind = spec.substring(0, colon).toLowerCase(Locale.ROOT), what = spec.substring(colon + 1);
     try {
       switch (kind) {
@@ -82,6 +97,20 @@ public final class JudgeFlags {
           if (cot != null) o = o.withChainOfThought(new LmJudge.ChainOfThought(cot, cotPrefix));
           return new LmJudge(lm, tok, t, o, spec);
         }
+        case "grade": {
+          Path dir = Path.of(what);
+          Tokenizer tok = Settings.tokenizer(dir);
+          opened.add(tok);
+          CausalLM lm = Settings.model(dir).requiresGrad(false);
+          if (cot != null) throw new UserError("--chain-of-thought applies to lm judges, not to grade:" + what);
+          LmGrader.Options o = LmGrader.Options.defaults().withBatchSize(judgeBatch);
+          try {
+            o = o.withTemperature(gradeTemperature);
+          } catch (IllegalArgumentException e) {
+            throw new UserError("--grade-temperature " + e.getMessage());
+          }
+          return new LmGrader(lm, tok, gradeTemplate(), o, spec);
+        }
         case "rm":
           return RewardModelJudge.of(ScoreCommand.load(Path.of(what)), spec);
         case "openai":
@@ -89,7 +118,7 @@ public final class JudgeFlags {
               new OpenAiJudge.Options(Duration.ofSeconds(Math.min(10, timeout)), Duration.ofSeconds(timeout), retries,
                   Duration.ofMillis(500), Duration.ofSeconds(30), concurrency, 20));
         default:
-          throw new UserError("--judge kind must be lm, rm or openai, got '" + kind + "' in '" + spec + "'");
+          throw new UserError("--judge kind must be lm, grade, rm or openai, got '" + kind + "' in '" + spec + "'");
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());

@@ -72,6 +72,28 @@ class AiFeedbackCommandsTest {
     assertThat(rm.resolve("config.json")).isRegularFile();
   }
 
+  @Test void gradeJudgeLabelsEachResponseAloneWithoutPositionBias() throws Exception {
+    Path out = tmp.resolve("graded.jsonl");
+    Result r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--grade-temperature", "0.5", "--output", out.toString());
+    assertThat(r.code).isZero();
+    assertThat(r.out).contains("label: 2 pairs labelled (2 new) by grade:" + model);
+    assertThat(DataFiles.readPreferences(out)).hasSize(2).allSatisfy(p -> assertThat(p.chosenProbability()).isBetween(0.5, 1.0));
+    JsonNode bias = new ObjectMapper().readTree(tmp.resolve("graded.report.json").toFile()).at("/position_bias");
+    assertThat(bias.path("n").asInt()).isEqualTo(2);
+    assertThat(bias.path("mean_shift_to_first").asDouble()).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(bias.path("flip_rate").asDouble()).isZero();
+
+    Path bad = tmp.resolve("bad-grader.yaml");
+    Files.writeString(bad, "template: \"{{ prompt }} {{ response }}\"\ngrades: [\" 1\"]\n");
+    r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--grade-template", bad.toString(), "--output", tmp.resolve("x.jsonl").toString());
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("--grade-template " + bad).contains("'grades' must list at least two grades");
+    r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--chain-of-thought", "4", "--output", tmp.resolve("y.jsonl").toString());
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("--chain-of-thought applies to lm judges");
+    assertThat(tmp.resolve("x.jsonl")).doesNotExist();
+  }
+
   @Test void labelMeasuresAgreementWithReferenceLabelsAndSamplesPairsFromAPolicy() throws Exception {
     Path out = tmp.resolve("ref-labels.jsonl");
     Result r = run("label", "--pairs", prefs.toString(), "--judge", "lm:" + model, "--judge", "lm:" + model, "--vote", "majority",
@@ -92,7 +114,7 @@ class AiFeedbackCommandsTest {
   @Test void badInputGetsOneLineErrors() {
     Result r = run("label", "--pairs", pairs.toString(), "--judge", "gpt4", "--output", tmp.resolve("x.jsonl").toString());
     assertThat(r.code).isEqualTo(2);
-    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --judge must be lm:DIR, rm:DIR or openai:MODEL, got 'gpt4'");
+    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --judge must be lm:DIR, grade:DIR, rm:DIR or openai:MODEL, got 'gpt4'");
     r = run("label", "--prompts", prompts.toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
     assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --prompts needs --policy (the model that samples the pairs)");
     r = run("label", "--pairs", tmp.resolve("missing.jsonl").toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
