@@ -43,8 +43,9 @@ final class ConfigReference {
     d.put("max_grad_norm", "Gradient clipping norm (0 = off).");
     d.put("weight_decay", "AdamW weight decay.");
     d.put("autocast", "Compute dtype of the forward pass: f32, or bf16 where the hardware is fast at it.");
-    d.put("log_every", "Optimizer steps per metrics.jsonl line (ppo/rloo/grpo: one line per iteration).");
-    d.put("eval_every", "Optimizer steps between evaluations (0 = none).");
+    d.put("log_every", "Optimizer steps per metrics.jsonl line.");
+    d.put("eval_every", "Optimizer steps between held-out accuracy evaluations (--eval-data or eval_fraction; 0 = none "
+        + "during training).");
     d.put("save_every", "Optimizer steps between checkpoints (the last step is always saved).");
     d.put("keep_checkpoints", "Checkpoints kept in the output folder (older ones are deleted).");
     d.put("overflow", "Examples longer than --max-length: truncate_prompt_left (keep the prompt's end) or drop.");
@@ -238,7 +239,7 @@ final class ConfigReference {
 
   private static void loop(Map<String, Object> d, TrainConfig t) {
     Map<String, Object> m = t.toMap();
-    for (String k : Settings.COMMON) if (m.containsKey(k)) d.put(k, m.get(k));
+    d.putAll(m); // only the keys the command offers are shown
   }
 
   private static void group(Map<String, Object> d, GroupConfig g, boolean grpo) {

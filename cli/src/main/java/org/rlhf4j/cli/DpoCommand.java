@@ -31,10 +31,11 @@ import picocli.CommandLine.Option;
         "--dp-noise or --dp-epsilon trains with DP-SGD (Poisson sampling, each pair's gradient clipped to --dp-clip, Gaussian",
         "noise; dp/epsilon in metrics.jsonl, privacy.json beside the model)."})
 public final class DpoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = DpFlags.with(Set.of("loss_type", "loss_weights", "beta", "label_smoothing", "simpo_gamma",
-      "precompute_ref_log_probs"));
+  static final Set<String> KEYS = Settings.union(Settings.OFFLINE, DpFlags.with(Set.of("loss_type", "loss_weights", "beta",
+      "label_smoothing", "simpo_gamma", "precompute_ref_log_probs")));
 
   @Mixin TrainFlags flags;
+  @Mixin LengthFlag length;
   @Option(names = "--loss-type", split = ",", description = "One loss type or a comma-separated list (default sigmoid).")
   List<String> lossType;
   @Option(names = "--loss-weights", split = ",", description = "Weights of the listed loss types (default 1 each).")
@@ -49,6 +50,7 @@ public final class DpoCommand implements Callable<Integer> {
   @Override public Integer call() throws IOException {
     Ranks.join("dpo"); // launch / torchrun variables: this process is one data-parallel rank
     Settings c = flags.settings(KEYS, "model", "data", "output");
+    length.apply(c);
     c.put("loss_type", lossType);
     c.put("loss_weights", lossWeights);
     c.put("beta", beta);

@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
         "--model as loaded. Settings from --config, overridden by flags; effective ones in OUTPUT/" + Settings.FILE + ".",
         "Writes metrics.jsonl, checkpoint-<step>/ and the final model with its tokenizer in OUTPUT (Hugging Face layout)."})
 public final class KtoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("loss_type", "beta", "desirable_weight", "undesirable_weight");
+  static final Set<String> KEYS = Settings.union(Settings.OFFLINE, Set.of("loss_type", "beta", "desirable_weight", "undesirable_weight"));
 
   @Mixin TrainFlags flags;
+  @Mixin LengthFlag length;
   @Option(names = "--loss-type", description = "kto (default), apo_zero_unpaired or bco.") String lossType;
   @Option(names = "--beta", description = "Beta (default 0.1).") Double beta;
   @Option(names = "--desirable-weight", description = "Weight of desirable completions' losses (default 1).") Double desirableWeight;
@@ -35,6 +36,7 @@ public final class KtoCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     Settings c = flags.settings(KEYS, "model", "data", "output");
+    length.apply(c);
     c.put("loss_type", lossType);
     c.put("beta", beta);
     c.put("desirable_weight", desirableWeight);

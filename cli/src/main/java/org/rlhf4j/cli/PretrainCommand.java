@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         "Settings come from --config (YAML or JSON) and are overridden by flags; the effective settings are written "
             + "to OUTPUT/" + Settings.FILE + "."})
 public final class PretrainCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("tokenizer", "model_config", "seq_length");
+  static final Set<String> KEYS = Set.of("tokenizer", "model_config", "seq_length", "log_every");
 
   @Mixin TrainFlags flags;
   @Option(names = "--tokenizer", description = "Folder with tokenizer.json (default: the --model folder).") Path tokenizer;

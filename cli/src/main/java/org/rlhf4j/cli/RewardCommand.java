@@ -36,10 +36,11 @@ import picocli.CommandLine.Option;
             + "rankings {prompt, responses} (all K(K-1)/2 pairs of a prompt in one batch).",
         "The output folder is a Hugging Face *ForSequenceClassification model (num_labels 1)."})
 public final class RewardCommand implements Callable<Integer> {
-  static final Set<String> KEYS = DpFlags.with(Set.of("eval_data", "eval_fraction", "overflow", "label_smoothing", "center_rewards_coef",
-      "margin", "backbone", "train_layers", "pooling"));
+  static final Set<String> KEYS = Settings.union(Settings.OFFLINE, DpFlags.with(Set.of("eval_data", "eval_fraction",
+      "eval_every", "overflow", "label_smoothing", "center_rewards_coef", "margin", "backbone", "train_layers", "pooling")));
 
   @Mixin TrainFlags flags;
+  @Mixin LengthFlag length;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
   @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
@@ -51,6 +52,7 @@ public final class RewardCommand implements Callable<Integer> {
 
   @Override public Integer call() {
     Settings s = flags.settings(KEYS, "data", "output");
+    length.apply(s);
     s.put("backbone", backbone);
     s.put("train_layers", trainLayers);
     s.put("pooling", pooling);

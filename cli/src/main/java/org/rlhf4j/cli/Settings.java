@@ -25,10 +25,26 @@ import org.rlhf4j.training.optim.Schedule;
  */
 final class Settings {
   static final String FILE = "rlhf4j_config.yaml";
+  /** The keys every training command reads (the loop's, the data's, LoRA's, the device). */
   static final Set<String> COMMON = Set.of("model", "data", "output", "max_steps", "lr", "batch_size", "seed",
-      "max_length", "resume", "warmup_steps", "min_lr_ratio", "schedule", "grad_accumulation", "max_grad_norm",
-      "weight_decay", "autocast", "log_every", "eval_every", "save_every", "keep_checkpoints", "pii",
+      "resume", "warmup_steps", "min_lr_ratio", "schedule", "grad_accumulation", "max_grad_norm",
+      "weight_decay", "autocast", "save_every", "keep_checkpoints", "pii",
       "lora_r", "lora_alpha", "lora_targets", "lora_dropout", "use_rslora", "gradient_checkpointing", "device");
+  /**
+   * The keys of the commands that log every {@code log_every} optimizer steps and cut examples to {@code max_length}
+   * (sft, reward, dpo, kto; pretrain logs but has {@code seq_length}). ppo, rloo and grpo log once per iteration and
+   * limit responses with {@code response_length}, so neither key is offered to them; {@code eval_every} is reward's
+   * alone (the only command with held-out data).
+   */
+  static final Set<String> OFFLINE = Set.of("log_every", "max_length");
+
+  /** The union of key sets (a command's KEYS from shared groups and its own). */
+  @SafeVarargs
+  static Set<String> union(Set<String>... sets) {
+    Set<String> all = new TreeSet<>();
+    for (Set<String> s : sets) all.addAll(s);
+    return Set.copyOf(all);
+  }
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private final Map<String, Object> values;
   private final String source;

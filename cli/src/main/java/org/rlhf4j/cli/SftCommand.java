@@ -29,9 +29,11 @@ import picocli.CommandLine.Option;
         "Settings come from --config (YAML or JSON), overridden by flags; the effective ones are written to OUTPUT/"
             + Settings.FILE + "."})
 public final class SftCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("packing", "overflow", "completion_only", "reduction", "desirable_only");
+  static final Set<String> KEYS = Settings.union(Settings.OFFLINE,
+      Set.of("packing", "overflow", "completion_only", "reduction", "desirable_only"));
 
   @Mixin TrainFlags flags;
+  @Mixin LengthFlag length;
   @Option(names = "--packing", description = "Pack several examples into each row.") boolean packing;
   @Option(names = "--desirable-only", description = "Unpaired (KTO-style) data with a boolean label: train on the "
       + "label:true rows only (without it such data is refused).") boolean desirableOnly;
@@ -39,6 +41,7 @@ public final class SftCommand implements Callable<Integer> {
   @Override public Integer call() {
     Ranks.join("sft"); // launch / torchrun variables: this process is one data-parallel rank
     Settings s = flags.settings(KEYS, "data", "output");
+    length.apply(s);
     if (packing) s.put("packing", true);
     Path modelDir = s.path("model");
     TrainConfig cfg = s.trainConfig();

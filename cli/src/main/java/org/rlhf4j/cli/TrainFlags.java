@@ -6,7 +6,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Option;
 
-/** The flags every training command shares (picocli mixin); each overrides the same key of --config. */
+/**
+ * The flags every training command shares (picocli mixin); each overrides the same key of --config. A flag only
+ * some commands use is not here: {@code --max-length} is {@link LengthFlag} (sft, reward, dpo, kto).
+ */
 public final class TrainFlags {
   @Option(names = "--config", description = "YAML or JSON file of settings (flags override it).") Path config;
   @Option(names = "--model", description = "Model folder (config.json, model.safetensors, tokenizer.json); pretrain: optional start.") Path model;
@@ -16,7 +19,6 @@ public final class TrainFlags {
   @Option(names = "--lr", description = "Peak learning rate.") Double lr;
   @Option(names = "--batch-size", description = "Examples per batch (ppo/rloo/grpo: prompts per iteration).") Integer batchSize;
   @Option(names = "--seed", description = "Random seed.") Long seed;
-  @Option(names = "--max-length", description = "Tokens per example.") Integer maxLength;
   @Option(names = "--resume", description = "Continue from the latest checkpoint in the output folder.") boolean resume;
   @Option(names = "--pii", description = "Personal data in the training data: off (default), detect (report counts), redact "
       + "(mask it: <EMAIL>, <PERSON>, ...), reject (refuse the data).") String pii;
@@ -46,7 +48,6 @@ public final class TrainFlags {
     s.put("lr", lr);
     s.put("batch_size", batchSize);
     s.put("seed", seed);
-    s.put("max_length", maxLength);
     if (resume) s.put("resume", true);
     s.put("pii", pii);
     s.put("lora_r", loraR);

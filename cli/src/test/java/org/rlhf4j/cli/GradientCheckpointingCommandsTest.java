@@ -44,7 +44,8 @@ class GradientCheckpointingCommandsTest {
 
   private static List<String> args(String cmd, Path out, boolean lora) throws Exception {
     Path cfg = files.resolve(cmd + "-" + lora + ".yaml");
-    Files.writeString(cfg, "log_every: 1\n" + (cmd.equals("pretrain") ? "seq_length: 16\n" : "")
+    boolean onPolicy = List.of("ppo", "rloo", "grpo").contains(cmd); // these log every iteration (no log_every)
+    Files.writeString(cfg, (onPolicy ? "" : "log_every: 1\n") + (cmd.equals("pretrain") ? "seq_length: 16\n" : "")
         + (lora ? "lora_r: 4\nlora_targets: all-linear\nlora_dropout: 0.1\n" : ""));
     String data = switch (cmd) {
       case "pretrain" -> "corpus.txt";
