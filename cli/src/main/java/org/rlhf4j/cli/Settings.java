@@ -58,7 +58,11 @@ final class Settings {
   static Settings read(Path file) {
     if (!Files.isRegularFile(file)) throw new UserError("config file " + file + " does not exist");
     try {
-      Object o = YAML.readValue(file.toFile(), Object.class);
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(Files.readString(file));
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        return new Settings(new LinkedHashMap<>(), file.toString()); // empty, or only comments: no settings
+      }
+      Object o = YAML.treeToValue(tree, Object.class);
       if (!(o instanceof Map)) throw new UserError(file + ": expected a mapping of settings at the top level");
       return new Settings(new LinkedHashMap<>((Map<String, Object>) o), file.toString());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

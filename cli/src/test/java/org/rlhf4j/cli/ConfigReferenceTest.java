@@ -89,6 +89,11 @@ class ConfigReferenceTest {
     CliRun key = CliRun.of("dpo", "--config", cfg.toString(), "--model", "m", "--data", "d", "--output", "o");
     assertThat(key.code()).isEqualTo(2);
     assertThat(key.err()).contains("unknown setting 'eval_every'");
+    Path empty = tmp.resolve("empty.yaml"); // an empty (or comments-only) config file is no settings, not malformed YAML
+    Files.writeString(empty, "# nothing yet\n");
+    CliRun none = CliRun.of("dpo", "--config", empty.toString(), "--data", "d", "--output", "o");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("no model: give --model").doesNotContain("malformed");
   }
 
   @Test void helpShowsEveryDefault() {
