@@ -4,11 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.synth.copula.GaussianCopula;
 import org.rlhf4j.synth.ctgan.CtganConfig;
@@ -51,16 +47,8 @@ public final class SynthFitCommand implements Callable<Integer> {
     }
     CtganConfig cfg = config();
     long t0 = System.nanoTime();
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("ctgan").setInitialMax(cfg.epochs())
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
-        .setConsumer(System.console() != null ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out)
-            : new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {}))
-        .build()) {
-      new CtganTrainer(cfg, Device.parse(device)).fit(train, output, (epoch, total, m) -> {
-        bar.stepTo(epoch);
-        bar.setExtraMessage(String.format(Locale.ROOT, "G %.3f D %.3f", (double) m.get("loss/generator"), (double) m.get("loss/discriminator")));
-        if (System.console() == null && (epoch % 10 == 0 || epoch == total)) System.out.println(line(epoch, total, m));
-      });
+    try { // progress (a bar on a terminal, a line every 10 epochs otherwise) comes through the installed Reporter
+      new CtganTrainer(cfg, Device.parse(device)).fit(train, output, CtganTrainer.Listener.NONE);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -79,11 +67,6 @@ public final class SynthFitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  private static String line(int epoch, int total, Map<String, Object> m) {
-    return String.format(Locale.ROOT, "epoch %d/%d | loss/generator %.4f | loss/discriminator %.4f | %.2f s/epoch", epoch, total,
-        (double) m.get("loss/generator"), (double) m.get("loss/discriminator"), (double) m.get("time/epoch_s"));
   }
 
   static String format(Duration d) {

@@ -3,11 +3,14 @@ package org.rlhf4j.synth.ctgan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.rlhf4j.common.Progress;
+import org.rlhf4j.common.Reporter;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.NativeScope;
@@ -28,7 +31,7 @@ import org.rlhf4j.training.optim.AdamW;
  * run draws exactly what the uninterrupted one would have.
  */
 public final class CtganTrainer {
-  /** Told after each epoch (the CLI draws its progress bar from it). */
+  /** Told after each epoch (progress itself goes through the installed {@link Reporter}). */
   public interface Listener {
     void epoch(int epoch, int epochs, Map<String, Object> metrics);
 
@@ -56,34 +59,45 @@ public final class CtganTrainer {
     AdamW optG = new AdamW(g.parameters(), hyper), optD = new AdamW(d.parameters(), hyper);
     Ctgan model = new Ctgan(config, transformer, g, device);
     int start = ckpt == null ? 0 : ckpt.resume(transformer, g, d, optG, optD);
+    if (start > 0) Reporter.get().info("ctgan: resuming after epoch %d of %d (%s)", start, config.epochs(), out);
     Step step = new Step(transformer, sampler, data, g, d, optG, optD, model);
     int steps = Math.max(train.rows() / config.batchSize(), 1);
-    for (int epoch = start + 1; epoch <= config.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      long epochSeed = config.seed() * 1_000_003L + epoch;
-      Runtime.seed(epochSeed);
-      Random rng = new Random(epochSeed);
-      double[] sums = new double[4];
-      for (int s = 0; s < steps; s++) {
-        for (int k = 0; k < config.discriminatorSteps(); k++) step.critic(rng, sums);
-        step.generator(rng, sums);
+    try (Progress progress = Reporter.get().progress("epoch", start, config.epochs())) { // the unit, as "step"
+      for (int epoch = start + 1; epoch <= config.epochs(); epoch++) {
+        Map<String, Object> m = epoch(step, epoch, steps);
+        if (ckpt != null) {
+          ckpt.log(m);
+          if (epoch % config.checkpointEvery() == 0 || epoch == config.epochs()) ckpt.save(epoch, transformer, g, d, optG, optD);
+        }
+        listener.epoch(epoch, config.epochs(), m);
+        progress.update(epoch, String.format(Locale.ROOT, "loss/generator %.4f | loss/discriminator %.4f",
+            (double) m.get("loss/generator"), (double) m.get("loss/discriminator")), epoch % 10 == 0 || epoch == config.epochs());
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("epoch", epoch);
-      m.put("step", epoch * steps);
-      m.put("loss/generator", sums[0] / steps);
-      m.put("loss/conditional", sums[1] / steps);
-      m.put("loss/discriminator", sums[2] / (steps * config.discriminatorSteps()));
-      m.put("loss/gradient_penalty", sums[3] / (steps * config.discriminatorSteps()));
-      m.put("time/epoch_s", (System.nanoTime() - t0) / 1e9);
-      if (ckpt != null) {
-        ckpt.log(m);
-        if (epoch % config.checkpointEvery() == 0 || epoch == config.epochs()) ckpt.save(epoch, transformer, g, d, optG, optD);
-      }
-      listener.epoch(epoch, config.epochs(), m);
     }
     if (ckpt != null) ckpt.saveModel(model);
     return model;
+  }
+
+  /** One epoch of {@code steps} steps, its random streams seeded from (seed, epoch); returns its metrics. */
+  private Map<String, Object> epoch(Step step, int epoch, int steps) {
+    long t0 = System.nanoTime();
+    long epochSeed = config.seed() * 1_000_003L + epoch;
+    Runtime.seed(epochSeed);
+    Random rng = new Random(epochSeed);
+    double[] sums = new double[4];
+    for (int s = 0; s < steps; s++) {
+      for (int k = 0; k < config.discriminatorSteps(); k++) step.critic(rng, sums);
+      step.generator(rng, sums);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epoch", epoch);
+    m.put("step", epoch * steps);
+    m.put("loss/generator", sums[0] / steps);
+    m.put("loss/conditional", sums[1] / steps);
+    m.put("loss/discriminator", sums[2] / (steps * config.discriminatorSteps()));
+    m.put("loss/gradient_penalty", sums[3] / (steps * config.discriminatorSteps()));
+    m.put("time/epoch_s", (System.nanoTime() - t0) / 1e9);
+    return m;
   }
 
   /** One critic or generator update; losses are added into {@code sums} (generator, conditional, critic, penalty). */

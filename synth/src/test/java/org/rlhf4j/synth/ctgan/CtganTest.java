@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.common.Progress;
+import org.rlhf4j.common.Reporter;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.Runtime;
 import org.rlhf4j.synth.Synthesizers;
@@ -77,6 +80,34 @@ class CtganTest {
     // the saved folder loads back and samples the same rows
     double[] x3 = ((Column.Numeric) Synthesizers.load(b, Device.CPU).sample(200, 5).column("x")).values();
     assertThat(x3).containsExactly(x1);
+  }
+
+  /** Issue 15: progress goes through the installed Reporter (library code never prints), starting where a resume does. */
+  @Test void progressGoesThroughTheReporter() throws IOException {
+    Table real = toy(300, 3);
+    Path b = dir.resolve("p");
+    new CtganTrainer(toyConfig(1).withCheckpointEvery(1), Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
+    List<String> seen = new ArrayList<>();
+    Reporter old = Reporter.set(new Reporter() {
+      @Override public void info(String m) { seen.add("info " + m); }
+      @Override public void warn(String m) { seen.add("warn " + m); }
+      @Override public Progress progress(String task, long start, long total) {
+        seen.add("progress " + task + " " + start + "/" + total);
+        return new Progress() {
+          @Override public void update(long done, String status, boolean milestone) {
+            seen.add("update " + done + (milestone ? " milestone " : " ") + status.replaceAll("[0-9.-]+", "N"));
+          }
+          @Override public void close() { seen.add("close"); }
+        };
+      }
+    });
+    try {
+      new CtganTrainer(toyConfig(2), Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
+    } finally {
+      Reporter.set(old);
+    }
+    assertThat(seen).containsExactly("info ctgan: resuming after epoch 1 of 2 (" + b + ")", "progress epoch 1/2",
+        "update 2 milestone loss/generator N | loss/discriminator N", "close");
   }
 
   @Test void aFolderHoldingOtherSettingsIsRefused() throws IOException {
