@@ -9,6 +9,12 @@ training/src/test/resources/trl/tokenization.json, which TrlTokenizationTest com
         training/src/test/resources/trl/tokenization.json
 
 Made with transformers, trl and torch from ~/ref-venv (versions recorded in the output).
+
+    ~/ref-venv/bin/python training/src/test/python/make_trl_tokenization.py --chat ../shared/fixtures/stories260K \
+        training/src/test/resources/trl/llama2.jinja chat_tokenization.json
+
+writes TRL's ids for TrlChatTokenizationTest's conversational cases (Llama-2-chat template); that mode was written in
+a session without PyPI and has not been run yet: the chat test's expected ids come from reading TRL's code.
 """
 import json
 import sys
@@ -62,5 +68,40 @@ def main(model_dir, out_file):
         f.write("\n")
 
 
+CHAT_CASES = [
+    {"prompt": [{"role": "user", "content": "Where did the dog go?"}],
+     "chosen": [{"role": "assistant", "content": "The dog ran to the park."}],
+     "rejected": [{"role": "assistant", "content": "no"}]},
+    {"prompt": [{"role": "system", "content": "Be kind."}, {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "Tell me a story."}],
+     "chosen": [{"role": "assistant", "content": "Once upon a time there was a cat."}],
+     "rejected": [{"role": "assistant", "content": "No."}]},
+]
+
+
+def chat(model_dir, template_file, out_file):
+    """Conversational pairs (TrlChatTokenizationTest's cases) through TRL's DPOTrainer with the template of
+    template_file (training/src/test/resources/trl/llama2.jinja); written for a session with PyPI, not yet run."""
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    with open(template_file, encoding="utf-8") as f:
+        tok.chat_template = f.read()
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        dpo = trl.DPOTrainer(model=model, args=trl.DPOConfig(output_dir=tmp, report_to=[], max_length=None, use_cpu=True, bf16=False),
+                             train_dataset=datasets.Dataset.from_list(CHAT_CASES), processing_class=tok)
+        rows = [{"prompt_ids": r["prompt_ids"], "chosen_ids": r["chosen_ids"], "rejected_ids": r["rejected_ids"]}
+                for r in dpo.train_dataset]
+    out = {"template": template_file, "cases": CHAT_CASES, "dpo": rows,
+           "versions": {"transformers": transformers.__version__, "trl": trl.__version__}}
+    with open(out_file, "w", encoding="utf-8") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) == 5 and sys.argv[1] == "--chat":  # --chat MODEL_DIR TEMPLATE OUT
+        chat(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        main(sys.argv[1], sys.argv[2])
