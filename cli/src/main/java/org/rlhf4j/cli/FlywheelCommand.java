@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         "          and register the result as the candidate version;",
         "  decide  read the per-version feedback rates of the A/B test (serve-model --ab-model) and promote the",
         "          candidate, roll it back, or keep collecting (two-proportion z-test).",
-        "The feedback service login comes from " + FeedbackClient.USER_ENV + " (default admin) and " + FeedbackClient.PASSWORD_ENV + "."})
+        "The feedback service login comes from " + FlywheelFlags.USER_ENV + " (default admin) and " + FlywheelFlags.PASSWORD_ENV + "."})
 public final class FlywheelCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

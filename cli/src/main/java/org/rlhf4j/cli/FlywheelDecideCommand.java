@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.rlhf4j.serving.AbDecision;
 import org.rlhf4j.serving.ModelRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,20 +27,18 @@ import picocli.CommandLine.Option;
     description = {"Promotes the candidate version, rolls it back, or keeps collecting, from the A/B test's feedback rates.",
         "Exit code 0 in every case; the verdict is printed and appended to OUTPUT/decisions.jsonl."})
 public final class FlywheelDecideCommand implements Callable<Integer> {
-  @Option(names = "--service", required = true, description = "Feedback service base URL (rlhf4j serve).") String service;
-  @Option(names = "--password-file", description = "File whose first line is the feedback service admin's password (else $" + FeedbackClient.PASSWORD_ENV + ").") Path passwordFile;
-  @Option(names = "--output", required = true, description = "Flywheel folder (registry.json).") Path output;
+  @Mixin FlywheelFlags flags;
   @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the two-sided test (default: ${DEFAULT-VALUE}).") double alpha;
   @Option(names = "--min-labelled", defaultValue = "100", description = "Labelled responses each version needs before a verdict (default: ${DEFAULT-VALUE}).") long minLabelled;
 
   @Override public Integer call() throws IOException {
+    Path output = flags.output;
     ModelRegistry registry = ModelRegistry.read(output)
         .orElseThrow(() -> new UserError("--output " + output + " has no " + ModelRegistry.FILE + " (run 'rlhf4j flywheel turn' first)"));
     if (registry.candidate() == null) throw new UserError("no candidate version in " + output.resolve(ModelRegistry.FILE) + " to decide on (run 'rlhf4j flywheel turn')");
     // The A/B window: responses logged since the candidate was registered (the current version's earlier traffic is another period).
     long since = java.time.Instant.parse(registry.entry(registry.candidate()).created()).toEpochMilli();
-    JsonNode versions = FeedbackClient.connect(service, passwordFile, "--service").json("/api/production/versions?since=" + since, "--service")
-        .path("versions");
+    JsonNode versions = flags.json("/api/production/versions?since=" + since).path("versions");
     long[] cur = AbDecision.counts(versions, registry.current()), cand = AbDecision.counts(versions, registry.candidate());
     AbDecision d;
     try {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.rlhf4j.data.format.DataFiles;
 import org.rlhf4j.serving.ModelRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,9 +24,7 @@ import picocli.CommandLine.Option;
     description = {"Exports the production feedback, trains the current version on it and registers the candidate.",
         "Writes OUTPUT/turn-K/{unpaired.jsonl, pairs.jsonl, kto/, dpo/, turn.json} and OUTPUT/registry.json."})
 public final class FlywheelTurnCommand implements Callable<Integer> {
-  @Option(names = "--service", required = true, description = "Feedback service base URL (rlhf4j serve), e.g. http://127.0.0.1:8080.") String service;
-  @Option(names = "--password-file", description = "File whose first line is the feedback service admin's password (else $" + FeedbackClient.PASSWORD_ENV + ").") Path passwordFile;
-  @Option(names = "--output", required = true, description = "Flywheel folder (registry.json and one turn-K folder per turn).") Path output;
+  @Mixin FlywheelFlags flags;
   @Option(names = "--model", description = "The version serving now (needed on the first turn; later turns train the registry's current version).") Path model;
   @Option(names = "--signals", defaultValue = "all", description = "Feedback to learn from: explicit (thumbs, corrections), implicit (weak labels) or all (default).") String signals;
   @Option(names = "--project", description = "Only this feedback-service project's production feedback.") Long project;
@@ -38,7 +37,7 @@ public final class FlywheelTurnCommand implements Callable<Integer> {
     if (!List.of("explicit", "implicit", "all").contains(signals)) throw new UserError("--signals must be explicit, implicit or all, got '" + signals + "'");
     ModelRegistry registry = registry();
     if (registry.candidate() != null) {
-      throw new UserError("version " + registry.candidate() + " is still the candidate in " + output.resolve(ModelRegistry.FILE)
+      throw new UserError("version " + registry.candidate() + " is still the candidate in " + flags.output.resolve(ModelRegistry.FILE)
           + ": run 'rlhf4j flywheel decide' first (promote or roll back)");
     }
     Path current = Path.of(registry.entry(registry.current()).path());
@@ -69,44 +68,43 @@ public final class FlywheelTurnCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    next.write(output);
+    next.write(flags.output);
     Files.writeString(turn.resolve("turn.json"), new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
         .writeValueAsString(Map.of("from", registry.current(), "candidate", next.candidate(), "trained_on", on)), StandardCharsets.UTF_8);
     System.out.printf("flywheel: candidate version %s (from %s) in %s%n  A/B test it: rlhf4j serve-model --model %s --ab-model %s --feedback-url %s%n"
         + "  then: rlhf4j flywheel decide --service %s --output %s%n", next.candidate(), registry.current(), trained, current, trained,
-        service, service, output);
+        flags.service, flags.service, flags.output);
     return 0;
   }
 
   private ModelRegistry registry() throws IOException {
-    var existing = ModelRegistry.read(output);
+    var existing = ModelRegistry.read(flags.output);
     if (existing.isPresent()) {
       if (model != null && !org.rlhf4j.serving.ServedModel.version(model).equals(existing.get().current())) {
         throw new UserError("--model " + model + " is not the registry's current version " + existing.get().current()
-            + " (" + output.resolve(ModelRegistry.FILE) + "); leave --model out to train the current version");
+            + " (" + flags.output.resolve(ModelRegistry.FILE) + "); leave --model out to train the current version");
       }
       return existing.get();
     }
-    if (model == null) throw new UserError("--model is required on the first turn (no " + output.resolve(ModelRegistry.FILE) + " yet)");
+    if (model == null) throw new UserError("--model is required on the first turn (no " + flags.output.resolve(ModelRegistry.FILE) + " yet)");
     if (!Files.isRegularFile(model.resolve("config.json"))) throw new UserError("--model " + model + " has no config.json");
     ModelRegistry r = ModelRegistry.starting(model);
-    r.write(output);
+    r.write(flags.output);
     return r;
   }
 
   /** The first turn-K folder without a turn.json (an interrupted turn is resumed). */
   private Path nextTurn() throws IOException {
     for (int k = 1; ; k++) {
-      Path t = output.resolve("turn-" + k);
+      Path t = flags.output.resolve("turn-" + k);
       if (!Files.isRegularFile(t.resolve("turn.json"))) return Files.createDirectories(t);
     }
   }
 
   private void export(Path unpaired, Path pairs) throws IOException {
-    FeedbackClient fc = FeedbackClient.connect(service, passwordFile, "--service");
     String scope = project == null ? "" : "&project=" + project;
-    String u = fc.text("/api/production/export?format=unpaired&signals=" + signals + scope, "--service");
-    String p = signals.equals("implicit") ? "" : fc.text("/api/production/export?format=preferences" + scope, "--service");
+    String u = flags.text("/api/production/export?format=unpaired&signals=" + signals + scope);
+    String p = signals.equals("implicit") ? "" : flags.text("/api/production/export?format=preferences" + scope);
     Files.writeString(pairs.resolveSibling(pairs.getFileName() + ".tmp"), p, StandardCharsets.UTF_8);
     Files.writeString(unpaired, u, StandardCharsets.UTF_8);
     Files.move(pairs.resolveSibling(pairs.getFileName() + ".tmp"), pairs, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -27,6 +27,7 @@ import org.rlhf4j.runtime.DType;
 import org.rlhf4j.serving.AbDecision;
 import org.rlhf4j.serving.ModelServer;
 import org.rlhf4j.serving.ServedModel;
+import org.rlhf4j.serving.ServiceClient;
 import org.rlhf4j.serving.ServingConfig;
 import org.rlhf4j.training.kto.KtoConfig;
 import org.rlhf4j.training.kto.KtoTrainer;
@@ -49,6 +50,7 @@ import org.rlhf4j.training.loop.TrainConfig;
  * {@code flywheel.json} is read back when its settings match.
  */
 public final class DemoFlywheel {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   /** Conversations per turn, distinct users, KTO steps per training, tokens per answer, seed; {@code upstream}: the SFT stage's key. */
   public record Settings(int conversations, int users, int ktoSteps, int maxNewTokens, long seed, String upstream) {
     public Settings {
@@ -81,7 +83,7 @@ public final class DemoFlywheel {
   public Map<String, Object> run(CausalLM sft) throws IOException {
     Path done = dir.resolve("flywheel.json");
     if (Files.isRegularFile(done)) {
-      Map<String, Object> prior = Http.JSON.readValue(done.toFile(), Map.class);
+      Map<String, Object> prior = JSON.readValue(done.toFile(), Map.class);
       if (s.key().equals(prior.get("settings"))) {
         log.info("    flywheel: resuming from %s", done);
         rejudge();
@@ -94,16 +96,16 @@ public final class DemoFlywheel {
     try (FeedbackServer fb = FeedbackServer.start(FeedbackConfig.defaults(0, dir.resolve("feedback.db").toString()).withBcryptCost(4),
         password, new PrintStream(OutputStream.nullOutputStream()))) {
       URI fbBase = URI.create(fb.baseUrl());
-      Http admin = new Http(fbBase).login("admin", password);
+      ServiceClient admin = ServiceClient.of(fbBase).login("admin", password);
       String token = admin.post("/api/tokens", Map.of("name", "serve-model")).get("token").asText();
-      Map<String, Object> out = turns(sft, admin, new Http(fbBase).bearer(token), fbBase, token);
+      Map<String, Object> out = turns(sft, admin, ServiceClient.of(fbBase).withBearer(token), fbBase, token);
       out.put("settings", s.key());
-      Http.JSON.writerWithDefaultPrettyPrinter().writeValue(done.toFile(), out);
+      JSON.writerWithDefaultPrettyPrinter().writeValue(done.toFile(), out);
       return out;
     }
   }
 
-  private Map<String, Object> turns(CausalLM sft, Http admin, Http app, URI fbBase, String token) throws IOException {
+  private Map<String, Object> turns(CausalLM sft, ServiceClient admin, ServiceClient app, URI fbBase, String token) throws IOException {
     SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0xF1A7L);
     List<Prompt> prompts = world.prompts(2 * s.conversations(), rnd);
     ServedModel sftServed = ServedModel.load(sftDir, "policy");
@@ -121,7 +123,7 @@ public final class DemoFlywheel {
     log.info("    flywheel turn 2: A/B test of SFT (%s) against turn 1's version (%s)", sftServed.version(), v1.version());
     long abStart = System.currentTimeMillis();
     List<SimulatedUsers.Turn> t2 = serve(List.of(sftServed, v1), prompts.subList(s.conversations(), prompts.size()), app, fbBase, token, rnd);
-    JsonNode versions = Http.JSON.readTree(admin.get("/api/production/versions?since=" + abStart)).path("versions"); // the A/B window only
+    JsonNode versions = admin.json("/api/production/versions?since=" + abStart).path("versions"); // the A/B window only
     long[] a = AbDecision.counts(versions, sftServed.version()), b = AbDecision.counts(versions, v1.version());
     AbDecision d = AbDecision.of(a[0], a[0] + a[1], b[0], b[0] + b[1], 0.05, 20);
     log.info("    flywheel A/B: %s", d.reason());
@@ -150,13 +152,13 @@ public final class DemoFlywheel {
   }
 
   /** Serves {@code versions} (an even A/B split when two) to one turn's traffic, then posts the users' reactions. */
-  private List<SimulatedUsers.Turn> serve(List<ServedModel> versions, List<Prompt> prompts, Http app, URI fbBase, String token,
+  private List<SimulatedUsers.Turn> serve(List<ServedModel> versions, List<Prompt> prompts, ServiceClient app, URI fbBase, String token,
       SplittableRandom rnd) {
     ServingConfig cfg = ServingConfig.defaults(0).withBatching(1, Duration.ofMillis(0)).withFeedback(fbBase, token);
     SimulatedUsers users;
     List<SimulatedUsers.Turn> turns;
     try (ModelServer server = ModelServer.start("policy", versions, null, cfg)) {
-      users = new SimulatedUsers(new Http(URI.create("http://127.0.0.1:" + server.port())), app, world.gold(), s.maxNewTokens());
+      users = new SimulatedUsers(ServiceClient.of("http://127.0.0.1:" + server.port()), app, world.gold(), s.maxNewTokens());
       turns = users.chat(prompts, s.users(), rnd);
     } // closing flushes the response log, so every thumb and event finds its response
     users.react(turns);
@@ -164,7 +166,7 @@ public final class DemoFlywheel {
   }
 
   /** One turn's line of the summary: per served version the responses, mean gold, thumbs-up and desirable rates. */
-  private static Map<String, Object> turn(int k, List<SimulatedUsers.Turn> turns, Http admin, Map<String, Integer> labels, double win,
+  private static Map<String, Object> turn(int k, List<SimulatedUsers.Turn> turns, ServiceClient admin, Map<String, Integer> labels, double win,
       Map<String, Object> decision) throws IOException {
     Map<String, Map<String, Object>> served = new LinkedHashMap<>();
     Map<String, double[]> acc = new LinkedHashMap<>(); // responses, gold sum, thumbs, ups
@@ -191,9 +193,9 @@ public final class DemoFlywheel {
     return out;
   }
 
-  private List<UnpairedExample> export(Http admin, String signals, String file) throws IOException {
+  private List<UnpairedExample> export(ServiceClient admin, String signals, String file) throws IOException {
     Path f = dir.resolve(file);
-    Files.writeString(f, admin.get("/api/production/export?format=unpaired&signals=" + signals), StandardCharsets.UTF_8);
+    Files.writeString(f, admin.text("/api/production/export?format=unpaired&signals=" + signals), StandardCharsets.UTF_8);
     return DataFiles.readUnpaired(f);
   }
 

@@ -1,6 +1,7 @@
 package org.rlhf4j.demo.flywheel;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.rlhf4j.demo.world.GoldReward;
 import org.rlhf4j.demo.world.Prompt;
+import org.rlhf4j.serving.ServiceClient;
 
 /**
  * Users of the served policy in the demo world. Each chats over serve-model's OpenAI-compatible API (its {@code user}
@@ -30,11 +32,11 @@ final class SimulatedUsers {
   record Turn(String responseId, String user, Prompt prompt, String response, String model, double gold, Boolean thumbUp,
       List<Map<String, Object>> events) {}
 
-  private final Http serving, feedback;
+  private final ServiceClient serving, feedback;
   private final GoldReward gold;
   private final int maxTokens;
 
-  SimulatedUsers(Http serving, Http feedback, GoldReward gold, int maxTokens) {
+  SimulatedUsers(ServiceClient serving, ServiceClient feedback, GoldReward gold, int maxTokens) {
     this.serving = serving;
     this.feedback = feedback;
     this.gold = gold;
@@ -61,7 +63,7 @@ final class SimulatedUsers {
   }
 
   private Turn ask(String user, Prompt p, SplittableRandom rnd) {
-    ObjectNode req = Http.JSON.createObjectNode().put("model", "policy").put("max_tokens", maxTokens).put("temperature", 0.7)
+    ObjectNode req = JsonNodeFactory.instance.objectNode().put("model", "policy").put("max_tokens", maxTokens).put("temperature", 0.7)
         .put("seed", rnd.nextInt(1 << 30)).put("user", user);
     req.putArray("messages").addObject().put("role", "user").put("content", p.text());
     JsonNode r = serving.post("/v1/chat/completions", req);
