@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.rlhf4j.serving.Batching;
 import org.rlhf4j.serving.ModelServer;
 import org.rlhf4j.serving.ServedModel;
 import org.rlhf4j.serving.ServingConfig;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve-model", mixinStandardHelpOptions = true,
     description = {"Serves a model with an OpenAI-compatible API: POST /v1/chat/completions and /v1/completions (stream: true",
         "for server-sent events; temperature, top_p, max_tokens, stop, seed, logprobs), GET /v1/models, /health and",
-        "Prometheus /metrics. Concurrent requests are decoded together (dynamic batching). With --feedback-url every",
+        "Prometheus /metrics. Concurrent requests are decoded together: with --batching continuous (the default) a request",
+        "joins the running batch at the next token, with dynamic it waits for the batch to finish. With --feedback-url every",
         "(prompt, response, model version) is logged under its response id to the feedback service (rlhf4j serve)."})
 public final class ServeModelCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model folder (config.json, model.safetensors, tokenizer.json).") Path model;
@@ -24,6 +26,8 @@ public final class ServeModelCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).") String host;
   @Option(names = "--max-batch", defaultValue = "32", description = "Requests decoded together at most (default: ${DEFAULT-VALUE}).") int maxBatch;
   @Option(names = "--batch-window-ms", defaultValue = "5", description = "How long a request waits for others to join its batch (default: ${DEFAULT-VALUE}).") long windowMs;
+  @Option(names = "--batching", defaultValue = "continuous", description = "continuous: requests join the running batch at token boundaries; "
+      + "dynamic: requests gathered in the batch window decode together, later ones wait for the batch (default: ${DEFAULT-VALUE}).") String batching;
   @Option(names = "--max-queue", defaultValue = "256", description = "Waiting requests at most; more get 429 (default: ${DEFAULT-VALUE}).") int maxQueue;
   @Option(names = "--max-tokens", defaultValue = "512", description = "Largest max_tokens a request may ask for (default: ${DEFAULT-VALUE}).") int maxTokens;
   @Option(names = "--max-prompt-tokens", defaultValue = "2048", description = "Prompt tokens at most (default: ${DEFAULT-VALUE}).") int maxPromptTokens;
@@ -45,9 +49,10 @@ public final class ServeModelCommand implements Callable<Integer> {
     ServingConfig cfg;
     try {
       cfg = ServingConfig.defaults(port).withHost(host).withBatching(maxBatch, Duration.ofMillis(windowMs))
+          .withBatching(Batching.named(batching))
           .withLimits(maxQueue, maxTokens, maxPromptTokens, maxBody).withFeedback(feedbackUrl, feedbackUrl == null ? null : token);
     } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage().replace("ServingConfig: ", ""));
+      throw new UserError(e.getMessage().replace("ServingConfig: ", "").replace("batching must", "--batching must"));
     }
     java.util.List<ServedModel> versions = new java.util.ArrayList<>();
     try {

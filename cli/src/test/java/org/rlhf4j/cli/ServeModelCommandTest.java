@@ -17,5 +17,8 @@ class ServeModelCommandTest {
     CliRun b = CliRun.of("serve-model", "--model", tmp.toString(), "--max-batch", "0");
     assertThat(b.code()).isEqualTo(2);
     assertThat(b.err()).contains("--max-batch");
+    CliRun m = CliRun.of("serve-model", "--model", tmp.toString(), "--batching", "sideways");
+    assertThat(m.code()).isEqualTo(2);
+    assertThat(m.err()).contains("--batching must be one of [dynamic, continuous], got 'sideways'");
   }
 }

@@ -3,14 +3,20 @@ package org.rlhf4j.models;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
 
 /**
  * Pre-allocated key/value cache for incremental decoding: per layer (B, H_kv, capacity, D)
  * buffers, a key-validity mask (B, capacity) and the current length. Appending writes into the
- * buffers in place, so a decode step costs no reallocation.
+ * buffers in place, so a decode step costs no reallocation. {@link #regroup} makes the cache of another batch
+ * (rows leaving, rows joining: continuous batching).
  */
-public final class KvCache {
+public final class KvCache implements AutoCloseable {
+  private final ModelConfig cfg;
+  private final DType dtype;
+  private final Device device;
+  private final int batch;
   private final Tensor[] keys;
   private final Tensor[] values;
   private final Tensor keyValid;
@@ -18,6 +24,11 @@ public final class KvCache {
   private int length;
 
   public KvCache(ModelConfig cfg, int batch, int capacity, DType dtype, Device device) {
+    if (batch < 1 || capacity < 1) throw new IllegalArgumentException("KvCache: batch and capacity must be >= 1, got " + batch + ", " + capacity);
+    this.cfg = cfg;
+    this.dtype = dtype;
+    this.device = device;
+    this.batch = batch;
     this.capacity = capacity;
     this.keys = new Tensor[cfg.numLayers()];
     this.values = new Tensor[cfg.numLayers()];
@@ -29,6 +40,7 @@ public final class KvCache {
   }
 
   public int length() { return length; }
+  public int batch() { return batch; }
   public int capacity() { return capacity; }
 
   /** Records which of the next {@code T} positions hold real tokens; call once per forward, before the layers. */
@@ -53,4 +65,49 @@ public final class KvCache {
 
   /** Advances the length after all layers have appended {@code t} positions. */
   public void advance(int t) { length += t; }
+
+  /**
+   * A cache for another batch: this cache's rows {@code keep} (in that order), then every row of {@code joining}
+   * (null: none), all right-aligned in {@code length} positions (the columns a row lacks are invalid keys), with room
+   * for {@code headroom} more. {@code length} must hold each kept row's valid keys (they are the last columns of
+   * this cache) and all of {@code joining}'s; this cache is left as it was.
+   */
+  public KvCache regroup(long[] keep, KvCache joining, int length, int headroom) {
+    int nA = keep.length, nB = joining == null ? 0 : joining.batch;
+    if (joining != null && joining.length > length) throw new IllegalArgumentException("KvCache.regroup: length " + length + " < the joining rows' " + joining.length);
+    KvCache out = new KvCache(cfg, nA + nB, length + Math.max(1, headroom), dtype, device);
+    Tensor idx = nA == 0 ? null : Tensors.longs(keep, device);
+    int ca = Math.min(this.length, length), cb = joining == null ? 0 : joining.length;
+    for (int l = 0; l <= keys.length; l++) { // the last round moves the key-validity mask
+      Tensor[] dst = l < keys.length ? new Tensor[] {out.keys[l], out.values[l]} : new Tensor[] {out.keyValid};
+      Tensor[] a = l < keys.length ? new Tensor[] {keys[l], values[l]} : new Tensor[] {keyValid};
+      Tensor[] b = joining == null ? null : l < keys.length ? new Tensor[] {joining.keys[l], joining.values[l]} : new Tensor[] {joining.keyValid};
+      int time = l < keys.length ? 2 : 1;
+      for (int k = 0; k < dst.length; k++) {
+        if (nA > 0 && ca > 0) dst[k].narrow(0, 0, nA).narrow(time, length - ca, ca).copy_(a[k].index_select(0, idx).narrow(time, this.length - ca, ca));
+        if (nB > 0 && cb > 0) dst[k].narrow(0, nA, nB).narrow(time, length - cb, cb).copy_(b[k].narrow(time, 0, cb));
+      }
+    }
+    out.length = length;
+    return out;
+  }
+
+  /** Keeps the buffers past {@code scope} (a cache that outlives the step that made it). */
+  public KvCache keepIn(NativeScope scope) {
+    for (int l = 0; l < keys.length; l++) {
+      scope.keep(keys[l]);
+      scope.keep(values[l]);
+    }
+    scope.keep(keyValid);
+    return this;
+  }
+
+  /** Frees the buffers now. */
+  @Override public void close() {
+    for (int l = 0; l < keys.length; l++) {
+      keys[l].close();
+      values[l].close();
+    }
+    keyValid.close();
+  }
 }

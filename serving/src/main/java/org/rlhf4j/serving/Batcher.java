@@ -10,12 +10,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rlhf4j.common.Reporter;
+import org.rlhf4j.models.generate.ContinuousDecoder;
 import org.rlhf4j.models.generate.RowGenerator;
 
 /**
- * Dynamic batching: one decoding thread takes the first waiting job, waits up to the batch window for more
- * (up to the batch size), and decodes them together through {@link RowGenerator}; jobs that arrive meanwhile
- * wait for the next batch. The queue is bounded: a full queue refuses new jobs ({@link #offer} false, HTTP 429).
+ * The decoding thread of one served version, over a {@link ContinuousDecoder}. When the decoder is idle it takes
+ * the first waiting job and waits up to the batch window for more (up to the batch size); with
+ * {@link Batching#CONTINUOUS} waiting jobs also join the running batch at every token boundary, with
+ * {@link Batching#DYNAMIC} they wait until the whole batch has finished. The queue is bounded: a full queue
+ * refuses new jobs ({@link #offer} false, HTTP 429).
  */
 final class Batcher implements AutoCloseable {
   private final ServedModel model;
@@ -23,7 +26,7 @@ final class Batcher implements AutoCloseable {
   private final BlockingQueue<Job> queue;
   private final Thread worker;
   private final DistributionSummary batchSizes;
-  private final Counter tokens;
+  private final Counter tokens, joins;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile int largestBatch;
   private volatile boolean running = true;
@@ -32,10 +35,12 @@ final class Batcher implements AutoCloseable {
     this.model = model;
     this.cfg = cfg;
     this.queue = new ArrayBlockingQueue<>(cfg.maxQueue());
-    this.batchSizes = DistributionSummary.builder("rlhf4j_batch_size").description("requests decoded together")
+    this.batchSizes = DistributionSummary.builder("rlhf4j_batch_size").description("requests decoding together after each admission")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).tag("model", id).register(registry);
     this.tokens = Counter.builder("rlhf4j_generated_tokens").description("completion tokens generated").tag("model", id)
         .register(registry);
+    this.joins = Counter.builder("rlhf4j_batch_joins").description("requests that joined a batch already decoding (continuous batching)")
+        .tag("model", id).register(registry);
     registry.gauge("rlhf4j_queue_depth", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", id)), queue, BlockingQueue::size);
     registry.gauge("rlhf4j_requests_in_flight", java.util.List.of(io.micrometer.core.instrument.Tag.of("model", id)), inFlight);
     this.worker = new Thread(this::loop, "rlhf4j-decoder-" + id);
@@ -46,70 +51,104 @@ final class Batcher implements AutoCloseable {
   /** Queues a job; false when the queue is full. */
   boolean offer(Job job) { return running && queue.offer(job); }
 
-  /** The largest batch the generator has decoded so far. */
+  /** The most requests the generator has decoded together so far. */
   int largestBatch() { return largestBatch; }
 
   private void loop() {
-    while (running) {
-      List<Job> batch = new ArrayList<>();
-      try {
-        Job first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        long deadline = System.nanoTime() + cfg.batchWindow().toNanos();
-        while (batch.size() < cfg.maxBatch()) {
-          long left = deadline - System.nanoTime();
-          Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-          if (next == null) break;
-          batch.add(next);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    ContinuousDecoder decoder = new ContinuousDecoder(model.lm(), model.tokenizer().padId());
+    try {
+      while (running) {
+        List<Job> joining = decoder.active() == 0 ? gather()
+            : cfg.batching().joinsRunningBatch() ? drain(cfg.maxBatch() - decoder.active()) : List.of();
+        if (!joining.isEmpty()) admit(decoder, joining);
+        if (decoder.active() > 0) step(decoder);
       }
-      run(batch);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      decoder.abort(new IllegalStateException("the server is shutting down"));
+      inFlight.set(0);
     }
   }
 
-  private void run(List<Job> batch) {
-    inFlight.set(batch.size());
-    batchSizes.record(batch.size());
-    largestBatch = Math.max(largestBatch, batch.size());
-    List<RowGenerator.Row> rows = new ArrayList<>();
-    List<TextStream> texts = new ArrayList<>();
-    int top = 0;
-    for (Job j : batch) {
-      rows.add(new RowGenerator.Row(j.prompt(), j.sampling()));
-      texts.add(new TextStream(model.tokenizer(), j.stop()));
-      top = Math.max(top, j.topLogprobs());
+  /** The first waiting job and those that arrive within the batch window (none after 200 ms idle). */
+  private List<Job> gather() throws InterruptedException {
+    List<Job> batch = new ArrayList<>();
+    Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+    if (first == null) return batch;
+    batch.add(first);
+    long deadline = System.nanoTime() + cfg.batchWindow().toNanos();
+    while (batch.size() < cfg.maxBatch()) {
+      long left = deadline - System.nanoTime();
+      Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+      if (next == null) break;
+      batch.add(next);
     }
-    int topK = top;
-    int[] counts = new int[batch.size()];
+    return batch;
+  }
+
+  /** Up to {@code free} jobs already waiting (a token boundary does not wait for more). */
+  private List<Job> drain(int free) {
+    List<Job> out = new ArrayList<>();
+    for (Job j; out.size() < free && (j = queue.poll()) != null; ) out.add(j);
+    return out;
+  }
+
+  /** Requests that joined a batch already decoding. */
+  long joinedRunning() { return (long) joins.count(); }
+
+  private void admit(ContinuousDecoder decoder, List<Job> jobs) {
+    if (decoder.active() > 0) joins.increment(jobs.size());
+    List<ContinuousDecoder.Joining> rows = new ArrayList<>();
+    for (Job j : jobs) rows.add(new ContinuousDecoder.Joining(new RowGenerator.Row(j.prompt(), j.sampling()), Math.max(0, j.topLogprobs()), new Output(j)));
     try {
-      var g = RowGenerator.generate(model.lm(), rows, model.tokenizer().padId(), topK, (r, t) -> {
-        Job j = batch.get(r);
-        counts[r]++;
-        boolean special = j.sampling().stopIds().contains((int) t.id());
-        String piece = texts.get(r).add(t.id(), special);
-        List<Job.TokenInfo> info = j.topLogprobs() >= 0 ? List.of(info(t, j.topLogprobs())) : List.of();
-        if (!piece.isEmpty() || !info.isEmpty()) j.sink().delta(new Job.Delta(piece, info));
-        return !texts.get(r).stopped() && !j.sink().cancelled();
-      });
-      for (int r = 0; r < batch.size(); r++) {
-        Job j = batch.get(r);
-        TextStream ts = texts.get(r);
-        String rest = ts.flush();
-        if (!rest.isEmpty()) j.sink().delta(new Job.Delta(rest, List.of()));
-        tokens.increment(g.outputIds()[r].length);
-        String reason = g.finished()[r] ? "stop" : "length";
-        j.sink().done(new Job.Finish(reason, j.prompt().length, g.outputIds()[r].length, ts.text()));
-      }
-    } catch (RuntimeException e) {
-      Reporter.get().warn("serve-model: a batch of " + batch.size() + " failed: " + e.getMessage());
-      for (Job j : batch) j.sink().failed(e);
-    } finally {
+      decoder.add(rows);
+    } catch (RuntimeException e) { // the joining jobs have been told; the running batch goes on
+      Reporter.get().warn("serve-model: " + jobs.size() + " requests failed to join the batch: " + e.getMessage());
+    }
+    int n = decoder.active();
+    batchSizes.record(n);
+    largestBatch = Math.max(largestBatch, n);
+    inFlight.set(n);
+  }
+
+  private void step(ContinuousDecoder decoder) {
+    try {
+      inFlight.set(decoder.step());
+    } catch (RuntimeException e) { // every job of the batch has been told
+      Reporter.get().warn("serve-model: a batch failed: " + e.getMessage());
       inFlight.set(0);
     }
+  }
+
+  /** One job's output as its tokens arrive: text pieces (held back at stop strings), log-probs, the finish. */
+  private final class Output implements ContinuousDecoder.Member {
+    private final Job job;
+    private final TextStream text;
+    private int count;
+
+    Output(Job job) {
+      this.job = job;
+      this.text = new TextStream(model.tokenizer(), job.stop());
+    }
+
+    @Override public boolean onToken(RowGenerator.Token t) {
+      count++;
+      boolean special = job.sampling().stopIds().contains((int) t.id());
+      String piece = text.add(t.id(), special);
+      List<Job.TokenInfo> info = job.topLogprobs() >= 0 ? List.of(info(t, job.topLogprobs())) : List.of();
+      if (!piece.isEmpty() || !info.isEmpty()) job.sink().delta(new Job.Delta(piece, info));
+      return !text.stopped() && !job.sink().cancelled();
+    }
+
+    @Override public void finished(boolean stopped) {
+      String rest = text.flush();
+      if (!rest.isEmpty()) job.sink().delta(new Job.Delta(rest, List.of()));
+      tokens.increment(count);
+      job.sink().done(new Job.Finish(stopped ? "stop" : "length", job.prompt().length, count, text.text()));
+    }
+
+    @Override public void failed(RuntimeException e) { job.sink().failed(e); }
   }
 
   private Job.TokenInfo info(RowGenerator.Token t, int k) {

@@ -103,6 +103,11 @@ public final class ModelServer implements AutoCloseable {
     return router.deployments().stream().mapToInt(d -> d.batcher().largestBatch()).max().orElse(0);
   }
 
+  /** Requests that joined a batch already decoding (continuous batching). */
+  public long joinedRunningBatch() {
+    return router.deployments().stream().mapToLong(d -> d.batcher().joinedRunning()).sum();
+  }
+
   /** The Prometheus exposition text (what /metrics serves). */
   public String scrape() { return registry.scrape(); }
 

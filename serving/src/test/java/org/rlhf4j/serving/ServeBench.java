@@ -14,31 +14,43 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * serve-model throughput: for each client count, that many closed-loop clients post chat completions
- * (max_tokens T, temperature 0.7, seeded) for S seconds; prints one JSON line per count with requests/s,
- * p50/p99 latency, completion tokens/s and the largest batch the generator saw. Args: MODEL_DIR [S] [T] [counts...].
- * Run: mvn -q -B -ntp -pl serving -am test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.skip=true
- * -Dexec.args="DIR 20 16 1 8 32"
+ * serve-model throughput: for each client count and each batching mode (alternating, so that both see the same
+ * machine load), that many closed-loop clients post chat completions for S seconds (max_tokens drawn per request
+ * from [T/4, T], temperature 0.7, seeded: requests of different lengths, as real traffic); prints one JSON line per
+ * (count, mode) with requests/s, completion tokens/s, p50/p99 latency, the process CPU seconds per 1,000 tokens,
+ * the largest batch and how many requests joined a running batch, and the 1-minute load average before and after.
+ * Args: MODEL_DIR [S] [T] [modes: continuous,dynamic] [counts...].
+ * Run: mvn -q -B -ntp -o -pl serving -am test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.skip=true
+ * -Dexec.args="DIR 20 32 continuous,dynamic 1 8 32"
  */
 public final class ServeBench {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20, tokens = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20, tokens = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    List<Batching> modes = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).map(Batching::named).toList()
+        : List.of(Batching.CONTINUOUS, Batching.DYNAMIC);
     List<Integer> counts = new ArrayList<>();
-    for (int i = 3; i < args.length; i++) counts.add(Integer.parseInt(args[i]));
+    for (int i = 4; i < args.length; i++) counts.add(Integer.parseInt(args[i]));
     if (counts.isEmpty()) counts = List.of(1, 8, 32);
     ServedModel m = ServedModel.load(dir, "bench");
-    try (ModelServer s = ModelServer.start(m, ServingConfig.defaults(0).withBatching(32, Duration.ofMillis(5)))) {
-      URI uri = URI.create("http://127.0.0.1:" + s.port() + "/v1/chat/completions");
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      run(http, uri, 1, 3, tokens); // warm-up
-      for (int c : counts) {
-        Result r = run(http, uri, c, seconds, tokens);
-        System.out.printf(Locale.ROOT, "{\"bench\":\"serve-model\",\"model\":\"%s\",\"clients\":%d,\"seconds\":%.1f,\"requests\":%d,"
-            + "\"requests_per_s\":%.2f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"completion_tokens_per_s\":%.1f,\"largest_batch\":%d,"
-            + "\"cpu\":\"%s\",\"cores\":%d,\"torch_threads\":%d}%n", dir.getFileName(), c, r.seconds, r.latencies.size(),
-            r.latencies.size() / r.seconds, pct(r.latencies, 0.5), pct(r.latencies, 0.99), r.tokens / r.seconds,
-            s.largestBatch(), cpu(), java.lang.Runtime.getRuntime().availableProcessors(), org.rlhf4j.runtime.Runtime.threads());
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    for (int c : counts) {
+      for (Batching mode : modes) {
+        try (ModelServer s = ModelServer.start(m, ServingConfig.defaults(0).withBatching(32, Duration.ofMillis(5)).withBatching(mode))) {
+          URI uri = URI.create("http://127.0.0.1:" + s.port() + "/v1/chat/completions");
+          run(http, uri, Math.min(c, 4), 2, tokens); // warm-up
+          double load0 = load(), cpu0 = os.getProcessCpuTime() / 1e9;
+          Result r = run(http, uri, c, seconds, tokens);
+          double cpu = os.getProcessCpuTime() / 1e9 - cpu0;
+          System.out.printf(Locale.ROOT, "{\"bench\":\"serve-model\",\"model\":\"%s\",\"batching\":\"%s\",\"clients\":%d,\"seconds\":%.1f,"
+              + "\"requests\":%d,\"requests_per_s\":%.2f,\"completion_tokens_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,"
+              + "\"cpu_s_per_1k_tokens\":%.3f,\"largest_batch\":%d,\"joined_running_batch\":%d,\"load_1m_before\":%.2f,"
+              + "\"load_1m_after\":%.2f,\"cpu\":\"%s\",\"cores\":%d,\"torch_threads\":%d}%n", dir.getFileName(), mode.label(), c,
+              r.seconds, r.latencies.size(), r.latencies.size() / r.seconds, r.tokens / r.seconds, pct(r.latencies, 0.5),
+              pct(r.latencies, 0.99), 1000 * cpu / Math.max(1, r.tokens), s.largestBatch(), s.joinedRunningBatch(), load0, load(), cpu(),
+              java.lang.Runtime.getRuntime().availableProcessors(), org.rlhf4j.runtime.Runtime.threads());
+        }
       }
     }
   }
@@ -53,10 +65,12 @@ public final class ServeBench {
     for (int c = 0; c < clients; c++) {
       int id = c;
       Thread t = new Thread(() -> {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(id);
         int k = 0;
         while (System.nanoTime() < end) {
+          int max = tokens / 4 + rnd.nextInt(tokens - tokens / 4 + 1);
           String body = String.format(Locale.ROOT, "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell story %d\"}],"
-              + "\"max_tokens\":%d,\"temperature\":0.7,\"seed\":%d}", k, tokens, id * 100_000L + k++);
+              + "\"max_tokens\":%d,\"temperature\":0.7,\"seed\":%d}", k, max, id * 100_000L + k++);
           long s = System.nanoTime();
           try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -75,6 +89,14 @@ public final class ServeBench {
     }
     for (Thread t : threads) t.join();
     return new Result(new ArrayList<>(lat), (System.nanoTime() - t0) / 1e9, completionTokens.get());
+  }
+
+  static double load() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      return Double.NaN;
+    }
   }
 
   static double pct(List<Double> xs, double q) {
