@@ -77,12 +77,16 @@ public record QualityReport(Fidelity.Result fidelity, Utility.Result utility, Pr
     List<List<String>> rows = new ArrayList<>();
     utility.tstr().forEach((k, s) -> {
       Utility.Scores r = utility.trtr().get(k);
-      rows.add(List.of(k, num(s.accuracy()), num(r.accuracy()), num(s.f1()), num(r.f1()), num(s.auc()), num(r.auc())));
+      rows.add(List.of(k, num(s.accuracy()), num(r.accuracy()), num(s.f1()), num(r.f1()), num(s.auc()), num(r.auc()),
+          num(s.predictedPositive()), num(r.predictedPositive()), num(s.f1AtBaseRate()), num(r.f1AtBaseRate())));
     });
     return "<h2>Utility: train on synthetic, test on real</h2>\n"
         + p("Target '" + utility.target() + "', positive class '" + utility.positive() + "'. TSTR: trained on the synthetic rows; "
-            + "TRTR: trained on the real training rows; both tested on the real hold-out.")
-        + table(List.of("classifier", "accuracy TSTR", "accuracy TRTR", "F1 TSTR", "F1 TRTR", "AUC TSTR", "AUC TRTR"), rows);
+            + "TRTR: trained on the real training rows; both tested on the real hold-out. Predicted positive: the share of "
+            + "hold-out rows the classifier calls positive; F1 at base rate: F1 when the training table's share of positives "
+            + "is called positive in score order (F1 low but this high: the ranking holds, the threshold does not).")
+        + table(List.of("classifier", "accuracy TSTR", "accuracy TRTR", "F1 TSTR", "F1 TRTR", "AUC TSTR", "AUC TRTR",
+            "predicted positive TSTR", "predicted positive TRTR", "F1 at base rate TSTR", "F1 at base rate TRTR"), rows);
   }
 
   private String privacySection() {
@@ -137,6 +141,7 @@ public record QualityReport(Fidelity.Result fidelity, Utility.Result utility, Pr
         m.put("utility/" + k + "/f1_trtr", utility.trtr().get(k).f1());
         m.put("utility/" + k + "/auc_tstr", s.auc());
         m.put("utility/" + k + "/auc_trtr", utility.trtr().get(k).auc());
+        m.put("utility/" + k + "/f1_at_base_rate_tstr", s.f1AtBaseRate());
       });
     }
     if (privacy != null) {

@@ -43,6 +43,19 @@ class UtilityTest {
     java.util.Collections.shuffle(java.util.Arrays.asList(y), new Random(4));
     Utility.Result poor = Utility.of(train, shuffled, test, "y", 0);
     assertThat(poor.tstr().get("xgboost").auc()).isLessThan(0.65);
+    for (String k : List.of("logistic_regression", "xgboost")) {
+      assertThat(same.trtr().get(k).predictedPositive()).as(k).isBetween(0.05, 0.6);
+      assertThat(same.trtr().get(k).f1AtBaseRate()).as(k).isGreaterThan(poor.tstr().get(k).f1AtBaseRate());
+    }
+  }
+
+  /** Hand-computed: five rows, the positives scored 0.9 and 0.3. */
+  @Test void f1AtBaseRateCallsTheTopShareByScorePositive() {
+    double[] score = {0.2, 0.9, 0.1, 0.8, 0.3};
+    boolean[] truth = {false, true, false, false, true}; // sorted: 0.9 T, 0.8 F, 0.3 T, 0.2 F, 0.1 F
+    assertThat(Utility.f1AtRate(score, truth, 0.4)).isEqualTo(2.0 * 1 / (2 + 2)); // top 2: one hit
+    assertThat(Utility.f1AtRate(score, truth, 0.6)).isEqualTo(2.0 * 2 / (3 + 2)); // top 3: both
+    assertThat(Utility.f1AtRate(score, truth, 0.0)).isZero();
   }
 
   @Test void numericTargetIsRefused() {
