@@ -46,6 +46,35 @@ public final class Runtime {
 
   public static int threads() { return torch.get_num_threads(); }
 
+  /** Restores OpenBLAS's thread count when the last {@link #singleBlasThread} scope closes. */
+  public interface BlasScope extends AutoCloseable { @Override void close(); }
+
+  private static int quietScopes, quietSaved;
+
+  /**
+   * OpenBLAS on one thread until the returned scope closes (nested scopes restore at the last close), for work whose
+   * only OpenBLAS calls are tiny, such as few-row decoding (attention's small GEMMs): OpenBLAS's idle workers spin for
+   * a while after every call, and at two threads that spin cost GPT-2 batch-1 decode 17-26 ms of CPU per token and
+   * took the core the decode kernel's second thread needed. Does nothing where the count was never set here.
+   */
+  public static synchronized BlasScope singleBlasThread() {
+    if (quietScopes == 0) {
+      int now = blasThreads();
+      if (now <= 1) return () -> {};
+      quietSaved = now;
+      openblas_nolapack.blas_set_num_threads(1);
+    }
+    quietScopes++;
+    boolean[] closed = {false};
+    return () -> {
+      synchronized (Runtime.class) {
+        if (closed[0]) return;
+        closed[0] = true;
+        if (--quietScopes == 0) openblas_nolapack.blas_set_num_threads(quietSaved);
+      }
+    };
+  }
+
   /** Seeds libtorch's default generators (CPU and, when present, CUDA). */
   public static void seed(long seed) {
     torch.manual_seed(seed);

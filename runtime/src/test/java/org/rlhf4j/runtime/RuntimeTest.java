@@ -25,4 +25,29 @@ class RuntimeTest {
     }
     assertThatThrownBy(() -> Runtime.threads(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(">= 1");
   }
+
+  @Test
+  void singleBlasThreadScopesNestAndRestoreTheCount() {
+    int before = Runtime.threads(), beforeBlas = Runtime.blasThreads();
+    try {
+      Runtime.threads(1, 2);
+      try (Runtime.BlasScope outer = Runtime.singleBlasThread()) {
+        assertThat(Runtime.blasThreads()).isEqualTo(1);
+        try (Runtime.BlasScope inner = Runtime.singleBlasThread()) {
+          assertThat(Runtime.blasThreads()).isEqualTo(1);
+        }
+        assertThat(Runtime.blasThreads()).as("an inner scope leaves the outer one's setting").isEqualTo(1);
+        outer.close();
+        outer.close(); // a second close changes nothing
+      }
+      assertThat(Runtime.blasThreads()).isEqualTo(2);
+      Runtime.threads(1, 1);
+      try (Runtime.BlasScope s = Runtime.singleBlasThread()) {
+        assertThat(Runtime.blasThreads()).isEqualTo(1);
+      }
+      assertThat(Runtime.blasThreads()).isEqualTo(1);
+    } finally {
+      Runtime.threads(before, beforeBlas > 0 ? beforeBlas : java.lang.Runtime.getRuntime().availableProcessors());
+    }
+  }
 }

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.KvCache;
 import org.rlhf4j.models.Masks;
+import org.rlhf4j.models.nn.ThinMatmul;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Runtime;
@@ -42,27 +43,18 @@ public final class Generator {
     float[][] lps = new float[b][cfg.maxNewTokens()];
     int[] lengths = new int[b];
     boolean[] done = new boolean[b];
-    try (NativeScope outer = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+    // Every projection of a decode step on the Vector API kernel: OpenBLAS (the prompt's matmuls, attention's tiny
+    // ones) on one thread for the whole call. At two OpenBLAS threads its workers' spinning cost GPT-2 batch-1 decode
+    // ~45 ms of CPU per token (66-70 against 21-24 ms, alternating, load 9-11), more than the prompt gains.
+    try (Runtime.BlasScope quiet = ThinMatmul.coversDecode(b, model.dtype(), model.device()) ? Runtime.singleBlasThread() : () -> {};
+         NativeScope outer = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
       KvCache cache = new KvCache(model.config(), b, t + cfg.maxNewTokens(), model.dtype(), model.device());
       Tensor maskT = Tensors.longs(mask, model.device());                        // (B, T)
       Tensor positions = Masks.positionsFromMask(maskT);                          // (B, T)
       Tensor next = positions.narrow(1, t - 1, 1).add(new Scalar(1));             // (B, 1)
       Tensor logits = model.nextLogits(Tensors.longs(ids, model.device()), maskT, positions, cache); // (B, V)
       Tensor ones = Tensors.ones(DType.I64, model.device(), b, 1);                // (B, 1)
-      for (int step = 0; step < cfg.maxNewTokens(); step++) {
-        try (NativeScope s = NativeScope.open()) {
-          Tensor[] pick = Sampler.next(logits, cfg);
-          long[] tok = Tensors.toLongs(pick[0]);
-          float[] lp = Tensors.toFloats(pick[1]);
-          boolean all = record(tok, lp, out, lps, lengths, done, cfg);
-          if (all || step == cfg.maxNewTokens() - 1) break;
-          Tensor step1 = model.nextLogits(pick[0], ones, next, cache);           // (B, V)
-          next.add_(new Scalar(1));
-          Tensor previous = logits;
-          logits = s.keep(step1);
-          previous.close(); // release each step's logits now rather than at the end of generation
-        }
-      }
+      decode(model, cfg, new Steps(logits, ones, next, cache, out, lps, lengths, done));
     }
     long[][] trimmed = new long[b][];
     float[][] trimmedLp = new float[b][];
@@ -71,6 +63,28 @@ public final class Generator {
       trimmedLp[r] = java.util.Arrays.copyOf(lps[r], lengths[r]);
     }
     return new Generation(prompts.toArray(new long[0][]), trimmed, trimmedLp, done);
+  }
+
+  /** The decode loop's state: the first logits, the step inputs, and what is recorded per row. */
+  private record Steps(Tensor logits, Tensor ones, Tensor next, KvCache cache, long[][] out, float[][] lps, int[] lengths, boolean[] done) {}
+
+  /** Samples, records and steps until every row stopped or the budget is spent. */
+  private static void decode(CausalLM model, SamplingConfig cfg, Steps st) {
+    Tensor logits = st.logits();
+    for (int step = 0; step < cfg.maxNewTokens(); step++) {
+      try (NativeScope s = NativeScope.open()) {
+        Tensor[] pick = Sampler.next(logits, cfg);
+        long[] tok = Tensors.toLongs(pick[0]);
+        float[] lp = Tensors.toFloats(pick[1]);
+        boolean all = record(tok, lp, st.out(), st.lps(), st.lengths(), st.done(), cfg);
+        if (all || step == cfg.maxNewTokens() - 1) break;
+        Tensor step1 = model.nextLogits(pick[0], st.ones(), st.next(), st.cache()); // (B, V)
+        st.next().add_(new Scalar(1));
+        Tensor previous = logits;
+        logits = s.keep(step1);
+        previous.close(); // release each step's logits now rather than at the end of generation
+      }
+    }
   }
 
   /** Appends one token per unfinished row; returns true when every row is finished. */

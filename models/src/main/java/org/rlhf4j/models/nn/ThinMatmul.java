@@ -14,7 +14,9 @@ import org.bytedeco.pytorch.global.torch;
  * <ul>
  *   <li>{@link Path#VECTOR}: 1-{@value #MAX_ROWS} rows ([out, in] weights; 1-{@value #MAX_ROWS_IN_OUT} for [in, out]), no gradient needed, the Java Vector API module present —
  *       {@link VectorGemv} reads the weight once from its native memory (22-28 GB/s on one Zen 4 core, against
- *       12-15 for OpenBLAS's sgemv), split by output rows over {@link GemvPool}'s threads;</li>
+ *       12-15 for OpenBLAS's sgemv), split over {@link GemvPool}'s threads: [out, in] by output rows, [in, out] by input
+ *       rows into {@value #IN_OUT_CHUNKS} partial sums (each thread streams whole weight rows; cutting the columns
+ *       instead doubled GPT-2's CPU per token at two threads);</li>
  *   <li>{@link Path#GEMV}: one row otherwise (autograd, or no Vector API): {@code mv} (OpenBLAS sgemv);</li>
  *   <li>{@link Path#GEMM}: everything else (more rows, other dtypes, other devices): {@code linear}/{@code matmul}.</li>
  * </ul>
@@ -34,7 +36,7 @@ public final class ThinMatmul {
    */
   public static final int MAX_ROWS = 4;
 
-  /** The same for a weight stored [in, out] (Conv1D), which the kernel reads once per row: 1 row 0.34-0.39 ms, 3 rows ~1.1. */
+  /** The same for a weight stored [in, out] (Conv1D): 1 row 0.34-0.39 ms, 3 rows ~1.1 (measured before the row blocks). */
   public static final int MAX_ROWS_IN_OUT = 3;
 
   private static final String MODE = System.getenv("RLHF4J_THIN_MATMUL");
@@ -60,7 +62,7 @@ public final class ThinMatmul {
     return switch (path(x, weight, true)) {
       case GEMM -> torch.linear(x, weight, org.rlhf4j.runtime.Tensors.opt(bias));              // (..., out)
       case GEMV -> withBias(shaped(weight.mv(x.reshape(-1)), x, weight.size(0)), bias);       // (..., out)
-      case VECTOR -> withBias(vectorProduct(x, weight, true), bias);                           // (..., out)
+      case VECTOR -> vectorBias(bias) ? vectorProduct(x, weight, bias, true) : withBias(vectorProduct(x, weight, null, true), bias); // (..., out)
     };
   }
 
@@ -69,8 +71,17 @@ public final class ThinMatmul {
     return switch (path(x, weight, false)) {
       case GEMM -> withBias(torch.matmul(x, weight), bias);                                     // (..., out)
       case GEMV -> withBias(shaped(weight.t().mv(x.reshape(-1)), x, weight.size(1)), bias);   // (..., out)
-      case VECTOR -> withBias(vectorProduct(x, weight, false), bias);                          // (..., out)
+      case VECTOR -> vectorBias(bias) ? vectorProduct(x, weight, bias, false) : withBias(vectorProduct(x, weight, null, false), bias); // (..., out)
     };
+  }
+
+  /**
+   * Whether a decode step over {@code rows} rows of a model stored in {@code dtype} on {@code device} runs every
+   * projection on the Vector API kernel (both weight layouts), so that OpenBLAS only serves attention's tiny products.
+   */
+  public static boolean coversDecode(int rows, org.rlhf4j.runtime.DType dtype, org.rlhf4j.runtime.Device device) {
+    return enabled && vector && dtype == org.rlhf4j.runtime.DType.F32 && !device.isCuda() && rows >= 1
+        && rows <= Math.min(MAX_ROWS, MAX_ROWS_IN_OUT);
   }
 
   /** The kernel {@link #linear} ({@code outIn}) or {@link #matmul} would use for this input and weight. */
@@ -90,23 +101,49 @@ public final class ThinMatmul {
     return path(x, weight, true) != Path.GEMM && x.numel() == x.size(x.dim() - 1);
   }
 
-  private static Tensor vectorProduct(Tensor x, Tensor weight, boolean outIn) {
+  /** Partial sums a large [in, out] product is cut into (over its input rows): fixed, so results do not depend on the thread count. */
+  static final int IN_OUT_CHUNKS = 8;
+
+  /** x W^T (+ bias) on the Vector API kernel; the bias is added in the kernel's last write (as {@code add} would). */
+  private static Tensor vectorProduct(Tensor x, Tensor weight, Tensor bias, boolean outIn) {
     int k = (int) x.size(x.dim() - 1), n = (int) (outIn ? weight.size(0) : weight.size(1));
     if ((outIn ? weight.size(1) : weight.size(0)) != k) {
       throw new IllegalArgumentException("matmul: input has " + k + " features, weight is " + java.util.Arrays.toString(weight.shape()));
     }
     int m = (int) (x.numel() / k);
-    float[] xs = new float[m * k];
-    new FloatPointer(x.contiguous().data_ptr()).get(xs);
+    if (bias != null && bias.numel() != n) throw new IllegalArgumentException("matmul: bias has " + bias.numel() + " elements for " + n + " outputs");
+    float[] xs = floats(x, m * k), b = bias == null ? null : floats(bias, n);
     long[] shape = x.shape();
     shape[shape.length - 1] = n;
     Tensor y = torch.empty(shape); // (..., out) float32 (the default dtype)
     ByteBuffer wb = buffer(weight, weight.nbytes()), yb = buffer(y, 4L * m * n);
-    GemvPool.run(n, (long) n * k, (r0, r1) -> {
-      if (outIn) VectorGemv.rowsOutIn(wb, k, xs, m, yb, n, r0, r1);
-      else VectorGemv.colsInOut(wb, k, xs, m, yb, n, r0, r1);
-    });
+    long elements = (long) n * k;
+    if (outIn) {
+      GemvPool.run(n, elements, (r0, r1) -> VectorGemv.rowsOutIn(wb, k, xs, m, yb, n, r0, r1));
+      if (b != null) addBias(yb, b, m, n);
+    } else {
+      int chunks = elements < GemvPool.MIN_PARALLEL ? 1 : Math.min(IN_OUT_CHUNKS, k), rows = (k + chunks - 1) / chunks;
+      float[] partial = new float[chunks * m * n];
+      GemvPool.each(chunks, GemvPool.threads(n, elements),
+          c -> VectorGemv.accumulateInOut(wb, k, xs, m, partial, c * m * n, n, c * rows, Math.min(k, (c + 1) * rows)));
+      for (int j = 0; j < m * n; j++) {
+        float sum = partial[j];
+        for (int c = 1; c < chunks; c++) sum += partial[c * m * n + j];
+        yb.putFloat(j * 4, b == null ? sum : sum + b[j % n]);
+      }
+    }
     return y;
+  }
+
+  private static void addBias(ByteBuffer yb, float[] b, int m, int n) {
+    for (int j = 0; j < m * n; j++) yb.putFloat(j * 4, yb.getFloat(j * 4) + b[j % n]);
+  }
+
+  /** The first {@code count} floats of {@code t} (float32, any layout). */
+  private static float[] floats(Tensor t, int count) {
+    float[] out = new float[count];
+    new FloatPointer(t.contiguous().data_ptr()).get(out);
+    return out;
   }
 
   private static ByteBuffer buffer(Tensor t, long bytes) {
@@ -116,6 +153,11 @@ public final class ThinMatmul {
   // bytedeco returns a fresh ScalarType object, so compare the values (as DType.of does), never with ==
   private static boolean isFloat(Tensor t) {
     return t.scalar_type().value == torch.ScalarType.Float.value;
+  }
+
+  /** A bias the kernel can add itself: absent, or float32 on the CPU with nothing to broadcast or record. */
+  private static boolean vectorBias(Tensor bias) {
+    return bias == null || (bias.dim() == 1 && !bias.is_cuda() && isFloat(bias) && !(GradMode.is_enabled() && bias.requires_grad()));
   }
 
   private static Tensor withBias(Tensor y, Tensor bias) { return bias == null ? y : y.add(bias); }

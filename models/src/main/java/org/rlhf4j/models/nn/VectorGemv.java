@@ -77,27 +77,32 @@ final class VectorGemv {
     y.putFloat(((m0 + 3) * n + r) * 4, s3);
   }
 
+  /** Weight rows per block of {@link #accumulateInOut}: a block stays in L2 while every input row reads it. */
+  private static final int BLOCK_ROWS = 32;
+
   /**
-   * y[m, c] = sum_k x[m, k] w[k, c] for columns c in [c0, c1) of a weight stored [k, n] (GPT-2's Conv1D): the weight
-   * is read row after row (axpy form) into one accumulator row per input row, input row after input row (with more
-   * than one row in flight the accumulators leave L1 and this ran slower than sgemm).
+   * acc[i, c] += sum_{kk in [k0, k1)} x[i, kk] w[kk, c] for all n columns of a weight stored [k, n] (GPT-2's Conv1D),
+   * {@code acc} holding m rows of n from {@code accOff}: the weight rows are read front to back, one stream, in blocks
+   * of {@value #BLOCK_ROWS} rows that each input row reads in turn (the block is still in L2 for the next row; the
+   * weight is read from memory once for all m rows).
    */
-  static void colsInOut(ByteBuffer w, int k, float[] x, int m, ByteBuffer y, int n, int c0, int c1) {
-    int width = c1 - c0, bound = c0 + (width / L) * L;
-    float[] acc = new float[width];
-    for (int i = 0; i < m; i++) {
-      java.util.Arrays.fill(acc, 0f);
-      for (int kk = 0; kk < k; kk++) {
-        int base = kk * n * 4;
-        FloatVector xv = FloatVector.broadcast(S, x[i * k + kk]);
-        float xi = x[i * k + kk];
-        int c = c0;
-        for (; c < bound; c += L) {
-          FloatVector.fromByteBuffer(S, w, base + c * 4, LE).fma(xv, FloatVector.fromArray(S, acc, c - c0)).intoArray(acc, c - c0);
+  static void accumulateInOut(ByteBuffer w, int k, float[] x, int m, float[] acc, int accOff, int n, int k0, int k1) {
+    int bound = (n / L) * L;
+    for (int b0 = k0; b0 < k1; b0 += BLOCK_ROWS) {
+      int b1 = Math.min(k1, b0 + BLOCK_ROWS);
+      for (int i = 0; i < m; i++) {
+        int a = accOff + i * n;
+        for (int kk = b0; kk < b1; kk++) {
+          int base = kk * n * 4;
+          float xi = x[i * k + kk];
+          FloatVector xv = FloatVector.broadcast(S, xi);
+          int c = 0;
+          for (; c < bound; c += L) {
+            FloatVector.fromByteBuffer(S, w, base + c * 4, LE).fma(xv, FloatVector.fromArray(S, acc, a + c)).intoArray(acc, a + c);
+          }
+          for (; c < n; c++) acc[a + c] += w.getFloat(base + c * 4) * xi;
         }
-        for (; c < c1; c++) acc[c - c0] += w.getFloat(base + c * 4) * xi;
       }
-      for (int c = c0; c < c1; c++) y.putFloat((i * n + c) * 4, acc[c - c0]);
     }
   }
 }

@@ -37,8 +37,9 @@ class ThinMatmulTest {
     assertThat(ThinMatmul.vectorKernel()).as("surefire passes --add-modules jdk.incubator.vector").isTrue();
     try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
       torch.manual_seed(5);
-      // in = 203 is not a multiple of any vector length; out = 131 is odd; 70 000 x 7 crosses the parallel threshold
-      for (int[] shape : new int[][] {{203, 131}, {64, 7}, {7, 70_000}}) {
+      // in = 203 is not a multiple of any vector length; out = 131 is odd; 70 000 x 7 and 1001 x 300 cross the parallel
+      // threshold (1001 x 300 [in, out]: eight partial sums over uneven row blocks)
+      for (int[] shape : new int[][] {{203, 131}, {64, 7}, {7, 70_000}, {1001, 300}}) {
         int in = shape[0], out = shape[1];
         Tensor wOutIn = torch.randn(out, in), wInOut = torch.randn(in, out), bias = torch.randn(out);
         for (int rows = 1; rows <= ThinMatmul.MAX_ROWS + 1; rows++) {
@@ -52,8 +53,27 @@ class ThinMatmulTest {
           Tensor conv = ThinMatmul.matmul(x, wInOut, null);
           assertThat(conv.shape()).containsExactly(rows, 1, out);
           close(conv, torch.matmul(x, wInOut));
+          close(ThinMatmul.matmul(x, wInOut, bias), torch.matmul(x, wInOut).add(bias));
+          close(ThinMatmul.linear(x, wOutIn, null), torch.linear(x, wOutIn, Tensors.opt(null)));
         }
       }
+    }
+  }
+
+  @Test
+  void largeInOutProductsGiveTheSameBitsOnOneThreadAndOnTwo() {
+    int saved = torch.get_num_threads();
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(9);
+      Tensor w = torch.randn(1001, 300), x = torch.randn(2, 1, 1001), bias = torch.randn(300); // past the parallel threshold
+      assertThat(ThinMatmul.path(x, w, false)).isEqualTo(ThinMatmul.Path.VECTOR);
+      torch.set_num_threads(1);
+      float[] one = Tensors.toFloats(ThinMatmul.matmul(x, w, bias));
+      torch.set_num_threads(2);
+      float[] two = Tensors.toFloats(ThinMatmul.matmul(x, w, bias));
+      assertThat(two).as("the partial sums are cut by shape, not by thread count").containsExactly(one);
+    } finally {
+      torch.set_num_threads(saved);
     }
   }
 
