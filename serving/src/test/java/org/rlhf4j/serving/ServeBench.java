@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the largest batch and how many requests joined a running batch, and the 1-minute load average before and after.
  * Args: MODEL_DIR [S] [T] [modes: continuous,dynamic] [counts...].
  * Run: mvn -q -B -ntp -o -pl serving -am test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.skip=true
+ * -Dexec.mainClass=org.rlhf4j.serving.ServeBench
  * -Dexec.args="DIR 20 32 continuous,dynamic 1 8 32"
  */
 public final class ServeBench {
@@ -35,6 +36,9 @@ public final class ServeBench {
     ServedModel m = ServedModel.load(dir, "bench");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    try (ModelServer s = ModelServer.start(m, ServingConfig.defaults(0))) { // JIT and libtorch warm-up, so that the first line is not the cold one
+      run(http, URI.create("http://127.0.0.1:" + s.port() + "/v1/chat/completions"), 8, 5, tokens);
+    }
     for (int c : counts) {
       for (Batching mode : modes) {
         try (ModelServer s = ModelServer.start(m, ServingConfig.defaults(0).withBatching(32, Duration.ofMillis(5)).withBatching(mode))) {
