@@ -204,7 +204,10 @@ public final class CausalLM implements HasParameters {
     return org.rlhf4j.models.nn.ThinMatmul.linear(hidden.to(lmHead.scalar_type()), lmHead, null); // (B, T, V); one row: gemv
   }
 
-  /** One cached step: new tokens (B, T) with their validity (B, T) and positions (B, T); the cache grows by T. */
+  /**
+   * One cached step: new tokens (B, T) with their validity (B, T) (null: all real, no padding) and positions (B, T);
+   * the cache grows by T.
+   */
   public Output forwardCached(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
     return run(() -> cachedStep(ids, valid, positions, cache));
   }
@@ -227,8 +230,11 @@ public final class CausalLM implements HasParameters {
 
   private Tensor cachedHidden(Tensor ids, Tensor valid, Tensor positions, KvCache cache) {
     int t = (int) ids.size(1);
-    cache.appendMask(valid);
-    Tensor attn = Masks.causal(cache.validUpTo(t), cache.length(), t); // (B, 1, T, S)
+    if (valid == null) cache.appendAllValid(t);
+    else cache.appendMask(valid);
+    // Unpadded: one new token sees every key, and a first chunk is plain causal; no (B, 1, T, S) mask to build
+    boolean maskless = cache.unpadded() && (t == 1 || cache.length() == 0);
+    Tensor attn = maskless ? null : Masks.causal(cache.validUpTo(t), cache.length(), t); // (B, 1, T, S)
     Tensor hidden = backbone.forward(ids, new AttentionContext(positions, attn, cache)); // (B, T, C)
     cache.advance(t);
     return hidden;

@@ -22,6 +22,7 @@ public final class KvCache implements AutoCloseable {
   private final Tensor keyValid;
   private final int capacity;
   private int length;
+  private boolean padded; // some appended key may be invalid: attention needs the mask
 
   public KvCache(ModelConfig cfg, int batch, int capacity, DType dtype, Device device) {
     if (batch < 1 || capacity < 1) throw new IllegalArgumentException("KvCache: batch and capacity must be >= 1, got " + batch + ", " + capacity);
@@ -50,7 +51,19 @@ public final class KvCache implements AutoCloseable {
       throw new IllegalStateException("KV cache full: " + length + " + " + t + " tokens exceed capacity " + capacity);
     }
     keyValid.narrow(1, length, t).copy_(valid);
+    padded = true;
   }
+
+  /** Records that the next {@code T} positions all hold real tokens (no padding); call instead of {@link #appendMask}. */
+  public void appendAllValid(int t) {
+    if (length + t > capacity) {
+      throw new IllegalStateException("KV cache full: " + length + " + " + t + " tokens exceed capacity " + capacity);
+    }
+    keyValid.narrow(1, length, t).fill_(new org.bytedeco.pytorch.Scalar(1));
+  }
+
+  /** True while every key appended so far was recorded valid by {@link #appendAllValid}: attention needs no mask. */
+  public boolean unpadded() { return !padded; }
 
   /** Key validity for positions [0, length + t): (B, length + t). */
   public Tensor validUpTo(int t) { return keyValid.narrow(1, 0, length + t); }
@@ -89,6 +102,7 @@ public final class KvCache implements AutoCloseable {
       }
     }
     out.length = length;
+    out.padded = true;
     return out;
   }
 

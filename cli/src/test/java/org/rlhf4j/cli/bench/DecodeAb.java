@@ -15,10 +15,10 @@ import org.rlhf4j.runtime.Runtime;
 /**
  * Alternating A/B of the thin-matmul kernels on one model shape's decode, in one JVM so the ratio survives a
  * shared machine: {@code vector} (the default), {@code gemv} (sgemv for one row) and {@code off} (libtorch's
- * matmul) take turns, round after round. One JSON line per measurement (wall tokens/s, process CPU seconds per
- * token, split by thread: main, rlhf4j-gemv and native = OpenMP/OpenBLAS workers; the 1-minute load), then a summary line
+ * matmul) take turns, round after round. One JSON line per measurement (wall tokens/s, process CPU milliseconds per
+ * generated token (decode()'s warm-up and both prompt prefills included), split by thread: main, rlhf4j-gemv and native = OpenMP/OpenBLAS workers; the 1-minute load), then a summary line
  * per mode (median). A mode is vector, gemv or off, optionally with :T:B (libtorch and OpenBLAS threads for it). Test scope; run with the CLI's classpath:
- * {@code java --add-modules jdk.incubator.vector -cp cli/target/test-classes:cli/target/rlhf4j-cli.jar:cli/target/lib/* 
+ * MODEL is a bench shape (gpt2-124m, ...) or a model folder. {@code java --add-modules jdk.incubator.vector -cp cli/target/test-classes:cli/target/rlhf4j-cli.jar:cli/target/lib/* 
  * org.rlhf4j.cli.bench.DecodeAb MODEL T[,B] BATCH TOKENS ROUNDS [modes]} (pin it with taskset).
  */
 public final class DecodeAb {
@@ -33,29 +33,30 @@ public final class DecodeAb {
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
     String[] modes = (args.length > 5 ? args[5] : "vector,gemv,off").split(",");
     ModelConfig c = ModelBench.shape(model);
-    if (c == null) throw new IllegalArgumentException("model: unknown shape " + model);
+    if (c == null && !Files.isDirectory(Path.of(model))) throw new IllegalArgumentException("model: neither a bench shape nor a model folder: " + model);
     Runtime.threads(threads, blas);
-    CausalLM m = CausalLM.random(c, 0, Device.CPU);
+    CausalLM m = c == null ? CausalLM.load(Path.of(model)) : CausalLM.random(c, 0, Device.CPU);
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<List<Double>> rate = new ArrayList<>(), cpu = new ArrayList<>();
     for (String ignored : modes) { rate.add(new ArrayList<>()); cpu.add(new ArrayList<>()); }
     for (String mode : modes) { set(mode); ModelBench.decode(m, batch, 16, 8); } // JIT warm-up of every path
+    double generated = (double) batch * (tokens + Math.min(8, tokens)); // per decode() call, its warm-up included
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < modes.length; i++) {
         set(modes[i]);
         long c0 = os.getProcessCpuTime();
         java.util.Map<String, Long> t0 = javaThreads();
         double tps = ModelBench.decode(m, batch, 16, tokens);
-        double cpuPerToken = (os.getProcessCpuTime() - c0) / 1e9 / (2.0 * batch * tokens); // decode() runs a warm-up too
+        double cpuPerToken = (os.getProcessCpuTime() - c0) / 1e9 / generated; // decode() runs a warm-up of min(8, tokens) first; the prompts (16 tokens) are prefilled twice
         java.util.Map<String, Long> t1 = javaThreads();
         long all = os.getProcessCpuTime() - c0, java = 0;
         StringBuilder split = new StringBuilder();
         for (var e : t1.entrySet()) {
           long d = e.getValue() - t0.getOrDefault(e.getKey(), 0L);
           java += d;
-          if (d > 1_000_000) split.append(String.format(Locale.ROOT, "\"%s\":%.1f,", e.getKey(), d / 1e6 / (2.0 * batch * tokens)));
+          if (d > 1_000_000) split.append(String.format(Locale.ROOT, "\"%s\":%.1f,", e.getKey(), d / 1e6 / generated));
         }
-        split.append(String.format(Locale.ROOT, "\"native\":%.1f", (all - java) / 1e6 / (2.0 * batch * tokens)));
+        split.append(String.format(Locale.ROOT, "\"native\":%.1f", (all - java) / 1e6 / generated));
         System.out.println("{\"cpu_ms_per_token_by_thread\":{" + split + "}}");
         rate.get(i).add(tps);
         cpu.get(i).add(cpuPerToken);

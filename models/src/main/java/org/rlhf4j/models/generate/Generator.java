@@ -52,9 +52,10 @@ public final class Generator {
       Tensor maskT = Tensors.longs(mask, model.device());                        // (B, T)
       Tensor positions = Masks.positionsFromMask(maskT);                          // (B, T)
       Tensor next = positions.narrow(1, t - 1, 1).add(new Scalar(1));             // (B, 1)
-      Tensor logits = model.nextLogits(Tensors.longs(ids, model.device()), maskT, positions, cache); // (B, V)
+      boolean unpadded = prompts.stream().allMatch(p -> p.length == t); // then attention needs no mask at all
+      Tensor logits = model.nextLogits(Tensors.longs(ids, model.device()), unpadded ? null : maskT, positions, cache); // (B, V)
       Tensor ones = Tensors.ones(DType.I64, model.device(), b, 1);                // (B, 1)
-      decode(model, cfg, new Steps(logits, ones, next, cache, out, lps, lengths, done));
+      decode(model, cfg, new Steps(logits, unpadded ? null : ones, next, cache, out, lps, lengths, done));
     }
     long[][] trimmed = new long[b][];
     float[][] trimmedLp = new float[b][];

@@ -34,7 +34,8 @@ final class Gpt2Attention {
       k = kv[0].to(q.scalar_type());
       v = kv[1].to(q.scalar_type());
     }
-    Tensor y = torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null,
+    // no mask: causal over a whole chunk; a single new query sees every cached key (is_causal would align top-left)
+    Tensor y = torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null && t > 1,
         new DoubleOptional(), false);                                               // (B, H, T, D)
     return proj.forward(y.transpose(1, 2).reshape(b, t, c));                        // (B, T, C)
   }

@@ -38,7 +38,7 @@ final class LlamaAttention {
       kh = kv[0];
       vh = kv[1];
     }
-    boolean causal = ctx.mask() == null;
+    boolean causal = ctx.mask() == null && t > 1; // one new query without a mask sees every cached key
     Tensor y = torch.scaled_dot_product_attention(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()),
         Tensors.opt(ctx.mask()), 0.0, causal, new DoubleOptional(), kvHeads != heads); // (B, H, T, D)
     y = y.transpose(1, 2).reshape(b, t, (long) heads * headDim);              // (B, T, H*D)

@@ -14,21 +14,23 @@ final class Rope {
     this.invFreq = Tensor.create(f, f.length);
   }
 
-  /** cos and sin for positions (B, T): each (B, 1, T, D), float32. */
+  /**
+   * cos and the signed sin for positions (B, T): each (B, 1, T, D), float32; the sin's first half is negated, so that
+   * rotate_half(x) * sin = roll(x, D/2) * signedSin (one roll instead of two narrows, a neg and a cat per tensor).
+   */
   Tensor[] cosSin(Tensor positions) {
     Tensor inv = invFreq.to(positions.device(), torch.ScalarType.Float);
     Tensor freqs = positions.to(torch.ScalarType.Float).unsqueeze(-1).mul(inv); // (B, T, D/2)
-    Tensor emb = Tensors.cat(-1, freqs, freqs);                                  // (B, T, D)
-    return new Tensor[] {emb.cos().unsqueeze(1), emb.sin().unsqueeze(1)};        // (B, 1, T, D)
+    Tensor sin = freqs.sin();                                                    // (B, T, D/2)
+    Tensor cos = freqs.cos();                                                    // (B, T, D/2)
+    return new Tensor[] {Tensors.cat(-1, cos, cos).unsqueeze(1), Tensors.cat(-1, sin.neg(), sin).unsqueeze(1)}; // (B, 1, T, D)
   }
 
-  /** x * cos + rotate_half(x) * sin for x (B, H, T, D). */
-  static Tensor apply(Tensor x, Tensor cos, Tensor sin) {
+  /** x * cos + rotate_half(x) * sin for x (B, H, T, D), rotate_half(x) = cat(-x2, x1), in float32. */
+  static Tensor apply(Tensor x, Tensor cos, Tensor signedSin) {
     long half = x.size(-1) / 2;
-    Tensor x1 = x.narrow(-1, 0, half);                  // (B, H, T, D/2)
-    Tensor x2 = x.narrow(-1, half, half);               // (B, H, T, D/2)
-    Tensor rotated = Tensors.cat(-1, x2.neg(), x1);     // (B, H, T, D)
-    Tensor xf = x.to(torch.ScalarType.Float);
-    return xf.mul(cos).add(rotated.to(torch.ScalarType.Float).mul(sin)).to(x.scalar_type()); // (B, H, T, D)
+    Tensor xf = x.to(torch.ScalarType.Float);                                    // (B, H, T, D)
+    Tensor rolled = xf.roll(new long[] {half}, new long[] {-1});                 // cat(x2, x1)
+    return xf.mul(cos).add(rolled.mul(signedSin)).to(x.scalar_type());           // (B, H, T, D)
   }
 }
