@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {"Serves a model with an OpenAI-compatible API: POST /v1/chat/completions and /v1/completions (stream: true",
         "for server-sent events; temperature, top_p, max_tokens, stop, seed, logprobs), GET /v1/models, /health and",
         "Prometheus /metrics. Concurrent requests are decoded together: with --batching continuous (the default) a request",
-        "joins the running batch at the next token, with dynamic it waits for the batch to finish. With --feedback-url every",
+        "joins the running batch at a token boundary, with dynamic it waits for the batch to finish. With --feedback-url every",
         "(prompt, response, model version) is logged under its response id to the feedback service (rlhf4j serve)."})
 public final class ServeModelCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "Model folder (config.json, model.safetensors, tokenizer.json).") Path model;

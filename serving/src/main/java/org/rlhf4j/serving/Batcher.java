@@ -30,6 +30,7 @@ final class Batcher implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile int largestBatch;
   private volatile boolean running = true;
+  private int waitedSteps; // token boundaries the waiting jobs have waited (continuous batching)
 
   Batcher(ServedModel model, String id, ServingConfig cfg, MeterRegistry registry) {
     this.model = model;
@@ -59,7 +60,8 @@ final class Batcher implements AutoCloseable {
     try {
       while (running) {
         List<Job> joining = decoder.active() == 0 ? gather()
-            : cfg.batching().joinsRunningBatch() ? drain(cfg.maxBatch() - decoder.active()) : List.of();
+            : cfg.batching().joinNow(queue.size(), decoder.active(), waitedSteps) ? drain(cfg.maxBatch() - decoder.active()) : List.of();
+        waitedSteps = joining.isEmpty() && !queue.isEmpty() ? waitedSteps + 1 : 0;
         if (!joining.isEmpty()) admit(decoder, joining);
         if (decoder.active() > 0) step(decoder);
       }

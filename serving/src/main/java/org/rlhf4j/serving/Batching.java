@@ -7,15 +7,23 @@ import java.util.Locale;
 public enum Batching {
   /** Requests gathered within the batch window decode together; requests arriving meanwhile wait for the whole batch. */
   DYNAMIC {
-    @Override boolean joinsRunningBatch() { return false; }
+    @Override boolean joinNow(int waiting, int active, int waitedSteps) { return false; }
   },
-  /** As dynamic, and requests also join the running batch at the next token boundary, up to the batch size. */
+  /**
+   * As dynamic, and waiting requests also join the running batch at a token boundary, up to the batch size: once
+   * they are at least a quarter of the rows decoding, or have waited {@value #MAX_WAITING_STEPS} tokens (each join
+   * costs a prefill forward of its own, so joiners are gathered, as TGI's waiting_served_ratio / max_waiting_tokens).
+   */
   CONTINUOUS {
-    @Override boolean joinsRunningBatch() { return true; }
+    @Override boolean joinNow(int waiting, int active, int waitedSteps) {
+      return waiting > 0 && (4 * waiting >= active || waitedSteps >= MAX_WAITING_STEPS);
+    }
   };
 
-  /** Whether a waiting request may join a batch that is already decoding. */
-  abstract boolean joinsRunningBatch();
+  static final int MAX_WAITING_STEPS = 8;
+
+  /** Whether {@code waiting} requests, waiting for {@code waitedSteps} tokens, join {@code active} decoding rows now. */
+  abstract boolean joinNow(int waiting, int active, int waitedSteps);
 
   /** The mode named {@code name} (case-insensitive). */
   public static Batching named(String name) {
