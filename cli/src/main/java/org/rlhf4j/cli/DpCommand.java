@@ -14,11 +14,11 @@ public final class DpCommand implements Runnable {
 
   /** The accountant named by --accountant. */
   static org.rlhf4j.privacy.accounting.Accountant accountant(String name) {
-    return switch (name) {
-      case "rdp" -> org.rlhf4j.privacy.accounting.RdpAccountant.opacus();
-      case "prv" -> org.rlhf4j.privacy.accounting.PrvAccountant.opacus();
-      default -> throw new UserError("--accountant must be rdp or prv, got '" + name + "'");
-    };
+    try {
+      return org.rlhf4j.privacy.accounting.Accountant.named(name);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--" + e.getMessage());
+    }
   }
 
   /** Runs an accountant call, turning a bad argument into a one-line error. */

@@ -7,6 +7,23 @@ public interface Accountant {
   /** "rdp" or "prv". */
   String name();
 
+  /** What it computes, for a model card (e.g. privacy.json's {@code accountant_method}). */
+  String description();
+
+  /** ε and what else the accountant knows of it, by name (PRV: its lower bound, estimate and upper bound = ε). */
+  default java.util.Map<String, Double> detail(double noiseMultiplier, double sampleRate, long steps, double delta) {
+    return java.util.Map.of("epsilon", epsilon(noiseMultiplier, sampleRate, steps, delta));
+  }
+
+  /** The accountants by name, as Opacus names them: "rdp" ({@link RdpAccountant#opacus}) or "prv" ({@link PrvAccountant#opacus}). */
+  static Accountant named(String name) {
+    return switch (name == null ? "" : name) {
+      case "rdp" -> RdpAccountant.opacus();
+      case "prv" -> PrvAccountant.opacus();
+      default -> throw new IllegalArgumentException("accountant must be rdp or prv, got '" + name + "'");
+    };
+  }
+
   static void check(double sigma, double q, long steps, double delta) {
     if (!(sigma > 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise multiplier must be positive, got " + sigma);
     if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("sample rate must be in [0, 1], got " + q);

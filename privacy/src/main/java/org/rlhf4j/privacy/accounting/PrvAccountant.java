@@ -35,11 +35,25 @@ public final class PrvAccountant implements Accountant {
 
   @Override public String name() { return "prv"; }
 
+  @Override public String description() {
+    return "PRV (Gopi, Lee & Wutschitz 2021, as Opacus's prv): upper bound at eps error " + epsError + ", delta error "
+        + deltaErrorFraction + " delta";
+  }
+
   /** ε's lower bound, estimate and upper bound. */
   public record Bounds(double lower, double estimate, double upper) {}
 
   @Override public double epsilon(double noiseMultiplier, double sampleRate, long steps, double delta) {
     return bounds(noiseMultiplier, sampleRate, steps, delta).upper();
+  }
+
+  @Override public java.util.Map<String, Double> detail(double noiseMultiplier, double sampleRate, long steps, double delta) {
+    Bounds b = bounds(noiseMultiplier, sampleRate, steps, delta);
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    m.put("lower", b.lower());
+    m.put("estimate", b.estimate());
+    m.put("upper", b.upper());
+    return m;
   }
 
   public Bounds bounds(double sigma, double q, long steps, double delta) {

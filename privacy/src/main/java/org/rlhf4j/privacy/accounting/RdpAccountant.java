@@ -47,6 +47,14 @@ public final class RdpAccountant implements Accountant {
 
   @Override public String name() { return "rdp"; }
 
+  @Override public String description() {
+    return "RDP of the Poisson-subsampled Gaussian (Mironov, Talwar & Zhang 2019), " + orders.size() + " orders "
+        + orders.get(0) + ".." + orders.get(orders.size() - 1) + ", " + switch (conversion) {
+          case BALLE_2020 -> "Balle et al. 2020 conversion (Opacus >= 1.0)";
+          case MIRONOV_2017 -> "Mironov 2017 conversion (Opacus < 1.0)";
+        };
+  }
+
   @Override public double epsilon(double noiseMultiplier, double sampleRate, long steps, double delta) {
     Accountant.check(noiseMultiplier, sampleRate, steps, delta);
     double best = Double.POSITIVE_INFINITY;

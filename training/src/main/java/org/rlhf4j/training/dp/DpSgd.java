@@ -33,7 +33,8 @@ import org.rlhf4j.training.optim.GradClip;
  * sampled example, clips each example's gradient to L2 norm C right after its backward (per-example gradients by
  * micro-batches of one: exact for any model, at the cost of batch-size-1 forwards), sums them, adds N(0, σ²C²)
  * to every coordinate and divides by the expected batch size qN (Opacus's "mean" reduction under Poisson sampling).
- * The RDP accountant ({@link RdpAccountant#opacus()}) reports ε for δ after every step ({@code dp/epsilon}).
+ * The configured accountant (RDP by default, or PRV: {@link Accountant#named}) reports ε for δ on every logged step
+ * ({@code dp/epsilon}, and the same figure as {@code dp/epsilon_rdp} or {@code dp/epsilon_prv}, naming it).
  *
  * <p>Noise comes from libtorch's generator (seeded, checkpointed with the run): like Opacus outside its secure mode it
  * is floating-point Gaussian noise, not protected against the attack of Mironov (2012). Use with
@@ -41,19 +42,28 @@ import org.rlhf4j.training.optim.GradClip;
  */
 public final class DpSgd implements GradientHook, DataCursor {
   private final DpSgdConfig cfg;
-  private final Accountant accountant = RdpAccountant.opacus();
+  private final Accountant accountant;
   private final Map<Tensor, Tensor> sums = new IdentityHashMap<>();
   private List<Integer> batch = List.of();
   private int clipped;
   private long step;
+  private int logEvery = 1; // ε is computed on the steps the loop logs (PRV costs a grid and an FFT per figure)
+  private int lastStep = Integer.MAX_VALUE;
+  private long accountedStep = -1;
+  private double accounted;
 
-  public DpSgd(DpSgdConfig cfg) { this.cfg = cfg; }
+  public DpSgd(DpSgdConfig cfg) {
+    this.cfg = cfg;
+    this.accountant = Accountant.named(cfg.accountant());
+  }
 
   public DpSgdConfig config() { return cfg; }
 
-  /** ε after {@code steps} steps. */
-  public double epsilon(long steps) {
-    return cfg.noiseMultiplier() == 0 ? Double.POSITIVE_INFINITY : accountant.epsilon(cfg.noiseMultiplier(), cfg.sampleRate(), steps, cfg.delta());
+  /** ε after {@code steps} steps, from the configured accountant. */
+  public double epsilon(long steps) { return epsilon(accountant, steps); }
+
+  private double epsilon(Accountant a, long steps) {
+    return cfg.noiseMultiplier() == 0 ? Double.POSITIVE_INFINITY : a.epsilon(cfg.noiseMultiplier(), cfg.sampleRate(), steps, cfg.delta());
   }
 
   /** The Poisson sample of step {@code s}: a pure function of (seed, s), so a resumed run draws the same batches. */
@@ -76,6 +86,8 @@ public final class DpSgd implements GradientHook, DataCursor {
       throw new IllegalArgumentException("DP-SGD: grad_accumulation must be 1 (each step's batch is a Poisson sample), got "
           + train.gradAccumulation());
     }
+    logEvery = train.logEvery();
+    lastStep = train.maxSteps();
     return new Trainer(train.toBuilder().maxGradNorm(0).build(), model, wrap(examples), this, io, eval, this).run();
   }
 
@@ -128,8 +140,14 @@ public final class DpSgd implements GradientHook, DataCursor {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("dp/batch_size", (double) batch.size());
     m.put("dp/clipped_fraction", batch.isEmpty() ? 0 : clipped / (double) batch.size());
-    double eps = epsilon(s);
-    if (Double.isFinite(eps)) m.put("dp/epsilon", eps);
+    if (s % logEvery == 0 || s >= lastStep || accountedStep < 0) {
+      accounted = epsilon(s);
+      accountedStep = s;
+    }
+    if (Double.isFinite(accounted)) { // the latest logged step's figure (the loop writes the hook's metrics on logged steps only)
+      m.put("dp/epsilon", accounted);
+      m.put("dp/epsilon_" + accountant.name(), accounted);
+    }
     return m;
   }
 
@@ -158,7 +176,12 @@ public final class DpSgd implements GradientHook, DataCursor {
     card.put("delta", cfg.delta());
     double eps = epsilon(steps);
     card.put("epsilon", Double.isFinite(eps) ? eps : "infinite (no noise)");
-    card.put("accountant", "RDP, Opacus orders, Balle et al. 2020 conversion (rlhf4j-privacy RdpAccountant.opacus)");
+    card.put("accountant", accountant.name());
+    card.put("accountant_method", accountant.description());
+    if (Double.isFinite(eps)) {
+      card.put("epsilon_detail", accountant.detail(cfg.noiseMultiplier(), cfg.sampleRate(), steps, cfg.delta()));
+      card.put("epsilon_rdp", epsilon(RdpAccountant.opacus(), steps)); // under PRV: the looser RDP figure, for comparison
+    }
     try {
       java.nio.file.Files.createDirectories(dir);
       new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("privacy.json").toFile(), card);

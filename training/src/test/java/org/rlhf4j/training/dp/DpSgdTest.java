@@ -1,6 +1,7 @@
 package org.rlhf4j.training.dp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
@@ -98,6 +99,32 @@ class DpSgdTest {
     assertThat(DpSgd.poisson(7, 3, 10_000, 0.01)).isEqualTo(a);
     assertThat(DpSgd.poisson(7, 4, 10_000, 0.01)).isNotEqualTo(a);
     assertThat(a.size()).isBetween(100 - 40, 100 + 40); // Binomial(10000, 0.01): sd ≈ 10
+  }
+
+  @Test void thePrvAccountantCountsWhenConfigured() {
+    DpSgdConfig rdp = new DpSgdConfig(1.5, 1.0, 1e-6, 5, 100, 1); // q = 0.05
+    DpSgd prv = new DpSgd(rdp.withAccountant("prv"));
+    // Opacus's PRV test table (Microsoft prv_accountant): sigma 1.5, q 0.05, 100 steps, delta 1e-6 -> 1.953853.
+    assertThat(prv.epsilon(100)).isCloseTo(1.953853, within(1e-5)).isLessThan(new DpSgd(rdp).epsilon(100));
+    assertThat(prv.config().forData(200, 5, 2).accountant()).isEqualTo("prv"); // kept when the trainer sizes it to its data
+    assertThatThrownBy(() -> rdp.withAccountant("moments")).hasMessageContaining("--dp-accountant").hasMessageContaining("moments");
+  }
+
+  @Test void epsilonIsLoggedUnderTheAccountantsName() {
+    Linear m = new Linear(0, 0, 0);
+    for (String name : new String[] {"rdp", "prv"}) {
+      DpSgd dp = new DpSgd(new DpSgdConfig(1.5, 1.0, 1e-6, 2, 2, 1, name)); // q = 1: both examples every step
+      try (NativeScope scope = NativeScope.open()) {
+        dp.draw(1);
+        for (int i = 0; i < 2; i++) {
+          m.loss(X[i], Y[i]).div(new org.bytedeco.pytorch.Scalar(2.0)).backward();
+          dp.afterBackward(1, i, 2, m.parameters().values());
+        }
+        Map<String, Double> metrics = dp.beforeStep(1, m.parameters().values());
+        assertThat(metrics.get("dp/epsilon")).isEqualTo(dp.epsilon(1)).isPositive();
+        assertThat(metrics).containsEntry("dp/epsilon_" + name, dp.epsilon(1)).doesNotContainKey("dp/epsilon_" + (name.equals("rdp") ? "prv" : "rdp"));
+      }
+    }
   }
 
   @Test void epsilonComesFromTheAccountant() {
