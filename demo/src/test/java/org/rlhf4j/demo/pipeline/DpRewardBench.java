@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.rlhf4j.privacy.accounting.Accountant;
+import org.rlhf4j.privacy.accounting.PrvAccountant;
 import org.rlhf4j.privacy.accounting.RdpAccountant;
 import org.rlhf4j.privacy.mia.LossThresholdAttack;
 import org.rlhf4j.runtime.DType;
@@ -23,80 +29,95 @@ import org.rlhf4j.training.reward.RewardTrainer;
 
 /**
  * DP-SGD against ordinary training of the demo's reward model, on the demo's preference data (stages 1-3 of
- * {@code rlhf4j demo}, resumable in OUT): held-out pairwise accuracy, the loss-threshold membership attack (members: as
- * many training pairs as there are held-out ones; non-members: the held-out pairs) and CPU / wall time per step. One
- * JSON line per arm. Arguments: OUT [size small|default] [seed 1] [epsilon 8] [steps 600] [batch 16] [dp lr 5e-4]
- * [clip 1.0]. {@code default} is the demo's own world and model (hidden 128, 4 layers, 1,500 + 800 pre-training and
- * SFT steps); {@code small} the quick demo's model (hidden 64, 2 layers) with 400 + 200 steps, on as many
- * comparisons as the default (3,000 items), for a loaded machine.
+ * {@code rlhf4j demo}, resumable in OUT): held-out pairwise accuracy, the loss-threshold membership attack (members:
+ * training pairs, as many as there are non-members; non-members: held-out pairs) and CPU / wall time per step. One
+ * JSON line per arm.
+ *
+ * <p>Arguments: OUT [size small|default|memorise], then positionally [seed] [epsilons] [steps] [batch] [dp lr] [clip]
+ * or as {@code key=value}: {@code seed, eps} (a comma list: one DP arm per ε), {@code steps, batch, lr} (non-private),
+ * {@code dp_lr, clip, pairs} (training pairs kept, 0 = all), {@code canaries} (that many training pairs and as many
+ * held-out ones with their label flipped: the attack on them is reported apart, as privacy audits do with canaries),
+ * {@code accountant rdp|prv} (which one solves σ for ε), {@code arms} (e.g. {@code non-private}), {@code world} (the
+ * demo world's seed, default {@code seed}: the preference data, reused from OUT; {@code seed} alone then varies the
+ * reward model's initialisation, the pairs kept, the canaries and the sampling).
+ * {@code default} is the demo's own world and model (hidden 128, 4 layers, 1,500 + 800 pre-training and SFT
+ * steps); {@code small} the quick demo's model (hidden 64, 2 layers) with 400 + 200 steps, on as many comparisons as
+ * the default (3,000 items), for a loaded machine; {@code memorise} is {@code small}'s world and model trained on 200
+ * pairs for 600 steps of 16 (48 passes), so that the non-private model memorises its pairs.
  *
  * <pre>
  * mvn -q -B -ntp -o -pl demo -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/cp.txt
- * java -cp demo/target/test-classes:demo/target/classes:$(cat cp.txt) org.rlhf4j.demo.pipeline.DpRewardBench runs/dp-bench small
+ * java --add-modules jdk.incubator.vector -cp demo/target/test-classes:demo/target/classes:$(cat cp.txt) \
+ *   org.rlhf4j.demo.pipeline.DpRewardBench runs/dp-bench memorise seed=1 eps=8,1
  * </pre>
  */
 public final class DpRewardBench {
+  private static final List<String> POSITIONAL = List.of("seed", "eps", "steps", "batch", "dp_lr", "clip");
+  private static final double DELTA = 1e-5;
+
   private DpRewardBench() {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "runs/dp-bench");
     String size = args.length > 1 ? args[1] : "small";
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
-    double epsilon = args.length > 3 ? Double.parseDouble(args[3]) : 8;
-    int steps = args.length > 4 ? Integer.parseInt(args[4]) : 600;
-    int batch = args.length > 5 ? Integer.parseInt(args[5]) : 16;
-    double dpLr = args.length > 6 ? Double.parseDouble(args[6]) : 5e-4;
-    double clip = args.length > 7 ? Double.parseDouble(args[7]) : 1.0;
+    Map<String, String> o = options(size, Arrays.copyOfRange(args, Math.min(2, args.length), args.length));
+    long seed = Long.parseLong(o.get("seed")), world = o.get("world").isEmpty() ? seed : Long.parseLong(o.get("world"));
+    int steps = Integer.parseInt(o.get("steps")), batch = Integer.parseInt(o.get("batch"));
     DemoConfig demo = switch (size) {
-      case "default" -> DemoConfig.defaults(out, seed, false);
-      case "small" -> new DemoConfig(out, seed, false, false, 64, 2, 4, 2, 160, 8000, 400, 200, 3000, 3, 9, steps, 8, 16, 12, 4, 60, 24,
+      case "default" -> DemoConfig.defaults(out, world, false);
+      case "small", "memorise" -> new DemoConfig(out, world, false, false, 64, 2, 4, 2, 160, 8000, 400, 200, 3000, 3, 9, steps, 8, 16, 12, 4, 60, 24,
           0.2, 5e-5, 0.1, "sigmoid", null, null);
-      default -> throw new IllegalArgumentException("size must be small or default, got " + size);
+      default -> throw new IllegalArgumentException("size must be small, default or memorise, got " + size);
     };
     DemoPipeline.RewardData data = new DemoPipeline(demo).rewardData();
-    List<Group> groups = data.groups();
-    int held = Math.max(1, groups.size() / 5); // as the demo: the first fifth held out
-    List<Group> train = groups.subList(held, groups.size()), test = groups.subList(0, held);
-    List<Group> members = new ArrayList<>(train);
-    java.util.Collections.shuffle(members, new Random(seed));
-    members = members.subList(0, Math.min(held, members.size()));
-    double delta = 1e-5;
-    double q = Math.min(batch, train.size()) / (double) train.size();
-    double sigma = RdpAccountant.opacus().noiseFor(epsilon, q, steps, delta);
+    Split split = Split.of(data.groups(), Integer.parseInt(o.get("pairs")), Integer.parseInt(o.get("canaries")), seed);
+    Accountant accountant = o.get("accountant").equals("prv") ? PrvAccountant.opacus() : RdpAccountant.opacus();
+    List<String> arms = new ArrayList<>();
+    if (o.get("arms").contains("non-private")) arms.add("non-private");
+    if (o.get("arms").contains("dp-sgd")) for (String e : o.get("eps").split(",")) arms.add("dp-sgd:" + e.trim());
     RewardOptions opts = RewardOptions.defaults().withBatchSize(batch).withLoss(new RewardLoss.Config(0.0, 0.01));
-    String load = String.format(java.util.Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    for (String arm : new String[] {"non-private", "dp-sgd"}) {
-      boolean dp = arm.equals("dp-sgd");
+    for (String arm : arms) {
+      String load = String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      boolean dp = arm.startsWith("dp-sgd");
+      double epsilon = dp ? Double.parseDouble(arm.substring(arm.indexOf(':') + 1)) : Double.POSITIVE_INFINITY;
+      double q = Math.min(batch, split.train().size()) / (double) split.train().size();
+      double sigma = dp ? accountant.noiseFor(epsilon, q, steps, DELTA) : 0;
+      double clip = Double.parseDouble(o.get("clip"));
       RewardModel rm = RewardModel.init(data.sft().copy(DType.F32), data.sftDir(), seed);
-      TrainConfig cfg = TrainConfig.defaults(out.resolve("bench-" + arm)).toBuilder().lr(dp ? dpLr : 5e-4).maxSteps(steps)
-          .warmupSteps(Math.min(20, steps / 10)).weightDecay(0.01).seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
+      TrainConfig cfg = TrainConfig.defaults(out.resolve("bench-" + size + "-" + arm.replace(':', '-'))).toBuilder()
+          .lr(Double.parseDouble(o.get(dp ? "dp_lr" : "lr"))).maxSteps(steps).warmupSteps(Math.min(20, steps / 10)).weightDecay(0.01)
+          .seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
       long cpu0 = cpuNanos(), wall0 = System.nanoTime();
       TrainResult r = dp
-          ? RewardTrainer.trainGroupsPrivately(rm, train, cfg, opts, new DpSgdConfig(sigma, clip, delta, batch, train.size(), seed), null)
-          : RewardTrainer.trainGroups(rm, train, cfg, opts, null);
+          ? RewardTrainer.trainGroupsPrivately(rm, split.train(), cfg, opts, new DpSgdConfig(sigma, clip, DELTA, batch, split.train().size(), seed), null)
+          : RewardTrainer.trainGroups(rm, split.train(), cfg, opts, null);
       double cpu = (cpuNanos() - cpu0) / 1e9, wall = (System.nanoTime() - wall0) / 1e9;
-      LossThresholdAttack.Result mia = LossThresholdAttack.evaluate(losses(rm, members), losses(rm, test), 0.01);
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("bench", "dp-reward");
-      line.put("arm", arm);
+      line.put("arm", dp ? "dp-sgd" : arm);
       line.put("size", size);
       line.put("seed", seed);
-      line.put("train_pairs", train.size());
-      line.put("heldout_pairs", test.size());
+      line.put("world_seed", world);
+      line.put("train_pairs", split.train().size());
+      line.put("heldout_pairs", split.test().size());
+      line.put("canaries", split.canaries().size());
       line.put("steps", r.step());
       line.put("expected_batch", batch);
+      line.put("passes", steps * (double) Math.min(batch, split.train().size()) / split.train().size());
       if (dp) {
+        line.put("epsilon_target", epsilon);
+        line.put("accountant", accountant.name());
         line.put("sigma", sigma);
         line.put("clip", clip);
         line.put("sample_rate", q);
-        line.put("delta", delta);
-        line.put("epsilon_rdp", RdpAccountant.opacus().epsilon(sigma, q, steps, delta));
+        line.put("delta", DELTA);
+        line.put("epsilon_rdp", RdpAccountant.opacus().epsilon(sigma, q, steps, DELTA));
       }
       line.put("lr", cfg.lr());
-      line.put("heldout_accuracy", rm.accuracy(test));
-      line.put("train_accuracy", rm.accuracy(train));
-      line.put("mia_auc", mia.auc());
-      line.put("mia_tpr_at_fpr_0.01", mia.tprAtFpr());
+      line.put("heldout_accuracy", rm.accuracy(split.test()));
+      line.put("train_accuracy", rm.accuracy(split.train()));
+      attack(line, "mia", rm, split.members(), split.test());
+      if (!split.canaries().isEmpty()) attack(line, "canary_mia", rm, split.canaries(), split.heldCanaries());
       line.put("cpu_s", cpu);
       line.put("wall_s", wall);
       line.put("cpu_s_per_step", cpu / r.step());
@@ -104,6 +125,60 @@ public final class DpRewardBench {
       line.put("cores", Runtime.getRuntime().availableProcessors());
       System.out.println(new ObjectMapper().writeValueAsString(line));
     }
+  }
+
+  /** The size's defaults, then positional arguments in {@link #POSITIONAL}'s order, then {@code key=value} ones. */
+  static Map<String, String> options(String size, String[] args) {
+    boolean memorise = size.equals("memorise");
+    Map<String, String> o = new HashMap<>(Map.of("seed", "1", "eps", "8", "steps", "600", "batch", "16", "lr", "5e-4",
+        "dp_lr", memorise ? "2e-3" : "5e-4", "clip", "1.0", "pairs", memorise ? "200" : "0", "canaries", "0", "accountant", "rdp"));
+    o.put("arms", "non-private,dp-sgd");
+    o.put("world", "");
+    int position = 0;
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      String key = eq < 0 ? POSITIONAL.get(position++) : a.substring(0, eq);
+      if (!o.containsKey(key)) throw new IllegalArgumentException("unknown option '" + key + "' (known: " + new java.util.TreeSet<>(o.keySet()) + ")");
+      o.put(key, eq < 0 ? a : a.substring(eq + 1));
+    }
+    return o;
+  }
+
+  /**
+   * Training, held-out and attack sets: the first fifth held out (as the demo), the rest shuffled and cut to
+   * {@code pairs} (0 = all); {@code canaries} training pairs and as many held-out ones get their sides swapped (the
+   * raters' less preferred response labelled preferred: what a model can only get right by memorising it).
+   */
+  record Split(List<Group> train, List<Group> test, List<Group> members, List<Group> canaries, List<Group> heldCanaries) {
+    static Split of(List<Group> groups, int pairs, int canaries, long seed) {
+      int held = Math.max(1, groups.size() / 5);
+      List<Group> test = new ArrayList<>(groups.subList(0, held));
+      List<Group> train = new ArrayList<>(groups.subList(held, groups.size()));
+      if (pairs > 0) {
+        Collections.shuffle(train, new Random(seed));
+        train = new ArrayList<>(train.subList(0, Math.min(pairs, train.size())));
+      }
+      if (2 * canaries > train.size() || 2 * canaries > test.size()) throw new IllegalArgumentException("canaries must be at most half the pairs, got " + canaries);
+      List<Group> flipped = new ArrayList<>(), heldFlipped = new ArrayList<>();
+      for (int i = 0; i < canaries; i++) {
+        train.set(i, swapped(train.get(i)));
+        flipped.add(train.get(i));
+        heldFlipped.add(swapped(test.remove(test.size() - 1))); // the canaries' non-members leave the held-out set
+      }
+      List<Group> clean = new ArrayList<>(train.subList(canaries, train.size()));
+      Collections.shuffle(clean, new Random(seed));
+      return new Split(train, test, clean.subList(0, Math.min(test.size(), clean.size())), flipped, heldFlipped);
+    }
+
+    private static Group swapped(Group g) { return new Group(g.responses(), g.rejected(), g.chosen(), g.prob(), g.truncated()); }
+  }
+
+  private static void attack(Map<String, Object> line, String name, RewardModel rm, List<Group> members, List<Group> nonMembers) {
+    LossThresholdAttack.Result mia = LossThresholdAttack.evaluate(losses(rm, members), losses(rm, nonMembers), 0.01);
+    line.put(name + "_auc", mia.auc());
+    line.put(name + "_tpr_at_fpr_0.01", mia.tprAtFpr());
+    line.put(name + "_members", mia.members());
+    line.put(name + "_non_members", mia.nonMembers());
   }
 
   /** Each comparison's Bradley-Terry loss under its soft label: −(p log σ(d) + (1 − p) log σ(−d)), d = r_chosen − r_rejected. */
