@@ -84,7 +84,7 @@ public final class DpRewardBench {
       double sigma = dp ? accountant.noiseFor(epsilon, q, steps, DELTA) : 0;
       double clip = Double.parseDouble(o.get("clip"));
       RewardModel rm = RewardModel.init(data.sft().copy(DType.F32), data.sftDir(), seed);
-      TrainConfig cfg = TrainConfig.defaults(out.resolve("bench-" + size + "-" + arm.replace(':', '-'))).toBuilder()
+      TrainConfig cfg = TrainConfig.defaults(out.resolve("bench-" + size + "-seed" + seed + "-" + arm.replace(':', '-'))).toBuilder()
           .lr(Double.parseDouble(o.get(dp ? "dp_lr" : "lr"))).maxSteps(steps).warmupSteps(Math.min(20, steps / 10)).weightDecay(0.01)
           .seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
       long cpu0 = cpuNanos(), wall0 = System.nanoTime();
