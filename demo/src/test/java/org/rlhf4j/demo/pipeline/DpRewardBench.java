@@ -89,7 +89,7 @@ public final class DpRewardBench {
           .seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
       long cpu0 = cpuNanos(), wall0 = System.nanoTime();
       TrainResult r = dp
-          ? RewardTrainer.trainGroupsPrivately(rm, split.train(), cfg, opts, new DpSgdConfig(sigma, clip, DELTA, batch, split.train().size(), seed), null)
+          ? RewardTrainer.trainGroupsPrivately(rm, split.train(), cfg, opts, new DpSgdConfig(sigma, clip, DELTA, batch, split.train().size(), seed, accountant.name()), null)
           : RewardTrainer.trainGroups(rm, split.train(), cfg, opts, null);
       double cpu = (cpuNanos() - cpu0) / 1e9, wall = (System.nanoTime() - wall0) / 1e9;
       Map<String, Object> line = new LinkedHashMap<>();
