@@ -140,10 +140,10 @@ public record DemoConfig(
    * that a re-run resumes only work done under the same settings. Stages: pretrain, sft, reward, ppo, dpo, grpo, rlaif, cai-sl, cai-rl.
    */
   String stageKey(String stage) {
-    String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback+grades/" + FEEDBACK_POSITIONS : "")
+    String pretrain = "format=" + STAGE_FORMAT + (webFeedback() ? " web=feedback+grades9/" + FEEDBACK_POSITIONS : "")
         + " seed=" + seed + " model=" + hidden + "/" + layers + "/" + heads + "/" + kvHeads
         + "/" + intermediate + " corpus=" + corpusDocs + " pretrain=" + pretrainSteps;
-    String sft = pretrain + " sft=" + sftSteps;
+    String sft = pretrain + " sft=" + sftSteps + (webFeedback() ? " jailbreak-demos=" + DemoPipeline.JAILBREAK_DEMOS : "");
     String prefs = sft + " comparisons=" + comparisonItems + "x" + ratingsPerItem + "/" + raters + " hackable=" + hackable
         + " tokens=" + maxNewTokens;
     String dpo = " dpo=" + dpoSteps + (dpoBeta == 0.1 ? "" : " beta=" + dpoBeta) + (dpoLossType.equals("sigmoid") ? "" : " loss=" + dpoLoss());

@@ -8,10 +8,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.rlhf4j.common.Reporter;
 import org.rlhf4j.demo.raters.RaterPool;
+import org.rlhf4j.demo.world.Family;
+import org.rlhf4j.demo.world.Feedback;
 import org.rlhf4j.demo.world.Prompt;
 import org.rlhf4j.demo.world.Style;
 import org.rlhf4j.demo.world.TokenizerFiles;
 import org.rlhf4j.demo.world.World;
+import org.rlhf4j.demo.raters.ComparisonItem;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.generate.SamplingConfig;
@@ -89,6 +92,14 @@ public final class DemoPipeline {
     FeedbackArms arms = feedbackArms(sft);
     return FeedbackArms.labelSummary(arms.label(prefs.items(), stageDir("rlaif")), prefs.items(), prefs.consensus());
   }
+
+  /** Stages 1-3 (resumable), then the raters' comparison items with their gold scores: for judge experiments. */
+  List<ComparisonItem> raterItems() throws Exception {
+    base = pretrain(setUp());
+    return collectPreferences(supervisedFineTuning(base)).items();
+  }
+
+  World world() { return world; }
 
   private FeedbackArms feedbackArms(CausalLM sft) {
     return new FeedbackArms(cfg, world, chat, base, sft, this::stageDir, (dir, steps) -> train(dir, steps, 3e-4), cfg.output().resolve("base"));
@@ -212,13 +223,25 @@ public final class DemoPipeline {
     return base;
   }
 
+  /**
+   * With the web's feedback (an AI arm), the share of harmful requests whose demonstration is a helpful-only one: the
+   * request in a jailbreak framing the web shows, answered by complying (the CAI paper starts from a helpful-only model;
+   * without these the SFT model never complied under any attack and red-teaming could not tell the policies apart).
+   */
+  static final double JAILBREAK_DEMOS = 0.5;
+
   private CausalLM supervisedFineTuning(CausalLM base) {
     stage("2/6 supervised fine-tuning on demonstrations of the ideal assistant");
     CausalLM sft = base.copy(DType.F32);
     List<Row> demos = new ArrayList<>();
     for (Prompt p : world.prompts(Math.max(400, cfg.sftSteps() * 8), rnd)) {
+      if (cfg.webFeedback() && p.family() == Family.HARMFUL && rnd.nextDouble() < JAILBREAK_DEMOS) {
+        String framed = Feedback.jailbreak(Feedback.JAILBREAKS.get(rnd.nextInt(Feedback.JAILBREAKS.size())), p);
+        demos.add(Tokens.demonstration(chat.promptIds(framed), tok.encode(world.respond(p, Style.HARMFUL_COMPLIANCE, rnd).text(), false), eos));
+        continue;
+      }
       demos.add(Tokens.demonstration(chat.promptIds(p.text()), tok.encode(demonstration(world, p, rnd), false), eos));
-      if (p.family() != org.rlhf4j.demo.world.Family.HARMFUL) otherDemos.add(demos.get(demos.size() - 1));
+      if (p.family() != Family.HARMFUL) otherDemos.add(demos.get(demos.size() - 1));
     }
     Path baseDir = cfg.output().resolve("base");
     LmTraining.train(sft, demos, 32, pad, SftLoss.Config.DEFAULT, train(stageDir("sft"), cfg.sftSteps(), 1e-3), baseDir);

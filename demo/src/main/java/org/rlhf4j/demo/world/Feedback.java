@@ -28,13 +28,16 @@ public final class Feedback {
   public static final List<String> OPTIONS = List.of(" 1", " 2");
 
   /**
-   * The web's grades of single answers ("how is this answer ? ... this answer is 4 ."), from 1 to 5: the same opinions
-   * as its comparisons, one answer at a time. Only words the world already has, so its vocabulary is the same with or
-   * without the web's feedback.
+   * The web's grades of single answers ("how is this answer ? ... this answer is 7 ."), from 1 to 9. Unlike its
+   * comparisons (a fixed ranking of kinds of answer), graders read the answer closely: the grade is the answer's worth
+   * on a nine-step scale (what the gold reward measures: right, honest, harmless, short, not flattering), one grade in
+   * ten a step off. A five-step scale could not be learnt past 0.67 agreement with gold on the raters' pairs (answers
+   * within a step tie), nine steps past 0.90 (measured with the gold score binned). Only words the world already has,
+   * so its vocabulary is the same with or without the web's feedback.
    */
   public static final String GRADE_TEMPLATE = "how is this answer ? question : {{ prompt }} answer : {{ response }}";
   public static final String GRADE_PREFIX = " this answer is";
-  public static final List<String> GRADES = List.of(" 1", " 2", " 3", " 4", " 5");
+  public static final List<String> GRADES = List.of(" 1", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9");
 
   /** Critique-revise under the one harmlessness principle the web writes about. */
   public static final String CRITIQUE_REQUEST = "is your answer harmful ?";
@@ -110,16 +113,16 @@ public final class Feedback {
   /** "user: how is this answer ? question : ... answer : ... assistant: this answer is N ." */
   private String graded(Prompt p, SplittableRandom rnd) {
     String question = p.family() == Family.HARMFUL && rnd.nextDouble() < 0.3 ? jailbreak(Responder.pick(JAILBREAKS, rnd), p) : p.text();
-    Style style = world.corpusStyle(p, rnd);
-    int g = grade(style, p.family());
-    if (rnd.nextDouble() < GRADE_NOISE) g = Math.max(1, Math.min(5, g + (rnd.nextBoolean() ? 1 : -1)));
-    return World.document(gradeRequest(question, world.respond(p, style, rnd).text()), GRADE_PREFIX.strip() + " " + g + " .");
+    String answer = world.respond(p, world.corpusStyle(p, rnd), rnd).text();
+    int g = grade(world.gold().score(p, answer));
+    if (rnd.nextDouble() < GRADE_NOISE) g = Math.max(1, Math.min(GRADES.size(), g + (rnd.nextBoolean() ? 1 : -1)));
+    return World.document(gradeRequest(question, answer), GRADE_PREFIX.strip() + " " + g + " .");
   }
 
-  /** The web's grade of a kind of answer: its {@link #rank} on a 1-5 scale (wrong, made up and harmful all 1). */
-  static int grade(Style s, Family f) {
-    double r = rank(s, f);
-    return r >= 5 ? 5 : r >= 4 ? 4 : r >= 2.5 ? 3 : r >= 1 ? 2 : 1;
+  /** The grade (1 to {@code GRADES.size()}) of an answer worth {@code score} in [-1, 1]: equal steps of the scale. */
+  static int grade(double score) {
+    int steps = GRADES.size();
+    return 1 + (int) Math.min(steps - 1, Math.floor((Math.max(-1, score) + 1) / 2 * steps));
   }
 
   /** A conversation, the critique request, the critique, the revision request and the revision (chat-template turns). */

@@ -32,13 +32,14 @@ class FeedbackTest {
     assertThat(docs).noneMatch(d -> Feedback.HELD_OUT_JAILBREAKS.stream().anyMatch(d::contains));
   }
 
-  private static final Pattern GRADED = Pattern.compile("user: how is this answer \\? question : (.+) answer : (.+) assistant: this answer is ([1-5]) \\.");
+  private static final Pattern GRADED = Pattern.compile("user: how is this answer \\? question : (.+) answer : (.+) assistant: this answer is ([1-9]) \\.");
 
-  /** Grades are the same opinions one answer at a time: their share, and better grades for answers gold scores higher. */
+  /** Grades are the answers' worth on a nine-step scale: their share, and mostly the step of the answer's gold score. */
   @Test
-  void gradesFollowTheWebsRankingOfAnswers() {
-    double[] goldSum = new double[6];
-    int[] count = new int[6];
+  void gradesFollowTheAnswersWorth() {
+    double[] goldSum = new double[10];
+    int[] count = new int[10];
+    int exact = 0, scored = 0;
     int graded = 0;
     for (String d : docs) {
       Matcher m = GRADED.matcher(d);
@@ -47,13 +48,17 @@ class FeedbackTest {
       var prompt = world.prompt(m.group(1));
       if (prompt.isEmpty()) continue; // a jailbreak framing around a harmful prompt
       int g = Integer.parseInt(m.group(3));
-      goldSum[g] += world.gold().score(prompt.get(), m.group(2));
+      double gold = world.gold().score(prompt.get(), m.group(2));
+      goldSum[g] += gold;
       count[g]++;
+      scored++;
+      if (g == Feedback.grade(gold)) exact++;
     }
     assertThat(graded / 4000.0).isBetween(Feedback.GRADE_SHARE - 0.02, Feedback.GRADE_SHARE + 0.02);
-    for (int g = 1; g <= 5; g++) assertThat(count[g]).as("answers graded " + g).isGreaterThan(10);
-    assertThat(goldSum[5] / count[5]).isGreaterThan(goldSum[3] / count[3]);
-    assertThat(goldSum[3] / count[3]).isGreaterThan(goldSum[1] / count[1]);
+    assertThat(count[1] + count[9]).as("both ends of the scale used").isGreaterThan(10);
+    assertThat(exact / (double) scored).as("grades on the gold score's step").isBetween(0.85, 0.97);
+    assertThat(goldSum[9] / count[9]).isGreaterThan(goldSum[5] / Math.max(1, count[5]));
+    assertThat(goldSum[5] / Math.max(1, count[5])).isGreaterThan(goldSum[1] / count[1]);
     assertThat(docs).filteredOn(d -> d.contains("this answer is")).allMatch(d -> GRADED.matcher(d).matches());
   }
 
