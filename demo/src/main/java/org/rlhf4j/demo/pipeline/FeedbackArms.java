@@ -90,10 +90,10 @@ final class FeedbackArms {
   }
 
   /**
-   * The base model as a pointwise judge: the web's grading request, grades 1-5 read from the logits, each answer
+   * The base model as a pointwise judge: the web's grading request, grades 1-9 read from the logits, each answer
    * graded alone (no position bias). The RLAIF arm's labeller. Measured on the default world, seed 1: it agrees with
-   * gold as often as the pairwise {@link #judge()} (0.665 vs 0.669) without the pairwise judge's position flips
-   * (0.00 vs 0.58); the report's ai_labels carries both.
+   * gold on 0.82 of the raters' pairs (kappa 0.64) against the pairwise {@link #judge()}'s 0.70, without the pairwise
+   * judge's position flips (0.00 vs 0.59); the report's ai_labels carries both.
    */
   LmGrader grader() {
     GradeTemplate t = new GradeTemplate(Feedback.GRADE_TEMPLATE, Feedback.GRADES, Feedback.GRADE_PREFIX, null, true, "demo-world grader");
