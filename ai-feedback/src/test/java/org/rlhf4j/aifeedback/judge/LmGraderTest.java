@@ -69,7 +69,9 @@ class LmGraderTest {
       assertThat(d.firstOrder()).isCloseTo(d.secondOrder(), within(1e-9));
     }
     double p = 1 / (1 + Math.exp(-(g.get(0).expected() - g.get(1).expected()) / 0.5));
-    assertThat(both.get(0).probabilityA()).isCloseTo(p, within(1e-9));
+    // The grades above come from a batch of two responses, BothOrders' from one of four: float32 kernels differ by batch
+    // shape (padding, row blocking), so the same formula agrees to ~1e-6, not to the last bit.
+    assertThat(both.get(0).probabilityA()).isCloseTo(p, within(1e-5));
     assertThat(both.get(0).asked().rationale()).startsWith("graded A ");
   }
 
