@@ -15,7 +15,6 @@ import org.rlhf4j.aifeedback.judge.LmGrader;
 import org.rlhf4j.aifeedback.judge.LmJudge;
 import org.rlhf4j.aifeedback.judge.OpenAiJudge;
 import org.rlhf4j.aifeedback.judge.RewardModelJudge;
-import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
 
@@ -89,19 +88,12 @@ public final class JudgeFlags {
     try {
       switch (kind) {
         case "lm": {
-          Path dir = Path.of(what);
-          Tokenizer tok = Settings.tokenizer(dir);
-          opened.add(tok);
-          CausalLM lm = Settings.model(dir).requiresGrad(false);
           LmJudge.Options o = LmJudge.Options.defaults().withBatchSize(judgeBatch);
           if (cot != null) o = o.withChainOfThought(new LmJudge.ChainOfThought(cot, cotPrefix));
-          return new LmJudge(lm, tok, t, o, spec);
+          Tokenizer tok = openTokenizer(Path.of(what));
+          return new LmJudge(Settings.model(Path.of(what)).requiresGrad(false), tok, t, o, spec);
         }
         case "grade": {
-          Path dir = Path.of(what);
-          Tokenizer tok = Settings.tokenizer(dir);
-          opened.add(tok);
-          CausalLM lm = Settings.model(dir).requiresGrad(false);
           if (cot != null) throw new UserError("--chain-of-thought applies to lm judges, not to grade:" + what);
           LmGrader.Options o = LmGrader.Options.defaults().withBatchSize(judgeBatch);
           try {
@@ -109,7 +101,9 @@ public final class JudgeFlags {
           } catch (IllegalArgumentException e) {
             throw new UserError("--grade-temperature " + e.getMessage());
           }
-          return new LmGrader(lm, tok, gradeTemplate(), o, spec);
+          GradeTemplate g = gradeTemplate();
+          Tokenizer tok = openTokenizer(Path.of(what));
+          return new LmGrader(Settings.model(Path.of(what)).requiresGrad(false), tok, g, o, spec);
         }
         case "rm":
           return RewardModelJudge.of(ScoreCommand.load(Path.of(what)), spec);
@@ -123,6 +117,13 @@ public final class JudgeFlags {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  /** The tokenizer of a judge's model folder, closed with the others by {@link #close}. */
+  private Tokenizer openTokenizer(Path dir) {
+    Tokenizer tok = Settings.tokenizer(dir);
+    opened.add(tok);
+    return tok;
   }
 
   void close() {
