@@ -99,8 +99,6 @@ public final class DemoPipeline {
     return collectPreferences(supervisedFineTuning(base)).items();
   }
 
-  World world() { return world; }
-
   private FeedbackArms feedbackArms(CausalLM sft) {
     return new FeedbackArms(cfg, world, chat, base, sft, this::stageDir, (dir, steps) -> train(dir, steps, 3e-4), cfg.output().resolve("base"));
   }
