@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
         + "best, first-sample (best-of-1) and all-sample scores and writes OUTPUT/best_of_n.jsonl ({prompt, completion}) "
         + "for another round of SFT."})
 public final class BestOfNCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "n");
+  static final Set<String> KEYS = Set.of("reward_model", "reward_adapter", "response_length", "temperature", "n");
   /** Every setting best-of-n reads: it trains nothing, so the loop's flags (--max-steps, --lr, ...) are not offered. */
-  static final Set<String> KNOWN = Set.of("model", "data", "output", "seed", "batch_size", "pii", "reward_model",
+  static final Set<String> KNOWN = Set.of("model", "data", "output", "seed", "batch_size", "pii", "reward_model", "reward_adapter",
       "response_length", "temperature", "n");
 
   @Option(names = "--config", description = "YAML or JSON file of settings (flags override it).") Path config;
@@ -29,6 +29,7 @@ public final class BestOfNCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Prompts: JSONL {\"prompt\"}.") Path data;
   @Option(names = "--output", description = "Output folder (best_of_n.jsonl, the effective settings).") Path output;
   @Option(names = "--reward-model", description = "Reward model folder (Hugging Face sequence classifier).") Path rewardModel;
+  @Option(names = "--reward-adapter", description = PpoCommand.RlFlags.ADAPTER_DOC) Path rewardAdapter;
   @Option(names = "--n", description = "Samples per prompt (default 4).") Integer n;
   @Option(names = "--batch-size", description = "Prompts sampled together (default 64 / n).") Integer batchSize;
   @Option(names = "--max-new-tokens", description = "Response length in tokens (default 53).") Integer maxNewTokens;
@@ -43,6 +44,7 @@ public final class BestOfNCommand implements Callable<Integer> {
     c.put("data", data);
     c.put("output", output);
     c.put("reward_model", rewardModel);
+    c.put("reward_adapter", rewardAdapter);
     c.put("batch_size", batchSize);
     c.put("response_length", maxNewTokens);
     c.put("temperature", temperature);
@@ -56,7 +58,7 @@ public final class BestOfNCommand implements Callable<Integer> {
     try (Tokenizer tok = Settings.tokenizer(c.path("model"))) {
       CausalLM policy = Settings.model(c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c, tok);
-      var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
+      var scorer = PpoCommand.RlFlags.scorer(c, tok);
       int newTokens = c.integer("response_length", 53), perBatch = c.integer("batch_size", Math.max(1, 64 / count));
       if (perBatch < 1) throw new UserError("--batch-size must be >= 1, got " + perBatch);
       PpoCommand.RlFlags.checkContext(prompts, policy, newTokens, c);

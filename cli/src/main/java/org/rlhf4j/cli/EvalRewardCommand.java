@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         + "with the \"shorter answer wins\" baseline on the same pairs.",
         "On labelled texts (.tsv/.csv, as `reward` trains on them): the fraction whose reward is on their label's side of 0."})
 public final class EvalRewardCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Reward model folder.") Path model;
+  @Option(names = "--model", required = true, description = "Reward model folder (or the base of --adapter).") Path model;
+  @Option(names = "--adapter", description = ScoreCommand.ADAPTER_DOC) Path adapter;
   @Option(names = "--data", required = true, description = "Preference file (any layout rlhf4j reads).") Path data;
   @Option(names = "--max-length", description = "Tokens per prompt + response (prompt cut from the left).") Integer maxLength;
   @Option(names = "--json", description = "Print one JSON object {accuracy, n, shorter_wins_baseline, model, data}.") boolean json;
@@ -26,7 +27,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (RewardCommand.isLabelled(data)) return labelled();
     var pairs = DataFiles.readPreferences(data);
-    RewardModel rm = ScoreCommand.load(model);
+    RewardModel rm = ScoreCommand.load(model, adapter, "--model", "--adapter");
     if (maxLength != null) rm.maxLength(maxLength);
     RewardModel.Accuracy acc = rm.pairwiseAccuracy(pairs);
     org.rlhf4j.data.LengthBaseline.Result shorter = org.rlhf4j.data.LengthBaseline.shorterWins(pairs);
@@ -52,7 +53,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
     } catch (org.rlhf4j.data.format.DataFormatException e) {
       throw new UserError("--data: " + e.getMessage());
     }
-    RewardModel rm = ScoreCommand.load(model);
+    RewardModel rm = ScoreCommand.load(model, adapter, "--model", "--adapter");
     if (maxLength != null) rm.maxLength(maxLength);
     double acc = rm.classifierAccuracy(texts);
     if (json) {

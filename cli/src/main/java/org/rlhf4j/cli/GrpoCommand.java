@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
             + "epsilon 3e-4/4e-4); DAPO: --epsilon-high (clip-higher), --mask-truncated, --soft-punish-cache, --dynamic-sampling.",
         "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
 public final class GrpoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "beta",
+  static final Set<String> KEYS = Set.of("reward_model", "reward_adapter", "response_length", "temperature", "kl_coef", "beta",
       "num_generations", "num_iterations", "num_mini_batches", "missing_eos_penalty", "epsilon", "epsilon_high",
       "scale_rewards", "ref_dtype", "loss_type", "importance_sampling_level", "mask_truncated_completions",
       "soft_punish_cache", "dynamic_sampling");

@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
         "--bench times one iteration of a GPT-2-124M-shaped policy (random weights) split into generation, reward, "
             + "no-grad forwards and training, with the frozen models in fp32 and in bf16; prints JSON lines."})
 public final class PpoCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "kl_estimator",
+  static final Set<String> KEYS = Set.of("reward_model", "reward_adapter", "response_length", "temperature", "kl_coef", "kl_estimator",
       "adaptive_kl_target", "adaptive_kl_horizon", "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty",
       "cliprange", "cliprange_value", "vf_coef", "gamma", "lam", "whiten_rewards", "ref_dtype");
 
@@ -61,7 +61,7 @@ public final class PpoCommand implements Callable<Integer> {
       LoraSettings.attach(c, policy, c.path("model"));
       List<long[]> prompts = RlFlags.prompts(c, tok);
       RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
-      Scorer scorer = RlFlags.scorer(c.path("reward_model"), tok);
+      Scorer scorer = RlFlags.scorer(c, tok);
       c.write(cfg.train().outputDir());
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg));
@@ -117,12 +117,14 @@ public final class PpoCommand implements Callable<Integer> {
   /** Options shared by ppo, rloo, grpo and best-of-n (picocli mixin), and their loading helpers. */
   public static final class RlFlags {
     @Option(names = "--reward-model", description = "Reward model folder (Hugging Face sequence classifier, as `rlhf4j reward` saves).") Path rewardModel;
+    @Option(names = "--reward-adapter", description = RlFlags.ADAPTER_DOC) Path rewardAdapter;
     @Option(names = "--max-new-tokens", description = "Response length in tokens.") Integer maxNewTokens;
     @Option(names = "--temperature", description = "Sampling temperature.") Double temperature;
     @Option(names = "--kl-coef", description = "KL coefficient (ppo, rloo) / beta (grpo).") Double klCoef;
 
     void apply(Settings c) {
       c.put("reward_model", rewardModel);
+      c.put("reward_adapter", rewardAdapter);
       c.put("response_length", maxNewTokens);
       c.put("temperature", temperature);
       c.put("kl_coef", klCoef);
@@ -134,10 +136,18 @@ public final class PpoCommand implements Callable<Integer> {
       return policy.copy(DType.parse(c.string("ref_dtype", "f32")));
     }
 
-    /** A learned reward model as a scorer over decoded text. */
-    static Scorer scorer(Path dir, Tokenizer tok) {
+    static final String ADAPTER_DOC = "PEFT SEQ_CLS LoRA adapter folder (a LoRA `rlhf4j reward` run's adapter/) applied to "
+        + "--reward-model, then its base (a causal LM or reward model folder); --reward-model may also be such a folder itself.";
+
+    /** The reward model of {@code reward_model} (and {@code reward_adapter}) as a scorer over decoded text. */
+    static Scorer scorer(Settings c, Tokenizer tok) {
+      return scorer(c.path("reward_model"), c.has("reward_adapter") ? c.path("reward_adapter") : null, tok);
+    }
+
+    /** A learned reward model (with a PEFT SEQ_CLS adapter on it when {@code adapter} is not null) as a scorer over decoded text. */
+    static Scorer scorer(Path dir, Path adapter, Tokenizer tok) {
       if (!Files.isDirectory(dir)) throw new UserError("reward model folder " + dir + " does not exist");
-      RewardModel rm = RewardModel.load(dir).requiresGrad(false);
+      RewardModel rm = ScoreCommand.load(dir, adapter, "--reward-model", "--reward-adapter").requiresGrad(false);
       return Scorer.text(tok, (prompts, responses) -> {
         List<PromptCompletion> items = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) items.add(new PromptCompletion(Content.text(prompts.get(i)), Content.text(responses.get(i))));

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = {"RLOO: k samples per prompt, leave-one-out baseline, reward = score - kl_coef * KL(policy || reference).",
         "--data: JSONL {\"prompt\"}; --max-steps counts iterations; --batch-size is prompts per iteration."})
 public final class RlooCommand implements Callable<Integer> {
-  static final Set<String> KEYS = Set.of("reward_model", "response_length", "temperature", "kl_coef", "num_generations",
+  static final Set<String> KEYS = Set.of("reward_model", "reward_adapter", "response_length", "temperature", "kl_coef", "num_generations",
       "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty", "epsilon", "ref_dtype");
 
   @Mixin TrainFlags flags;
@@ -56,7 +56,7 @@ public final class RlooCommand implements Callable<Integer> {
       LoraSettings.attach(c, policy, c.path("model"));
       var prompts = PpoCommand.RlFlags.prompts(c, tok);
       PpoCommand.RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
-      var scorer = PpoCommand.RlFlags.scorer(c.path("reward_model"), tok);
+      var scorer = PpoCommand.RlFlags.scorer(c, tok);
       c.write(cfg.train().outputDir());
       CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,

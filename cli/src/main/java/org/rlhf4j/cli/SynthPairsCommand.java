@@ -41,7 +41,7 @@ public final class SynthPairsCommand implements Callable<Integer> {
     try (Tokenizer tok = Settings.tokenizer(model)) {
       CausalLM policy = Settings.model(model);
       List<long[]> ps = PpoCommand.RlFlags.prompts(prompts, tok);
-      var scorer = PpoCommand.RlFlags.scorer(rewardModel, tok);
+      var scorer = PpoCommand.RlFlags.scorer(rewardModel, null, tok);
       List<PreferencePair> pairs = SyntheticPairs.generate(policy, tok, scorer, ps, k,
           SamplingConfig.sample(maxNewTokens, temperature, 0, 1.0, seed, tok.stopIds()), p, 64);
       if (output.getParent() != null) Files.createDirectories(output.getParent());

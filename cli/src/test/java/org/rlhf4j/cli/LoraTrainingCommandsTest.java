@@ -1,6 +1,7 @@
 package org.rlhf4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,16 +86,45 @@ class LoraTrainingCommandsTest {
     }
   }
 
-  @Test void rewardWithLoraWritesTheMergedClassifierAndItsAdapter() throws Exception {
+  @Test void rewardWithLoraWritesTheMergedClassifierAndItsSeqClsAdapterWhichScoresTheSame() throws Exception {
     Path out = tmp.resolve("reward");
     CliRun run = CliRun.of("reward", "--model", model.toString(), "--data", prefs.toString(), "--output", out.toString(),
         "--max-steps", "2", "--batch-size", "2", "--lr", "1e-2", "--lora-r", "4");
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(out.resolve("config.json")).isRegularFile();
-    assertThat(out.resolve("adapter").resolve(LoraModel.CONFIG_FILE)).isRegularFile();
-    assertThat(out.resolve("adapter").resolve("score.safetensors")).isRegularFile();
-    CliRun score = CliRun.of("score", "--model", out.toString(), "--prompt", "The cat", "--response", " sat.", "--json");
-    assertThat(score.code()).as(score.err()).isZero();
+    Path adapter = out.resolve("adapter");
+    assertThat(adapter.resolve("score.safetensors")).as("the head is in the adapter's safetensors, as PEFT saves it").doesNotExist();
+    JsonNode cfg = new ObjectMapper().readTree(adapter.resolve(LoraModel.CONFIG_FILE).toFile());
+    assertThat(cfg.get("task_type").asText()).isEqualTo("SEQ_CLS");
+    assertThat(cfg.get("modules_to_save").toString()).isEqualTo("[\"classifier\",\"score\"]");
+    assertThat(Safetensors.header(adapter.resolve(LoraModel.WEIGHTS_FILE)).entries().keySet()).contains("base_model.model.score.weight")
+        .allMatch(k -> k.equals("base_model.model.score.weight") || k.startsWith("base_model.model.model.layers."));
+    double merged = reward("--model", out.toString());
+    assertThat(reward("--model", model.toString(), "--adapter", adapter.toString())).isCloseTo(merged, within(1e-5));
+    assertThat(reward("--model", adapter.toString())).as("base from base_model_name_or_path").isCloseTo(merged, within(1e-5));
+    assertThat(merged).as("training moved the score off the fresh head's").isNotCloseTo(reward("--model", rm.toString()), within(1e-4));
+
+    CliRun eval = CliRun.of("eval-reward", "--model", model.toString(), "--adapter", adapter.toString(), "--data", prefs.toString(), "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    CliRun bon = CliRun.of("best-of-n", "--model", model.toString(), "--reward-model", model.toString(), "--reward-adapter",
+        adapter.toString(), "--data", prompts.toString(), "--output", tmp.resolve("bon").toString(), "--n", "2", "--max-new-tokens", "3");
+    assertThat(bon.code()).as(bon.err()).isZero();
+    CliRun causal = CliRun.of("score", "--model", model.toString(), "--adapter", Shared.require("fixtures/lora-llama-tiny").toString(),
+        "--prompt", "The cat", "--response", " sat.");
+    assertThat(causal.code()).isEqualTo(2);
+    assertThat(causal.err()).contains("--adapter", "task_type is not SEQ_CLS");
+    CliRun noAdapter = CliRun.of("score", "--model", model.toString(), "--prompt", "The cat", "--response", " sat.");
+    assertThat(noAdapter.code()).isEqualTo(2);
+    assertThat(noAdapter.err()).contains("--adapter");
+  }
+
+  private static double reward(String... modelArgs) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("score"));
+    args.addAll(List.of(modelArgs));
+    args.addAll(List.of("--prompt", "The cat", "--response", " sat on the mat.", "--json"));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertThat(run.code()).as(run.err()).isZero();
+    return new ObjectMapper().readTree(run.out()).get("rewards").get(0).asDouble();
   }
 
   @Test void loraSettingsWithoutRankAndBadTargetsAreUsageErrors() {

@@ -127,6 +127,11 @@ public final class CausalLM implements HasParameters {
     return attach(LoraModel.load(this, dir));
   }
 
+  /** Attaches the adapters of a PEFT folder saved for {@code task} (a reward model's: {@code PeftTask.SEQ_CLS}). */
+  public LoraModel loadAdapters(Path dir, org.rlhf4j.models.lora.PeftTask task) {
+    return attach(LoraModel.load(this, dir, task));
+  }
+
   /** Folds the adapters into the base weights and removes them ({@code merge_and_unload}): a plain model again. */
   public CausalLM mergeAndUnload() {
     if (adapters == null) throw new IllegalStateException("mergeAndUnload: no adapters attached");

@@ -13,8 +13,9 @@ import org.rlhf4j.runtime.CheckpointException;
 
 /**
  * PEFT's {@code adapter_config.json} for plain LoRA: read with checks that refuse what rlhf4j does not
- * implement (DoRA, biases, rank/alpha patterns, modules_to_save, ...) by field name; written with the
- * fields PEFT 0.21 writes, so {@code PeftModel.from_pretrained} and {@code LoraConfig.from_pretrained} read it.
+ * implement (DoRA, biases, rank/alpha patterns, modules_to_save other than a sequence classifier's head, ...) by
+ * field name; written with the fields PEFT 0.21 writes, so {@code PeftModel.from_pretrained} and
+ * {@code LoraConfig.from_pretrained} read it. The {@link PeftTask} sets {@code task_type} and {@code modules_to_save}.
  */
 final class AdapterConfigFile {
   static final String PEFT_VERSION = "0.21.0";
@@ -22,7 +23,14 @@ final class AdapterConfigFile {
 
   private AdapterConfigFile() {}
 
-  static LoraConfig read(Path file) {
+  /** What a config file says: the LoRA configuration, its task, and the modules saved whole beside the adapters. */
+  record Read(LoraConfig config, PeftTask task, List<String> modulesToSave) {
+    Read {
+      modulesToSave = List.copyOf(modulesToSave);
+    }
+  }
+
+  static Read read(Path file) {
     JsonNode n;
     try {
       n = JSON.readTree(file.toFile());
@@ -33,7 +41,9 @@ final class AdapterConfigFile {
     String type = n.path("peft_type").asText("");
     if (!type.equals("LORA")) throw err(file, "peft_type is '" + type + "'; only LORA adapters are supported");
     refuseTrue(file, n, "use_dora", "use_qalora", "lora_bias");
-    refuseSet(file, n, "modules_to_save", "layers_to_transform", "layer_replication", "trainable_token_indices",
+    PeftTask task = PeftTask.of(n.path("task_type").asText(""));
+    List<String> saved = modulesToSave(file, n, task);
+    refuseSet(file, n, "layers_to_transform", "layer_replication", "trainable_token_indices",
         "target_parameters", "alora_invocation_tokens", "rank_pattern", "alpha_pattern", "megatron_config");
     if (!n.path("bias").asText("none").equals("none")) throw err(file, "bias '" + n.get("bias").asText() + "' is not supported (only none)");
     if (!n.path("r").isInt()) throw err(file, "missing integer field \"r\"");
@@ -41,16 +51,37 @@ final class AdapterConfigFile {
     TargetModules targets = modules(file, n, "target_modules");
     if (targets == null) throw err(file, "missing field \"target_modules\"");
     try {
-      return new LoraConfig(n.get("r").asInt(), n.get("lora_alpha").asDouble(), n.path("lora_dropout").asDouble(0),
+      return new Read(new LoraConfig(n.get("r").asInt(), n.get("lora_alpha").asDouble(), n.path("lora_dropout").asDouble(0),
           targets, modules(file, n, "exclude_modules"), n.path("use_rslora").asBoolean(false),
-          n.path("base_model_name_or_path").isTextual() ? n.get("base_model_name_or_path").asText() : null);
+          n.path("base_model_name_or_path").isTextual() ? n.get("base_model_name_or_path").asText() : null), task, saved);
     } catch (IllegalArgumentException e) {
       throw err(file, e.getMessage());
     }
   }
 
-  /** Writes the config PEFT writes; {@code fanInFanOut} true when the targets are Conv1D (GPT-2). */
-  static void write(Path file, LoraConfig c, boolean fanInFanOut) throws IOException {
+  /**
+   * The file's {@code modules_to_save} (PEFT may list a name twice: loading extends the list again): none unless the
+   * task is SEQ_CLS, and then only the head's names ({@code classifier}, {@code score}).
+   */
+  private static List<String> modulesToSave(Path file, JsonNode n, PeftTask task) {
+    JsonNode v = n.path("modules_to_save");
+    if (v.isMissingNode() || v.isNull() || (v.isArray() && v.isEmpty())) return List.of();
+    if (task != PeftTask.SEQ_CLS) throw err(file, "modules_to_save is set (" + v + "); rlhf4j does not support it yet "
+        + "(it saves a sequence classifier's head, task_type SEQ_CLS)");
+    if (!v.isArray()) throw err(file, "modules_to_save must be a list of module names, got " + v);
+    List<String> out = new ArrayList<>();
+    for (JsonNode x : v) {
+      if (!task.saves(x.asText())) {
+        throw err(file, "modules_to_save lists '" + x.asText() + "'; rlhf4j saves only a sequence classifier's head ("
+            + String.join(", ", task.modulesToSave()) + ") beside the adapters");
+      }
+      if (!out.contains(x.asText())) out.add(x.asText());
+    }
+    return out;
+  }
+
+  /** Writes the config PEFT writes for {@code task}; {@code fanInFanOut} true when the targets are Conv1D (GPT-2). */
+  static void write(Path file, LoraConfig c, boolean fanInFanOut, PeftTask task) throws IOException {
     ObjectNode o = JSON.createObjectNode();
     o.putNull("alora_invocation_tokens");
     o.putObject("alpha_pattern");
@@ -76,7 +107,12 @@ final class AdapterConfigFile {
     o.putNull("lora_ga_config");
     o.putNull("megatron_config");
     o.put("megatron_core", "megatron.core");
-    o.putNull("modules_to_save");
+    if (task.modulesToSave().isEmpty()) {
+      o.putNull("modules_to_save");
+    } else {
+      ArrayNode saved = o.putArray("modules_to_save");
+      task.modulesToSave().forEach(saved::add);
+    }
     o.putNull("monteclora_config");
     o.put("peft_type", "LORA");
     o.put("peft_version", PEFT_VERSION);
@@ -86,7 +122,7 @@ final class AdapterConfigFile {
     o.putNull("revision");
     putModules(o, "target_modules", c.targets());
     o.putNull("target_parameters");
-    o.put("task_type", "CAUSAL_LM");
+    o.put("task_type", task.field());
     o.putNull("trainable_token_indices");
     o.putNull("use_bdlora");
     o.put("use_dora", false);

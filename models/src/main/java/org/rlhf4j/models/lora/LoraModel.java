@@ -38,6 +38,7 @@ public final class LoraModel implements HasParameters {
   private final LoraConfig config;
   private final List<LoraLayer> layers = new ArrayList<>();
   private final Map<String, Tensor> params = new LinkedHashMap<>();
+  private final Map<String, Tensor> savedModules = new LinkedHashMap<>();
   private int disabledDepth;
 
   private LoraModel(LoraConfig config) { this.config = config; }
@@ -59,7 +60,13 @@ public final class LoraModel implements HasParameters {
   }
 
   /** The adapters of a PEFT folder, checked against the model: every targeted module's A and B, and nothing else. */
-  public static LoraModel load(CausalLM model, Path dir) {
+  public static LoraModel load(CausalLM model, Path dir) { return load(model, dir, PeftTask.CAUSAL_LM); }
+
+  /**
+   * The adapters of a PEFT folder saved for {@code task}, checked against the model: every targeted module's A and B
+   * and, for {@link PeftTask#SEQ_CLS}, the head's tensors ({@link #savedModules}), and nothing else.
+   */
+  public static LoraModel load(CausalLM model, Path dir, PeftTask task) {
     Path cfgFile = dir.resolve(CONFIG_FILE), weights = dir.resolve(WEIGHTS_FILE);
     if (!Files.isRegularFile(cfgFile)) throw new CheckpointException(dir + ": no " + CONFIG_FILE + " (is it a PEFT adapter folder?)");
     if (!Files.isRegularFile(weights)) {
@@ -67,7 +74,9 @@ public final class LoraModel implements HasParameters {
           ? " (it holds adapter_model.bin: re-save it with PEFT's safe_serialization=True)" : "";
       throw new CheckpointException(dir + ": no " + WEIGHTS_FILE + hint);
     }
-    LoraConfig cfg = AdapterConfigFile.read(cfgFile);
+    AdapterConfigFile.Read read = AdapterConfigFile.read(cfgFile);
+    checkTask(cfgFile, read.task(), task);
+    LoraConfig cfg = read.config();
     Map<String, Tensor> file = new LinkedHashMap<>(Safetensors.load(weights));
     LoraModel m = new LoraModel(cfg);
     for (Projection p : select(model, cfg, cfgFile + " target_modules")) {
@@ -75,11 +84,36 @@ public final class LoraModel implements HasParameters {
       Tensor b = take(file, weights, key(p, "lora_B"), p.base().outFeatures(), cfg.r());
       m.add(p, onDevice(a.to(torch.ScalarType.Float), model), onDevice(b.to(torch.ScalarType.Float), model));
     }
+    for (String module : read.modulesToSave()) {
+      String prefix = PREFIX + module + ".";
+      for (var it = file.entrySet().iterator(); it.hasNext();) {
+        var e = it.next();
+        if (!e.getKey().startsWith(prefix)) continue;
+        m.savedModules.put(e.getKey().substring(PREFIX.length()), onDevice(e.getValue().to(torch.ScalarType.Float), model));
+        it.remove();
+      }
+    }
     if (!file.isEmpty()) {
-      throw new CheckpointException(weights + ": " + file.size() + " tensors belong to no module its target_modules select, e.g. '"
-          + file.keySet().iterator().next() + "'");
+      throw new CheckpointException(weights + ": " + file.size() + " tensors belong to no module its target_modules or "
+          + "modules_to_save select, e.g. '" + file.keySet().iterator().next() + "'");
     }
     return m;
+  }
+
+  /** Whether {@code dir} is a PEFT adapter folder (it has {@code adapter_config.json}). */
+  public static boolean isAdapterFolder(Path dir) { return Files.isRegularFile(dir.resolve(CONFIG_FILE)); }
+
+  /** The LoRA configuration of a PEFT folder's {@code adapter_config.json} (its {@code base_model_name_or_path} too). */
+  public static LoraConfig configOf(Path dir) { return AdapterConfigFile.read(dir.resolve(CONFIG_FILE)).config(); }
+
+  private static void checkTask(Path cfgFile, PeftTask found, PeftTask wanted) {
+    if (found == wanted) return;
+    if (found == PeftTask.SEQ_CLS) {
+      throw new CheckpointException(cfgFile + ": task_type is SEQ_CLS, a sequence-classification (reward model) adapter: "
+          + "load it onto a reward model (score/eval-reward --adapter, ppo/rloo/grpo/best-of-n --reward-adapter)");
+    }
+    throw new CheckpointException(cfgFile + ": task_type is not SEQ_CLS: not a reward-model adapter (its score head is not in it; "
+        + "a causal LM's adapter goes with generate --adapter)");
   }
 
   public LoraConfig config() { return config; }
@@ -87,22 +121,49 @@ public final class LoraModel implements HasParameters {
   /** lora_A / lora_B of every adapted module under PEFT's file names. */
   @Override public Map<String, Tensor> parameters() { return Collections.unmodifiableMap(params); }
 
+  /**
+   * The tensors a {@link PeftTask#SEQ_CLS} folder saved whole beside the adapters ({@code modules_to_save}), by their
+   * name in the base model ({@code score.weight}); empty for a causal LM's adapters and for fresh ones.
+   */
+  public Map<String, Tensor> savedModules() { return Collections.unmodifiableMap(savedModules); }
+
   /** The adapted modules' names, in model order. */
   public List<String> modules() { return layers.stream().map(l -> l.target().name()).toList(); }
 
   /** Number of adapter weights. */
   public long parameterCount() { return params.values().stream().mapToLong(Tensor::numel).sum(); }
 
-  /** Writes {@code adapter_config.json} and {@code adapter_model.safetensors} (PEFT layout) into {@code dir}. */
-  public void save(Path dir) {
+  /** Writes {@code adapter_config.json} and {@code adapter_model.safetensors} (PEFT layout, CAUSAL_LM) into {@code dir}. */
+  public void save(Path dir) { save(dir, PeftTask.CAUSAL_LM, Map.of()); }
+
+  /**
+   * Writes the PEFT folder of {@code task}: with {@link PeftTask#SEQ_CLS} the head's tensors {@code modules}, named
+   * as in the base model ({@code score.weight}), go into {@code adapter_model.safetensors} as PEFT saves a
+   * {@code modules_to_save} module ({@code base_model.model.score.weight}).
+   */
+  public void save(Path dir, PeftTask task, Map<String, Tensor> modules) {
+    if (!modules.isEmpty() && task != PeftTask.SEQ_CLS) throw new IllegalArgumentException("only a SEQ_CLS adapter saves modules beside it");
     try {
       Files.createDirectories(dir);
       boolean conv = layers.stream().anyMatch(l -> l.target().base().fanInFanOut());
-      AdapterConfigFile.write(dir.resolve(CONFIG_FILE), config, conv);
-      Safetensors.save(dir.resolve(WEIGHTS_FILE), params, Map.of("format", "pt"));
+      AdapterConfigFile.write(dir.resolve(CONFIG_FILE), config, conv, task);
+      Safetensors.save(dir.resolve(WEIGHTS_FILE), withModules(modules), Map.of("format", "pt"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the adapter to " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * This adapter's tensors and {@code modules} (named as in the base model) under the names a SEQ_CLS
+   * {@code adapter_model.safetensors} gives them: what a checkpoint of a LoRA reward model saves and restores.
+   */
+  public Map<String, Tensor> withModules(Map<String, Tensor> modules) {
+    Map<String, Tensor> all = new LinkedHashMap<>(params);
+    modules.forEach((k, t) -> {
+      if (k.startsWith(PREFIX)) throw new IllegalArgumentException("module tensor '" + k + "' is named with PEFT's prefix; give its base-model name");
+      all.put(PREFIX + k, t);
+    });
+    return Collections.unmodifiableMap(all);
   }
 
   /** Runs {@code body} with every adapter switched off (the base model's outputs); nests. */

@@ -82,11 +82,21 @@ public final class RewardModel implements HasParameters {
 
   /**
    * Loads a reward model saved by {@link #save}: any single-label Llama/Qwen2/GPT-2 sequence classifier, or a
-   * {@code BertForSequenceClassification}.
+   * {@code BertForSequenceClassification}; or a PEFT SEQ_CLS adapter folder (no {@code config.json}) on the base its
+   * {@code base_model_name_or_path} names ({@link #load(Path, Path)}).
    */
   public static RewardModel load(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("config.json")) && LoraModel.isAdapterFolder(dir)) return load(RewardAdapterIO.baseOf(dir), dir);
     return EncoderRewardIO.isEncoder(dir) ? new RewardModel(EncoderRewardIO.load(dir, Device.CPU)) : RewardModelIO.load(dir, Device.CPU);
   }
+
+  /**
+   * A LoRA reward model: {@code base} (a causal LM folder, or a causal reward model's) with the PEFT SEQ_CLS adapter
+   * folder {@code adapter} attached, as {@code reward --lora-r} writes it ({@code adapter/}) and PEFT saves a
+   * {@code LoraConfig(task_type="SEQ_CLS")} model: its score head is the adapter's {@code base_model.model.score.weight}
+   * (a reward-model base keeps its own when the adapter has none). The adapters stay attached, unmerged.
+   */
+  public static RewardModel load(Path base, Path adapter) { return RewardAdapterIO.load(base, adapter); }
 
   /** @param padId config.json's {@code pad_token_id}, or null (then the tokenizer's, else EOS) */
   static RewardModel of(CausalLM backbone, ScalarHead head, Path tokenizerDir, boolean tiedInSource, Integer padId) {

@@ -24,6 +24,7 @@ import org.rlhf4j.runtime.Safetensors;
 final class RewardModelIO {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SHARD_BYTES = 2L << 30;
+  static final String SCORE = "score.weight";
 
   private RewardModelIO() {}
 
@@ -71,7 +72,7 @@ final class RewardModelIO {
             + " model with RewardModel.init)");
       }
       Map<String, Tensor> backbone = new LinkedHashMap<>(all);
-      backbone.remove("score.weight");
+      backbone.remove(SCORE);
       backbone.remove(RewardModel.LM_HEAD);
       scratch = Files.createTempDirectory("rlhf4j-rm-");
       Safetensors.save(scratch.resolve(Safetensors.SINGLE), backbone, Map.of("format", "pt"));

@@ -19,7 +19,6 @@ import org.rlhf4j.training.loop.Evaluator;
 import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loop.Trainer;
-import org.rlhf4j.models.lora.LoraModel;
 import org.rlhf4j.training.loop.ModelCheckpoint;
 
 /**
@@ -30,8 +29,8 @@ import org.rlhf4j.training.loop.ModelCheckpoint;
  * {@code cfg.outputDir()} as a Hugging Face sequence classifier.
  */
 public final class RewardTrainer {
-  /** With LoRA: the adapter folder inside the output, and the score head's file in it. */
-  public static final String ADAPTER_DIR = "adapter", SCORE_FILE = "score.safetensors";
+  /** With LoRA: the adapter folder inside the output (PEFT's SEQ_CLS layout, the score head in its safetensors). */
+  public static final String ADAPTER_DIR = "adapter";
 
   private RewardTrainer() {}
 
@@ -133,14 +132,12 @@ public final class RewardTrainer {
     return r;
   }
 
-  /** The model's checkpoint: the whole classifier, or with LoRA the adapter (PEFT layout) plus the score head. */
+  /** The model's checkpoint: the whole classifier, or with LoRA the SEQ_CLS adapter folder (the score head in it). */
   private static ModelCheckpoint checkpoint(RewardModel rm) {
-    var lora = rm.adapters();
-    return lora.isEmpty() ? ModelCheckpoint.of(rm, rm::save)
-        : ModelCheckpoint.of(lora.get(), lora.get()::save, LoraModel.WEIGHTS_FILE).withPart(SCORE_FILE, rm.head());
+    return rm.adapters().isEmpty() ? ModelCheckpoint.of(rm, rm::save) : RewardAdapterIO.checkpoint(rm);
   }
 
-  /** Gradients off; with LoRA the adapter and its score head in adapter/, then the merged classifier at the top. */
+  /** Gradients off; with LoRA the SEQ_CLS adapter folder (score head included) in adapter/, then the merged classifier at the top. */
   private static void finish(RewardModel rm, ModelCheckpoint io, Path out) {
     rm.requiresGrad(false);
     if (rm.adapters().isPresent()) {
