@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "launch", mixinStandardHelpOptions = true,
     description = {"Data-parallel training on this machine: N processes (ranks) over libtorch's c10d Gloo backend, "
         + "each on its share of every batch, gradients averaged after backward, rank 0 writing checkpoints, logs and the model.",
-        "Commands: pretrain, sft, dpo. --batch-size is the global batch (all ranks together) and must divide by N.",
+        "Commands: pretrain, sft, dpo, ppo, rloo, grpo. --batch-size is the global batch (all ranks together) and must divide by N; "
+            + "ppo/rloo/grpo: each rank samples and scores its share of every iteration's prompts (RLOO/GRPO groups stay on one "
+            + "rank), PPO's whitening and KL are global, each response drawn from its own seeded stream (the same rollout for any N).",
         "Example: rlhf4j launch --nproc 2 --threads-per-rank 1 -- sft --model M --data D --output OUT"})
 public final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--nproc", required = true, description = "Processes (ranks) to start.") int nproc;

@@ -52,6 +52,7 @@ public final class PpoCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     if (bench) return bench();
+    Ranks.join("ppo"); // launch / torchrun variables: this process is one data-parallel rank
     Settings c = flags.settings(KEYS, "model", "data", "output");
     rl.apply(c);
     PpoConfig d = PpoConfig.defaults(c.path("output"));
@@ -62,10 +63,10 @@ public final class PpoCommand implements Callable<Integer> {
       List<long[]> prompts = RlFlags.prompts(c, tok);
       RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
       Scorer scorer = RlFlags.scorer(c, tok);
-      c.write(cfg.train().outputDir());
+      if (Ranks.writes()) c.write(cfg.train().outputDir());
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> PpoTrainer.run(policy, RlFlags.reference(policy, c), null, scorer, prompts, tok, cfg));
-      RunOutput.finalPolicy("ppo", c, policy, cfg.train().outputDir());
+      if (Ranks.writes()) RunOutput.finalPolicy("ppo", c, policy, cfg.train().outputDir());
       double[] s = r.scores();
       System.out.printf(Locale.ROOT, "ppo: %d iterations, objective/scores %.4f -> %.4f; model saved to %s%n", s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());

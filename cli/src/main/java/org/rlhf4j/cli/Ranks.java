@@ -10,8 +10,11 @@ import org.rlhf4j.runtime.Distributed;
  * run's outputs.
  */
 final class Ranks {
-  /** The commands that train data-parallel (the ones on the token-level loop with a sharded sampler). */
-  static final Set<String> SUPPORTED = Set.of("pretrain", "sft", "dpo");
+  /**
+   * The commands that train data-parallel: the token-level loop with a sharded sampler, and the on-policy loop (each
+   * rank samples its share of the prompts: training/.../rollout/RankShare).
+   */
+  static final Set<String> SUPPORTED = Set.of("pretrain", "sft", "dpo", "ppo", "rloo", "grpo");
 
   private Ranks() {}
 

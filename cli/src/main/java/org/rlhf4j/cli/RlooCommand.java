@@ -36,6 +36,7 @@ public final class RlooCommand implements Callable<Integer> {
 
   /** Shared by rloo and grpo: the group config from settings over defaults {@code d}, then training. */
   static int run(Settings c, GroupConfig d, String name, boolean grpo) throws IOException {
+    Ranks.join(name); // launch / torchrun variables: this process is one data-parallel rank
     GroupConfig built;
     try {
       GroupConfig.Advantage adv = grpo ? new GroupConfig.Grpo(new GroupAdvantages.GrpoConfig(c.bool("scale_rewards", true), 1e-4))
@@ -57,11 +58,11 @@ public final class RlooCommand implements Callable<Integer> {
       var prompts = PpoCommand.RlFlags.prompts(c, tok);
       PpoCommand.RlFlags.checkContext(prompts, policy, cfg.maxNewTokens(), c);
       var scorer = PpoCommand.RlFlags.scorer(c, tok);
-      c.write(cfg.train().outputDir());
+      if (Ranks.writes()) c.write(cfg.train().outputDir());
       CausalLM ref = cfg.needsReference() ? PpoCommand.RlFlags.reference(policy, c) : null;
       var r = DoctorWatch.around(cfg.train().outputDir(), cfg.iterations(), System.err,
           () -> GroupTrainer.run(policy, ref, scorer, prompts, tok, cfg));
-      RunOutput.finalPolicy(name, c, policy, cfg.train().outputDir());
+      if (Ranks.writes()) RunOutput.finalPolicy(name, c, policy, cfg.train().outputDir());
       double[] s = r.scores();
       System.out.printf(Locale.ROOT, "%s: %d iterations, objective/scores %.4f -> %.4f; model saved to %s%n", name, s.length,
           s.length == 0 ? Double.NaN : s[0], s.length == 0 ? Double.NaN : s[s.length - 1], cfg.train().outputDir());

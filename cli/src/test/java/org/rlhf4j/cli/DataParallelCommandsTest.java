@@ -99,9 +99,9 @@ class DataParallelCommandsTest {
   }
 
   @Test void launchRefusesCommandsAndBatchesItCannotSplit() throws Exception {
-    CliRun ppo = CliRun.of("launch", "--nproc", "2", "--", "ppo", "--model", model.toString());
-    assertThat(ppo.code()).isEqualTo(2);
-    assertThat(ppo.err()).contains("'ppo' does not train data-parallel");
+    CliRun kto = CliRun.of("launch", "--nproc", "2", "--", "kto", "--model", model.toString());
+    assertThat(kto.code()).isEqualTo(2);
+    assertThat(kto.err()).contains("'kto' does not train data-parallel");
     List<String> odd = args("dpo", tmp.resolve("odd"));
     odd.set(odd.indexOf("--batch-size") + 1, "3");
     assertThat(LaunchCommand.run(2, 1, LaunchCommand.freePort(), odd)).isNotZero();

@@ -32,6 +32,19 @@ public final class Tensors {
     return to(Tensor.create(values, shape), device);
   }
 
+  /** A float64 tensor of the given shape. */
+  public static Tensor doubles(double[] values, Device device, long... shape) {
+    return to(Tensor.create(values, shape), device);
+  }
+
+  /** Copies a tensor into a Java double array (row-major, as float64). */
+  public static double[] toDoubles(Tensor t) {
+    Tensor c = t.detach().to(torch.ScalarType.Double).cpu().contiguous();
+    double[] out = new double[(int) c.numel()];
+    new org.bytedeco.javacpp.DoublePointer(c.data_ptr()).get(out);
+    return out;
+  }
+
   public static Tensor to(Tensor t, Device device) {
     return device.isCuda() ? t.to(device.torch(), t.scalar_type()) : t;
   }

@@ -16,6 +16,7 @@ import org.rlhf4j.training.loss.LogProbs;
 import org.rlhf4j.training.loss.Masked;
 import org.rlhf4j.training.loss.OverlongPenalty;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
+import org.rlhf4j.training.rollout.RankShare;
 import org.rlhf4j.training.rollout.ResponseBatch;
 import org.rlhf4j.training.rollout.RolloutHook;
 import org.rlhf4j.training.rollout.RolloutRows;
@@ -57,6 +58,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
   private final int padId;
   private final GroupConfig cfg;
   private long tokensSeen;
+  private final RankShare share = RankShare.current();
 
   private GroupTrainer(CausalLM policy, CausalLM ref, Scorer scorer, List<long[]> prompts, int padId, GroupConfig cfg) {
     this.policy = policy.requiresGrad(true);
@@ -82,6 +84,9 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
   public static GroupResult run(CausalLM policy, CausalLM reference, Scorer scorer, List<long[]> prompts, int padId,
       GroupConfig cfg, RolloutHook hook) {
     if (prompts.isEmpty()) throw new IllegalArgumentException("RLOO/GRPO needs at least one prompt");
+    if (RankShare.current().active() && cfg.shaping().dynamicSamplingRounds() > 0) {
+      throw new IllegalArgumentException("dynamic_sampling with data-parallel ranks is not supported (each rank would redraw on its own)");
+    }
     GroupTrainer t = new GroupTrainer(policy, reference, scorer, prompts, padId, cfg);
     OnPolicyLoop<Rollout> loop = new OnPolicyLoop<>(t.policy, scorer, prompts, padId, cfg.layout(), hook, t);
     TrainResult r = loop.run(t.policy.trainable(), ModelCheckpoint.of(t.policy));
@@ -105,17 +110,19 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     float[] rl = ref != null ? rows.logprobs(ref, padId, cfg.temperature(), chunk) : null;
     float[] adv = advantages(rows, old, rl, m, policy.device());
     float[] weights = new float[s.size()];
-    double counted = 0;
+    double counted = 0, seen = 0;
     for (int i = 0; i < weights.length; i++) {
       boolean masked = (shaping.maskTruncated() && !s.finished()[i])
           || (shaping.dynamicSamplingRounds() > 0 && !d.informative()[i / cfg.k()]);
       weights[i] = masked ? 0 : 1;
       counted += weights[i] * s.responses().get(i).length;
-      tokensSeen += s.prompts().get(i).length + s.responses().get(i).length;
+      seen += s.prompts().get(i).length + s.responses().get(i).length;
     }
+    double[] global = share.sum(counted, seen); // every rank's tokens: a global token mean divides by their share
+    tokensSeen += Math.round(global[1]);
     m.put("num_tokens", (double) tokensSeen);
     m.put("completions/clipped_ratio", 1 - (double) s.numFinished() / s.size());
-    double microBatchTokens = counted / ((double) cfg.numMiniBatches() * cfg.train().gradAccumulation());
+    double microBatchTokens = global[0] / ((double) cfg.numMiniBatches() * cfg.train().gradAccumulation() * share.ranks());
     return new Rollout(rows, old, rl, adv, weights, microBatchTokens, m);
   }
 
@@ -186,7 +193,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     double[] shaped = shapedRewards(cfg, s);
     float[] rewards = new float[s.size()];
     for (int i = 0; i < rewards.length; i++) rewards[i] = (float) (shaped[i] - cfg.klCoef() * seqKl[i]);
-    Tensor r = Tensors.floats(rewards, device, cfg.promptsPerIteration(), cfg.k()); // (P, K)
+    Tensor r = Tensors.floats(rewards, device, rewards.length / cfg.k(), cfg.k()); // (P, K): this rank's prompts
     Tensor adv = cfg.advantage().of(r); // (P, K)
     double reward = 0;
     for (float x : rewards) reward += x;

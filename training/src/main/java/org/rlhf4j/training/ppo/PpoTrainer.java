@@ -17,6 +17,7 @@ import org.rlhf4j.training.loss.LogProbs;
 import org.rlhf4j.training.loss.Masked;
 import org.rlhf4j.training.loss.PpoLoss;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
+import org.rlhf4j.training.rollout.RankShare;
 import org.rlhf4j.training.rollout.ResponseBatch;
 import org.rlhf4j.training.rollout.RolloutHook;
 import org.rlhf4j.training.rollout.Samples;
@@ -50,6 +51,7 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
   private final int padId;
   private final PpoConfig cfg;
   private KlController kl;
+  private final RankShare share = RankShare.current();
 
   PpoTrainer(CausalLM policy, CausalLM ref, ScalarHead head, int padId, PpoConfig cfg) {
     this.policy = policy.requiresGrad(true);
@@ -97,8 +99,8 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
 
   @Override public RolloutBuffer prepare(int iteration, Samples s) {
     RolloutBuffer b = RolloutBuffer.forward(policy, ref, head, s, padId, cfg.temperature(), cfg.forwardBatchSize());
-    double seqKl = b.advantages(cfg, kl.value(), policy.device());
-    kl = kl.update(seqKl, s.size());
+    double seqKl = b.advantages(cfg, kl.value(), policy.device(), share);
+    kl = kl.update(seqKl, s.size() * share.ranks());
     return b;
   }
 

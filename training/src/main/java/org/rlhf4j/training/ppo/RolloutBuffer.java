@@ -11,9 +11,9 @@ import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Tensors;
 import org.rlhf4j.training.loss.Gae;
-import org.rlhf4j.training.loss.Masked;
 import org.rlhf4j.training.loss.PpoRewards;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
+import org.rlhf4j.training.rollout.RankShare;
 import org.rlhf4j.training.rollout.ResponseBatch;
 import org.rlhf4j.training.rollout.RolloutRows;
 import org.rlhf4j.training.rollout.Samples;
@@ -58,9 +58,10 @@ final class RolloutBuffer implements OnPolicyLoop.Rollout {
 
   /**
    * Per-token KL-penalised rewards, GAE, whitened advantages and the iteration's objective metrics; returns the mean
-   * sequence KL (what an adaptive controller follows).
+   * sequence KL (what an adaptive controller follows). Data-parallel ({@code share}): whitening and the mean KL are over
+   * every rank's rows (this rank's metrics are of its rows; the loop averages them).
    */
-  double advantages(PpoConfig cfg, double klCoef, Device device) {
+  double advantages(PpoConfig cfg, double klCoef, Device device, RankShare share) {
     Samples s = rows.samples();
     Tensor m = rows.all(mask, device); // (B, R)
     Tensor lp = rows.all(oldLogps, device); // (B, R)
@@ -69,15 +70,15 @@ final class RolloutBuffer implements OnPolicyLoop.Rollout {
     for (int i = 0; i < sc.length; i++) sc[i] = (float) s.scores()[i];
     Tensor scores = Tensors.floats(sc, device, s.size()); // (B)
     Tensor rewards = PpoRewards.perToken(scores, kl, m, klCoef); // (B, R)
-    boolean canWhiten = s.responses().stream().mapToInt(x -> x.length).sum() >= 2;
-    if (cfg.whitenRewards() && canWhiten) rewards = Masked.whiten(rewards, m, true, 1e-8, false); // (B, R)
+    boolean canWhiten = share.sum(s.responses().stream().mapToInt(x -> x.length).sum())[0] >= 2;
+    if (cfg.whitenRewards() && canWhiten) rewards = share.whiten(rewards, m, true, 1e-8, false); // (B, R)
     Gae.Result gae = Gae.compute(cfg.gae(), rewards, rows.all(values, device), m);
-    Tensor adv = canWhiten ? Masked.whiten(gae.advantages(), m, true, 1e-8, true) : gae.advantages(); // (B, R)
+    Tensor adv = canWhiten ? share.whiten(gae.advantages(), m, true, 1e-8, true) : gae.advantages(); // (B, R)
     rows.put(advantages, 0, adv);
     rows.put(returns, 0, gae.returns());
-    double seqKl = kl.sum(1).mean().item_double();
-    double nonScore = -klCoef * seqKl;
-    metrics.put("objective/kl", seqKl);
+    double localKl = kl.sum(1).mean().item_double(), seqKl = share.mean(localKl);
+    double nonScore = -klCoef * localKl;
+    metrics.put("objective/kl", localKl);
     metrics.put("objective/entropy", lp.neg().mul(m).sum(1).mean().item_double());
     metrics.put("objective/non_score_reward", nonScore);
     metrics.put("objective/rlhf_reward", s.meanScore() + nonScore);

@@ -24,7 +24,10 @@ import org.rlhf4j.training.loop.Trainer;
  * {@link Algorithm#prepare}), then runs {@code epochs} passes over {@code miniBatches} shuffled minibatches, one
  * optimizer step each ({@link Algorithm#update} per micro-batch). The loop owns the prompt sampler, the update
  * cursor (saved in checkpoints, so a run resumed at an iteration boundary continues exactly), the per-iteration
- * history, the {@code time/*} metrics and the rollout hook.
+ * history, the {@code time/*} metrics and the rollout hook. Data-parallel ({@link RankShare}: the process joined a
+ * {@code runtime.Distributed} group): each rank samples its contiguous share of every iteration's prompts, each
+ * response from its own stream keyed by its row in the whole rollout ({@link Samples#drawPerRow}, so the rollout is
+ * the one a single rank would sample), prepares and updates on its rows; rollout metrics are the ranks' mean.
  *
  * @param <B> the algorithm's prepared rollout
  */
@@ -90,6 +93,7 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
   private final Algorithm<B> algorithm;
   private final UpdateCursor cursor;
   private final BatchSampler promptSampler;
+  private final RankShare share = RankShare.current();
   private final List<Map<String, Double>> history = new ArrayList<>();
   private B rollout;
   private int rolloutIteration = -1;
@@ -110,6 +114,22 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
     long seed = layout.train().seed();
     this.cursor = new UpdateCursor(layout.epochs(), layout.miniBatches(), seed);
     this.promptSampler = BatchSampler.filling(prompts.size(), layout.promptsPerIteration(), seed);
+    if (share.active()) shard(layout);
+  }
+
+  /** This rank's share of every iteration's prompts; its rows must split into the minibatches and micro-batches. */
+  private void shard(Layout layout) {
+    int n = share.ranks(), p = layout.promptsPerIteration();
+    if (p % n != 0) {
+      throw new IllegalArgumentException("batch_size " + p + " (prompts per iteration, all ranks together) does not divide into " + n
+          + " data-parallel ranks");
+    }
+    int rows = p / n * layout.samplesPerPrompt(), parts = layout.miniBatches() * layout.train().gradAccumulation();
+    if (rows % parts != 0) {
+      throw new IllegalArgumentException("each of the " + n + " data-parallel ranks holds " + rows + " rollout rows, which do not split "
+          + "into num_mini_batches x grad_accumulation = " + parts + " micro-batches");
+    }
+    promptSampler.shard(share.rank(), n);
   }
 
   /** Trains through the one loop: {@code trainable}'s parameters are optimized, {@code io} writes checkpoints. */
@@ -153,8 +173,10 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
     List<long[]> batch = new ArrayList<>(layout.batchSize());
     for (int i : promptSampler.next()) for (int j = 0; j < layout.samplesPerPrompt(); j++) batch.add(prompts.get(i));
     try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-      Samples s = Samples.draw(policy, scorer, batch, padId, layout.maxNewTokens(), layout.temperature(),
-          layout.stopIds(), cursor.samplingSeed(), layout.missingEosPenalty());
+      Samples s = !share.active() ? Samples.draw(policy, scorer, batch, padId, layout.maxNewTokens(), layout.temperature(),
+          layout.stopIds(), cursor.samplingSeed(), layout.missingEosPenalty())
+          : Samples.drawPerRow(policy, scorer, batch, padId, layout.maxNewTokens(), layout.temperature(), layout.stopIds(),
+              cursor.samplingSeed(), share.rank() * batch.size(), layout.missingEosPenalty());
       long t0 = System.nanoTime();
       B b = algorithm.prepare(iteration, s);
       Map<String, Double> m = b.metrics();
@@ -163,6 +185,7 @@ public final class OnPolicyLoop<B extends OnPolicyLoop.Rollout> implements Train
       m.put("time/forward", (System.nanoTime() - t0) / 1e9);
       rolloutSeconds = s.generationSeconds() + s.scoringSeconds() + m.get("time/forward");
       if (hook != null) m.putAll(hook.onRollout(iteration, s.prompts(), s.responses(), s.scores()));
+      share.average(m);
       history.add(Map.copyOf(m));
       return b;
     }

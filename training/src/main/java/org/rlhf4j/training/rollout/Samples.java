@@ -3,9 +3,11 @@ package org.rlhf4j.training.rollout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
+import org.rlhf4j.models.generate.RowGenerator;
 import org.rlhf4j.models.generate.SamplingConfig;
 
 /**
@@ -26,6 +28,27 @@ public record Samples(List<long[]> prompts, List<long[]> responses, boolean[] fi
     long t0 = System.nanoTime();
     Generation g = Generator.generate(policy, prompts, padId,
         SamplingConfig.sample(maxNewTokens, temperature, 0, 1.0, seed, stopIds));
+    return scored(g, scorer, prompts, missingEosPenalty, t0);
+  }
+
+  /**
+   * As {@link #draw}, each response from a random stream of its own, seeded by {@code seed} and its row's index in the
+   * whole rollout ({@code firstRow} + its index here): a data-parallel rank's share then samples what one process
+   * sampling every row this way samples, whatever the other rows (up to float rounding of the padded forward).
+   */
+  public static Samples drawPerRow(CausalLM policy, Scorer scorer, List<long[]> prompts, int padId, int maxNewTokens,
+      double temperature, Set<Integer> stopIds, long seed, int firstRow, double missingEosPenalty) {
+    long t0 = System.nanoTime();
+    List<RowGenerator.Row> rows = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      long rowSeed = new SplittableRandom(seed).split().nextLong() + 0x9E3779B97F4A7C15L * (firstRow + i);
+      rows.add(new RowGenerator.Row(prompts.get(i), SamplingConfig.sample(maxNewTokens, temperature, 0, 1.0, rowSeed, stopIds)));
+    }
+    Generation g = RowGenerator.generate(policy, rows, padId, 0, null);
+    return scored(g, scorer, prompts, missingEosPenalty, t0);
+  }
+
+  private static Samples scored(Generation g, Scorer scorer, List<long[]> prompts, double missingEosPenalty, long t0) {
     long t1 = System.nanoTime();
     List<long[]> responses = new ArrayList<>(List.of(g.outputIds()));
     double[] scores = scorer.score(prompts, responses);
