@@ -45,6 +45,12 @@ public final class LaunchCommand implements Callable<Integer> {
 
   /** Starts the ranks and waits for them; rank 0's stdout is this process's, the others' stderr is kept. */
   static int run(int nproc, int threads, int port, List<String> command) throws IOException, InterruptedException {
+    return run(nproc, threads, port, command, Map.of());
+  }
+
+  /** As {@link #run(int, int, int, List)}, with {@code extraEnv} in every rank's environment (e.g. RLHF4J_DIST_BUCKET_MB). */
+  static int run(int nproc, int threads, int port, List<String> command, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
     List<Process> ranks = new ArrayList<>();
     for (int r = 0; r < nproc; r++) {
       Map<String, String> env = new LinkedHashMap<>();
@@ -56,6 +62,7 @@ public final class LaunchCommand implements Callable<Integer> {
       env.put("RLHF4J_THREADS", "" + threads);
       env.put("OMP_NUM_THREADS", "" + threads);
       env.put("OPENBLAS_NUM_THREADS", "" + threads);
+      env.putAll(extraEnv);
       ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class.getName(), command));
       pb.environment().putAll(env);
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);

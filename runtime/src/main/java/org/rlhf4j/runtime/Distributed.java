@@ -1,5 +1,6 @@
 package org.rlhf4j.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,9 @@ import org.bytedeco.pytorch.global.torch;
  * {@code MASTER_ADDR:MASTER_PORT} (rank 0 serves it) and a {@code ProcessGroupGloo} over it (CPU tensors; NCCL
  * would be the CUDA backend). Configured as torchrun does, from {@code RANK}, {@code WORLD_SIZE},
  * {@code MASTER_ADDR}, {@code MASTER_PORT}, plus {@code RLHF4J_DIST_TIMEOUT_S} (default 120): every collective
- * and the rendezvous fail with an error after that long instead of hanging when a rank has died.
+ * and the rendezvous fail with an error after that long instead of hanging when a rank has died, and
+ * {@code RLHF4J_DIST_BUCKET_MB} (default 25, PyTorch DDP's {@code bucket_cap_mb}; 0 = one bucket): the size of the
+ * gradient all-reduce's buckets ({@link #allReduceMeanInBuckets}).
  *
  * <p>The process-wide group ({@link #current()}) is joined once, by {@link #initFromEnvironment()}; the training
  * loop asks for it (all-reduced gradients, rank 0 writes). Collectives are blocking and run on the calling thread.
@@ -27,6 +30,7 @@ public final class Distributed implements AutoCloseable {
 
   private final int rank, world;
   private final long timeoutMs;
+  private long bucketBytes = 25L << 20;
   private final TCPStore store;
   private final ProcessGroupGloo group;
 
@@ -70,7 +74,10 @@ public final class Distributed implements AutoCloseable {
     String host = env.getOrDefault("MASTER_ADDR", "127.0.0.1");
     int port = intVar(env, "MASTER_PORT", "29500");
     long timeout = 1000L * intVar(env, "RLHF4J_DIST_TIMEOUT_S", "120");
+    int bucketMb = intVar(env, "RLHF4J_DIST_BUCKET_MB", "25");
+    if (bucketMb < 0) throw new IllegalArgumentException("RLHF4J_DIST_BUCKET_MB=" + bucketMb + " must be >= 0 (0 = one bucket)");
     current = new Distributed(rank, world, host, port, timeout);
+    current.bucketBytes = (long) bucketMb << 20;
     return Optional.of(current);
   }
 
@@ -95,21 +102,63 @@ public final class Distributed implements AutoCloseable {
    * Sums {@code tensors} (float, same shapes on every rank) across the group in place, as one flat bucket, then
    * divides by the world size: the ranks' mean.
    */
-  public void allReduceMean(List<Tensor> tensors) {
+  public void allReduceMean(List<Tensor> tensors) { allReduceMean(tensors, 0); }
+
+  /** {@link #allReduceMean(List, long)} in this group's buckets ({@code RLHF4J_DIST_BUCKET_MB}): the gradients' all-reduce. */
+  public void allReduceMeanInBuckets(List<Tensor> tensors) { allReduceMean(tensors, bucketBytes); }
+
+  /** The gradient buckets' size in bytes (0: one bucket). */
+  public long bucketBytes() { return bucketBytes; }
+
+  /**
+   * The ranks' mean of {@code tensors} in place, in buckets of consecutive tensors of at most {@code bucketBytes} (a
+   * larger tensor is a bucket of its own; 0 = one bucket): every bucket's all-reduce is started before the first is
+   * waited on, so packing one bucket overlaps the transfer of those before it (Gloo works them off in order on its own
+   * threads). The sums are the same whatever the buckets (each element is reduced alone).
+   */
+  public void allReduceMean(List<Tensor> tensors, long bucketBytes) {
     if (tensors.isEmpty()) return;
+    List<List<Tensor>> buckets = buckets(tensors, bucketBytes);
     try (NativeScope s = NativeScope.open()) {
-      TensorVector parts = new TensorVector();
-      for (Tensor t : tensors) parts.push_back(t.reshape(-1));
-      Tensor flat = torch.cat(parts);                                  // (N)
-      await(group.allreduce(new TensorVector(flat)), "all-reduce");
-      flat.div_(Tensors.scalar(world));
-      long at = 0;
-      for (Tensor t : tensors) {
-        long n = t.numel();
-        t.copy_(flat.narrow(0, at, n).view_as(t));
-        at += n;
+      List<Tensor> flats = new ArrayList<>(buckets.size());
+      List<Work> works = new ArrayList<>(buckets.size());
+      for (List<Tensor> b : buckets) {
+        TensorVector parts = new TensorVector();
+        for (Tensor t : b) parts.push_back(t.reshape(-1));
+        Tensor flat = torch.cat(parts);                                  // (N)
+        flats.add(flat);
+        works.add(group.allreduce(new TensorVector(flat)));
+      }
+      for (int i = 0; i < buckets.size(); i++) {
+        await(works.get(i), "all-reduce");
+        Tensor flat = flats.get(i).div_(Tensors.scalar(world));
+        long at = 0;
+        for (Tensor t : buckets.get(i)) {
+          long n = t.numel();
+          t.copy_(flat.narrow(0, at, n).view_as(t));
+          at += n;
+        }
       }
     }
+  }
+
+  /** Consecutive tensors grouped into buckets of at most {@code bytes} (0: all in one). */
+  static List<List<Tensor>> buckets(List<Tensor> tensors, long bytes) {
+    List<List<Tensor>> out = new ArrayList<>();
+    List<Tensor> cur = new ArrayList<>();
+    long size = 0;
+    for (Tensor t : tensors) {
+      long b = t.numel() * t.element_size();
+      if (bytes > 0 && !cur.isEmpty() && size + b > bytes) {
+        out.add(cur);
+        cur = new ArrayList<>();
+        size = 0;
+      }
+      cur.add(t);
+      size += b;
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
   }
 
   /** Overwrites {@code tensors} on every rank with rank 0's (the starting weights). */

@@ -54,6 +54,40 @@ class DistributedTest {
     assertThat(other[1]).containsExactly(4, 2);
   }
 
+  /** Tensors of 3, 5, 100, 7 and 2 elements, seeded by rank: reduced in 64-byte buckets and in one. */
+  private static float[][] bucketed(Distributed d, long bytes) {
+    try (NativeScope s = NativeScope.open()) {
+      org.rlhf4j.runtime.Runtime.seed(11 + d.rank());
+      List<Tensor> ts = new java.util.ArrayList<>();
+      for (int n : new int[] {3, 5, 100, 7, 2}) ts.add(org.bytedeco.pytorch.global.torch.randn(n));
+      d.allReduceMean(ts, bytes);
+      return ts.stream().map(Tensors::toFloats).toArray(float[][]::new);
+    }
+  }
+
+  @Test void bucketsAreConsecutiveTensorsUpToTheSizeAndReduceAsOneBucket() throws Exception {
+    try (NativeScope s = NativeScope.open()) {
+      List<Tensor> ts = new java.util.ArrayList<>();
+      for (int n : new int[] {3, 5, 100, 7, 2}) ts.add(Tensors.zeros(DType.F32, Device.CPU, n));
+      assertThat(Distributed.buckets(ts, 64).stream().map(b -> b.stream().mapToLong(Tensor::numel).boxed().toList()).toList())
+          .isEqualTo(List.of(List.of(3L, 5L), List.of(100L), List.of(7L, 2L)));
+      assertThat(Distributed.buckets(ts, 0)).hasSize(1);
+    }
+    int port = freePort();
+    var r1 = CompletableFuture.supplyAsync(() -> {
+      Distributed d = Distributed.join(1, 2, "127.0.0.1", port, 30_000);
+      return new float[][][] {bucketed(d, 64), bucketed(d, 0)};
+    });
+    Distributed d0 = Distributed.join(0, 2, "127.0.0.1", port, 30_000);
+    float[][] inBuckets = bucketed(d0, 64), inOne = bucketed(d0, 0);
+    float[][][] other = r1.get(60, TimeUnit.SECONDS);
+    for (int i = 0; i < inOne.length; i++) {
+      assertThat(inBuckets[i]).as("tensor " + i).containsExactly(inOne[i]);
+      assertThat(other[0][i]).as("rank 1, tensor " + i).containsExactly(inOne[i]);
+    }
+    assertThat(inOne[2]).as("the ranks' inputs differed").isNotEqualTo(new float[100]);
+  }
+
   @Test void aMissingRankIsAnErrorNamingTheTimeoutNotAHang() throws Exception {
     int port = freePort();
     var r1 = CompletableFuture.supplyAsync(() -> Distributed.join(1, 2, "127.0.0.1", port, 3_000)); // joins, then never reduces
@@ -70,5 +104,7 @@ class DistributedTest {
     assertThatThrownBy(() -> Distributed.initFrom(Map.of("WORLD_SIZE", "2"))).hasMessageContaining("RANK is not set");
     assertThatThrownBy(() -> Distributed.initFrom(Map.of("WORLD_SIZE", "2", "RANK", "x"))).hasMessageContaining("RANK=x");
     assertThatThrownBy(() -> Distributed.initFrom(Map.of("WORLD_SIZE", "2", "RANK", "2"))).hasMessageContaining("RANK 2");
+    assertThatThrownBy(() -> Distributed.initFrom(Map.of("WORLD_SIZE", "2", "RANK", "0", "RLHF4J_DIST_BUCKET_MB", "-1")))
+        .hasMessageContaining("RLHF4J_DIST_BUCKET_MB=-1");
   }
 }

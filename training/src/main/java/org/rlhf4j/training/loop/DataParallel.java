@@ -15,7 +15,8 @@ import org.rlhf4j.runtime.Tensors;
 /**
  * The loop's data-parallel side over the process's {@link Distributed} group (none: a single process, every
  * method a no-op): the ranks start from rank 0's weights, average their gradients after the last backward of
- * each optimizer step (one flat all-reduce bucket, before clipping, so every rank clips and steps alike) and
+ * each optimizer step (in buckets, {@code RLHF4J_DIST_BUCKET_MB}, all in flight at once; before clipping, so every
+ * rank clips and steps alike) and
  * average the logged loss and metrics; only rank 0 writes (metrics.jsonl, checkpoints, the final model).
  * Each rank trains on its share of every global batch ({@code BatchSampler.shard}), so with equal shares the
  * averaged gradient is the one of the mean loss over the global batch, as PyTorch DDP's.
@@ -48,7 +49,7 @@ final class DataParallel {
       if (!p.grad().defined()) p.mutable_grad().put(torch.zeros_like(p));
       grads.add(p.grad());
     }
-    group.allReduceMean(grads);
+    group.allReduceMeanInBuckets(grads);
   }
 
   /**
