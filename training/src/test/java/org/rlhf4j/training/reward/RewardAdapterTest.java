@@ -88,6 +88,15 @@ class RewardAdapterTest {
     float[] before = rewards(rm, ids, mask);
     assertThat(rewards(RewardModel.load(base, dir), ids, mask)).containsExactly(before);
     assertThat(rewards(RewardModel.load(dir), ids, mask)).as("base from base_model_name_or_path").containsExactly(before);
+
+    // resume: the checkpoint restores the adapters and the score head from that one file
+    try (NoGradGuard g = new NoGradGuard()) {
+      lora.parameters().values().forEach(Tensor::zero_);
+      rm.head().parameters().values().forEach(Tensor::zero_);
+    }
+    assertThat(rewards(rm, ids, mask)).isNotEqualTo(before);
+    RewardAdapterIO.checkpoint(rm).load(dir);
+    assertThat(rewards(rm, ids, mask)).containsExactly(before);
   }
 
   @Test void refusesACausalAdapterAsARewardModelAndASeqClsAdapterAsAnLm() throws Exception {
