@@ -155,7 +155,7 @@ public record DemoConfig(
       case "dpo" -> prefs + dpo;
       case "rlaif" -> prefs + " rlaif=grades" + dpo;
       case "cai-sl" -> sft + " cai-sl=" + caiSamples() + "x" + caiSftSteps();
-      case "cai-rl" -> prefs + " cai-sl=" + caiSamples() + "x" + caiSftSteps() + " cai-rl" + dpo;
+      case "cai-rl" -> prefs + " cai-sl=" + caiSamples() + "x" + caiSftSteps() + " cai-rl=mean(pairwise,grades)" + dpo;
       case "grpo" -> prefs + " reward=" + rewardSteps + " grpo=" + ppoIterations + "x" + ppoBatch + " lr=" + ppoLr + " loss=" + grpoLoss();
       default -> throw new IllegalArgumentException("unknown demo stage '" + stage + "'");
     };

@@ -16,6 +16,7 @@ import org.rlhf4j.aifeedback.cai.Principle;
 import org.rlhf4j.aifeedback.cai.RlCai;
 import org.rlhf4j.aifeedback.cai.SlCai;
 import org.rlhf4j.aifeedback.judge.Averaging;
+import org.rlhf4j.aifeedback.judge.EnsembleJudge;
 import org.rlhf4j.aifeedback.judge.GradeTemplate;
 import org.rlhf4j.aifeedback.judge.LmGrader;
 import org.rlhf4j.aifeedback.judge.JudgeTemplate;
@@ -49,11 +50,12 @@ import org.rlhf4j.training.pretrain.LmTraining;
  * {@link LmJudge} in both orders.
  *
  * <ul>
- *   <li><b>RLAIF</b>: the judge labels the very pairs the raters labelled; DPO from SFT on its labels (no human label).
+ *   <li><b>RLAIF</b>: the grader labels the very pairs the raters labelled; DPO from SFT on its labels (no human label).
  *   <li><b>CAI</b>: SL-CAI (SFT samples on red-team prompts, critiqued and revised by the base model under the
  *   constitution, fine-tuned on, with the SFT demonstrations of the other families kept), then RL-CAI: pairs sampled
- *   from the SL-CAI model on red-team prompts labelled by the judge under a randomly drawn principle, plus the raters'
- *   labels on the non-harmful families (helpfulness), DPO from the SL-CAI model.
+ *   from the SL-CAI model on red-team prompts labelled by {@link #harmlessnessJudge()} (the pairwise judge under a
+ *   randomly drawn principle, averaged with the grader), plus the raters' labels on the non-harmful families
+ *   (helpfulness), DPO from the SL-CAI model.
  * </ul>
  */
 final class FeedbackArms {
@@ -98,6 +100,18 @@ final class FeedbackArms {
   LmGrader grader() {
     GradeTemplate t = new GradeTemplate(Feedback.GRADE_TEMPLATE, Feedback.GRADES, Feedback.GRADE_PREFIX, null, true, "demo-world grader");
     return new LmGrader(base, chat.tokenizer(), t, LmGrader.Options.defaults().withBatchSize(64), "base model (grades)");
+  }
+
+  /**
+   * RL-CAI's feedback model: the mean of the pairwise judge, asked under the drawn principle, and the grader (which
+   * grades each answer whole and ignores the principle). Measured on the raters' pairs of harmful prompts, seeds 1-5
+   * (GraderProbe): the pairwise judge agrees with gold on 0.60-0.83, the grader on 0.94-0.97, the mean on 0.92-0.97.
+   * With the pairwise judge alone, seed 5's RL-CAI pairs (mostly two refusals) were labelled at chance where they
+   * differed in kind (11 of 22 right), and its harmful-request accuracy fell from 0.95 (SL-CAI) to 0.53; with this
+   * ensemble 21 of 22 are right and it reads 1.00 (seeds 1-5: 1.00 on every seed).
+   */
+  EnsembleJudge harmlessnessJudge() {
+    return new EnsembleJudge(List.of(judge(), grader()), EnsembleJudge.Vote.MEAN);
   }
 
   /** The demo's constitution: harmlessness, in the two ways the web asks it. */
@@ -235,7 +249,7 @@ final class FeedbackArms {
       if (!a.get(i).equals(b.get(i))) items.add(LabelItem.of("red-" + i, Content.text(prompts.get(i)), a.get(i), b.get(i), null));
     }
     Path file = dir.resolve("labels.jsonl");
-    Labeller.run(judge(), RlCai.underRandomPrinciples(PairSource.of(items), constitution(), cfg.seed()), file,
+    Labeller.run(harmlessnessJudge(), RlCai.underRandomPrinciples(PairSource.of(items), constitution(), cfg.seed()), file,
         new Labeller.Options(64, Averaging.PROBABILITY));
     List<DpoPair> out = new ArrayList<>();
     for (JsonNode row : rows(file)) {
