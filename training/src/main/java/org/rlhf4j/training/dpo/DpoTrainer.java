@@ -76,6 +76,14 @@ public final class DpoTrainer {
     if (dpCfg != null && v.usesRunningStatistics()) {
       throw new IllegalArgumentException("DP-SGD: loss type " + v + " keeps a running mean over earlier batches; use one without (e.g. sigmoid)");
     }
+    long soft = pairs.stream().filter(DpoPair::isSoft).count();
+    if (soft > 0 && v.readsSoftLabels()) {
+      org.rlhf4j.common.Reporter.get().info("DPO: %d of %d pairs have soft labels (chosen_probability < 1); loss %s trains towards them",
+          soft, pairs.size(), v);
+    } else if (soft > 0) {
+      org.rlhf4j.common.Reporter.get().warn("DPO: %d of %d pairs have soft labels, but loss %s reads hard labels only: it trains on "
+          + "the chosen side as if certain (sigmoid and cdpo train towards the probabilities)", soft, pairs.size(), v);
+    }
     CausalLM ref = !v.needsReference() ? null : reference == null ? policy.frozenReference() : reference;
     if (ref != null) ref.requiresGrad(false);
     policy.requiresGrad(true);
@@ -177,10 +185,18 @@ public final class DpoTrainer {
   /** The loss inputs: policy sums, reference sums (or null) and the response lengths of {@code pairs}. */
   private static DpoLoss.Inputs inputs(Tensor[] policy, Tensor[] reference, List<DpoPair> pairs,
       org.rlhf4j.runtime.Device device) {
-    float[] lc = new float[pairs.size()], lr = new float[pairs.size()];
-    for (int i = 0; i < lc.length; i++) { lc[i] = pairs.get(i).chosen().length; lr[i] = pairs.get(i).rejected().length; }
+    float[] lc = new float[pairs.size()], lr = new float[pairs.size()], p = new float[pairs.size()];
+    boolean soft = false;
+    for (int i = 0; i < lc.length; i++) {
+      DpoPair pair = pairs.get(i);
+      lc[i] = pair.chosen().length;
+      lr[i] = pair.rejected().length;
+      p[i] = (float) pair.chosenProbability();
+      soft |= pair.isSoft();
+    }
     return new DpoLoss.Inputs(policy[0], policy[1], reference == null ? null : reference[0],
-        reference == null ? null : reference[1], Tensors.floats(lc, device, lc.length), Tensors.floats(lr, device, lr.length));
+        reference == null ? null : reference[1], Tensors.floats(lc, device, lc.length), Tensors.floats(lr, device, lr.length),
+        soft ? Tensors.floats(p, device, p.length) : null);
   }
 
   private static double[][] referenceLogps(CausalLM ref, List<DpoPair> data, DpoConfig cfg) {

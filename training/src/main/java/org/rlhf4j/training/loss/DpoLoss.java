@@ -46,6 +46,12 @@ public final class DpoLoss {
     /** Whether the loss reads per-token means (sequence sum / response length) instead of sums. */
     default boolean lengthNormalised() { return false; }
 
+    /**
+     * Whether the loss trains towards soft labels ({@link Inputs#chosenProbability()}): the Bradley-Terry ones
+     * (sigmoid, cDPO) do; the others read the chosen side only and treat every pair as hard.
+     */
+    default boolean readsSoftLabels() { return false; }
+
     /** Per-example losses (B), differentiable in the policy log-probs. */
     Tensor perExample(Terms t);
 
@@ -58,7 +64,13 @@ public final class DpoLoss {
     public Sigmoid { Ops.requirePositive("beta", beta); }
     public Sigmoid() { this(0.1); }
 
-    @Override public Tensor perExample(Terms t) { return log_sigmoid(t.logits().mul(s(beta))).neg(); } // (B)
+    @Override public Tensor perExample(Terms t) { // (B)
+      Tensor z = t.logits().mul(s(beta)); // (B)
+      Tensor p = t.chosenProbability();
+      return p == null ? log_sigmoid(z).neg() : softSigmoid(z, p);
+    }
+
+    @Override public boolean readsSoftLabels() { return true; }
   }
 
   /** Conservative DPO: preference labels flipped with probability labelSmoothing in (0, 0.5). */
@@ -70,7 +82,15 @@ public final class DpoLoss {
       }
     }
 
-    @Override public Tensor perExample(Terms t) { return smoothedSigmoid(t.logits().mul(s(beta)), labelSmoothing); }
+    /** With a soft label p the target is p (1 - eps) + (1 - p) eps: the label is flipped with probability eps. */
+    @Override public Tensor perExample(Terms t) { // (B)
+      Tensor z = t.logits().mul(s(beta)); // (B)
+      Tensor p = t.chosenProbability();
+      if (p == null) return smoothedSigmoid(z, labelSmoothing);
+      return softSigmoid(z, p.mul(s(1 - 2 * labelSmoothing)).add(s(labelSmoothing)));
+    }
+
+    @Override public boolean readsSoftLabels() { return true; }
   }
 
   /** Identity preference optimisation (squared loss towards a log-ratio gap of 1/(2 beta)). */
@@ -90,7 +110,12 @@ public final class DpoLoss {
   }
 
   /** -(1-eps) log sigma(z) - eps log sigma(-z), (B); eps = 0 is -log sigma(z). */
-  static Tensor smoothedSigmoid(Tensor z, double eps) {
+  /** Cross-entropy of sigma(z) against the target probabilities q (B): -q log sigma(z) - (1 - q) log sigma(-z). */
+  static Tensor softSigmoid(Tensor z, Tensor q) {
+    return log_sigmoid(z).mul(q).add(log_sigmoid(z.neg()).mul(q.neg().add(s(1)))).neg(); // (B)
+  }
+
+    static Tensor smoothedSigmoid(Tensor z, double eps) {
     Tensor agree = log_sigmoid(z).mul(s(-(1 - eps))); // (B)
     return eps == 0 ? agree : agree.add(log_sigmoid(z.neg()).mul(s(-eps))); // (B)
   }
@@ -98,11 +123,19 @@ public final class DpoLoss {
   /**
    * Summed response log-probs (B) and response lengths (B). The reference ones may be null
    * when the variant needs no reference. Without lengths the log-probs are used as given
-   * (already normalised where the variant wants it) and no chosen NLL is available.
+   * (already normalised where the variant wants it) and no chosen NLL is available. {@code chosenProbability} (B),
+   * or null for hard labels, is each pair's P(chosen preferred), read by {@link Variant#readsSoftLabels()} losses.
    */
   public record Inputs(Tensor policyChosen, Tensor policyRejected, Tensor referenceChosen, Tensor referenceRejected,
-      Tensor chosenLengths, Tensor rejectedLengths) {
+      Tensor chosenLengths, Tensor rejectedLengths, Tensor chosenProbability) {
+    /** Hard labels: every chosen response preferred with probability 1. */
+    public Inputs(Tensor policyChosen, Tensor policyRejected, Tensor referenceChosen, Tensor referenceRejected,
+        Tensor chosenLengths, Tensor rejectedLengths) {
+      this(policyChosen, policyRejected, referenceChosen, referenceRejected, chosenLengths, rejectedLengths, null);
+    }
+
     public Inputs {
+      if (chosenProbability != null) Ops.requireSameShape("chosenProbability", chosenProbability, "policyChosen", policyChosen);
       Ops.requireDim("policyChosen", policyChosen, 1, "(B)");
       Ops.requireSameShape("policyRejected", policyRejected, "policyChosen", policyChosen);
       if ((referenceChosen == null) != (referenceRejected == null)) {
@@ -165,7 +198,12 @@ public final class DpoLoss {
     /** h = (pi_c - pi_r) - (ref_c - ref_r), (B). */
     public Tensor logits() { return DpoLoss.logits(policyChosen, policyRejected, referenceChosen, referenceRejected); }
 
-    /** pi_c - ref_c, (B). */
+    /** P(chosen preferred) per pair (B) in this view's dtype, or null for hard labels. */
+    public Tensor chosenProbability() {
+      return inputs == null || inputs.chosenProbability() == null ? null : Ops.like(inputs.chosenProbability(), policyChosen);
+    }
+
+        /** pi_c - ref_c, (B). */
     public Tensor chosenLogratio() { return policyChosen.sub(referenceChosen); }
 
     /** pi_r - ref_r, (B). */

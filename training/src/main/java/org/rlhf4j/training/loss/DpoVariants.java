@@ -233,6 +233,8 @@ public final class DpoVariants {
 
     @Override public boolean usesRunningStatistics() { return parts.stream().anyMatch(p -> p.variant().usesRunningStatistics()); }
 
+    @Override public boolean readsSoftLabels() { return parts.stream().anyMatch(p -> p.variant().readsSoftLabels()); }
+
     @Override public Tensor perExample(DpoLoss.Terms t) {
       Tensor sum = null;
       for (Part p : parts) {

@@ -61,6 +61,27 @@ class DpoTrainerTest {
     assertThat(CausalLM.load(tmp.resolve("checkpoint-30")).config()).isEqualTo(policy.config());
   }
 
+  @Test void softLabelsTrainTowardsTheirProbability() {
+    List<DpoPair> hard = pairs(32, 7);
+    List<DpoPair> even = hard.stream().map(p -> new DpoPair(p.prompt(), p.chosen(), p.rejected(), 0.5)).toList();
+    List<DpoPair> sure = hard.stream().map(p -> new DpoPair(p.prompt(), p.chosen(), p.rejected(), 0.75)).toList();
+    double[] margins = new double[3];
+    List<List<DpoPair>> runs = List.of(hard, even, sure);
+    for (int i = 0; i < 3; i++) {
+      CausalLM policy = TinyTask.policy(3);
+      CausalLM ref = policy.copy(DType.F32);
+      DpoTrainer.run(policy, ref, runs.get(i), config(tmp.resolve("run" + i), new DpoLoss.Sigmoid(0.1), 30));
+      margins[i] = DpoTrainer.evaluate(policy, ref, hard, new DpoLoss.Sigmoid(0.1), 16).get("rewards/margins");
+    }
+    // P = 0.5 says neither is better: the implicit reward margin stays near 0 while hard labels raise it past 0.3;
+    // P = 0.75 aims at a margin of logit(0.75) = 1.1 nats of beta h, so it moves, but less than hard labels.
+    assertThat(margins[0]).isGreaterThan(0.3);
+    assertThat(Math.abs(margins[1])).isLessThan(0.05);
+    assertThat(margins[2]).isGreaterThan(0.05).isLessThan(margins[0]);
+    assertThatThrownBy(() -> new DpoPair(hard.get(0).prompt(), hard.get(0).chosen(), hard.get(0).rejected(), 1.5))
+        .hasMessageContaining("chosenProbability");
+  }
+
   @Test void cachedReferenceMatchesOnTheFlyAndRunsAreReproducible() {
     List<DpoPair> data = pairs(16, 11);
     double[] finals = new double[3];

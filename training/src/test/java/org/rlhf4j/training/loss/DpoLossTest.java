@@ -110,4 +110,52 @@ class DpoLossTest {
           .hasMessageContaining("referenceChosen");
     }
   }
+
+  /** Per-pair losses of {@code v} on h = (pc - pr) - (rc - rr) with the given soft labels (null: hard). */
+  private static double[] soft(DpoLoss.Variant v, double[] h, double[] p) {
+    Tensor pc = of(F64, h), zero = of(F64, new double[h.length]); // (B)
+    Tensor prob = p == null ? null : of(F64, p); // (B)
+    return Fixture.values(DpoLoss.compute(v, new DpoLoss.Inputs(pc, zero, zero, zero, null, null, prob), null).losses());
+  }
+
+  private static double logSigmoid(double z) { return -Math.log1p(Math.exp(-z)); }
+
+  @Test
+  void softLabelsAreBradleyTerryTargetsForSigmoidAndCdpo() {
+    try (var s = NativeScope.open()) {
+      double[] h = {2.0, -1.0, 0.5};
+      double[] p = {0.7, 0.9, 1.0};
+      double beta = 0.5;
+      double[] sig = soft(new DpoLoss.Sigmoid(beta), h, p);
+      for (int i = 0; i < h.length; i++) { // -(p log sigma(beta h) + (1 - p) log sigma(-beta h)), by hand
+        double expected = -(p[i] * logSigmoid(beta * h[i]) + (1 - p[i]) * logSigmoid(-beta * h[i]));
+        assertThat(sig[i]).as("sigmoid pair %d", i).isCloseTo(expected, offset(1e-12));
+      }
+      assertThat(soft(new DpoLoss.Sigmoid(beta), h, new double[] {1, 1, 1})).containsExactly(soft(new DpoLoss.Sigmoid(beta), h, null), offset(1e-12));
+      // cDPO flips a soft label with probability eps: target 0.7 * 0.8 + 0.3 * 0.2 = 0.62 for eps 0.2.
+      double[] c = soft(new DpoLoss.Conservative(beta, 0.2), h, p);
+      assertThat(c[0]).isCloseTo(-(0.62 * logSigmoid(1.0) + 0.38 * logSigmoid(-1.0)), offset(1e-12));
+      assertThat(c[2]).isCloseTo(soft(new DpoLoss.Conservative(beta, 0.2), h, null)[2], offset(1e-12));
+      // Losses that read hard labels only ignore the probabilities.
+      assertThat(soft(new DpoLoss.Hinge(beta), h, p)).containsExactly(soft(new DpoLoss.Hinge(beta), h, null), offset(1e-12));
+      assertThat(new DpoLoss.Sigmoid().readsSoftLabels()).isTrue();
+      assertThat(new DpoLoss.Ipo(0.1).readsSoftLabels()).isFalse();
+    }
+  }
+
+  @Test
+  void aSoftLabelsGradientVanishesWhereTheImpliedPreferenceEqualsIt() {
+    try (var s = NativeScope.open()) {
+      double beta = 0.1, p = 0.7, h = Math.log(p / (1 - p)) / beta; // sigma(beta h) = p
+      Tensor pc = of(F64, h).requires_grad_(true), zero = of(F64, 0.0); // (1)
+      DpoLoss.compute(new DpoLoss.Sigmoid(beta), new DpoLoss.Inputs(pc, zero, zero, zero, null, null, of(F64, p)), null)
+          .loss().backward();
+      assertThat(Fixture.values(pc.grad())[0]).isCloseTo(0.0, offset(1e-12));
+      Tensor hard = of(F64, h).requires_grad_(true); // (1): a hard label still pushes: -beta (1 - p)
+      DpoLoss.compute(new DpoLoss.Sigmoid(beta), hard, zero, zero, zero).loss().backward();
+      assertThat(Fixture.values(hard.grad())[0]).isCloseTo(-beta * (1 - p), offset(1e-12));
+      assertThatThrownBy(() -> new DpoLoss.Inputs(pc, zero, zero, zero, null, null, of(F64, 0.5, 0.5)))
+          .hasMessageContaining("chosenProbability");
+    }
+  }
 }
