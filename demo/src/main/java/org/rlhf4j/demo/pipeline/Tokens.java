@@ -16,6 +16,9 @@ final class Tokens {
 
     /** For DPO: completions end with EOS, as SFT taught. */
     DpoPair dpoPair(int eos) { return new DpoPair(prompt, withEos(chosen, eos), withEos(rejected, eos)); }
+
+    /** For DPO on the soft label: the pair trained towards P(chosen preferred). */
+    DpoPair softDpoPair(int eos) { return new DpoPair(prompt, withEos(chosen, eos), withEos(rejected, eos), chosenProbability); }
   }
 
   /** Pre-training text: every token a target, EOS appended. */
