@@ -153,7 +153,7 @@ public record DemoConfig(
       case "reward" -> prefs + " reward=" + rewardSteps;
       case "ppo" -> prefs + " reward=" + rewardSteps + " ppo=" + ppoIterations + "x" + ppoBatch + " kl=" + ppoKlCoef + " lr=" + ppoLr;
       case "dpo" -> prefs + dpo;
-      case "rlaif" -> prefs + " rlaif=grades-soft" + dpo;
+      case "rlaif" -> prefs + " rlaif=mean(grades,pairwise)-soft" + dpo;
       case "cai-sl" -> sft + " cai-sl=" + caiSamples() + "x" + caiSftSteps();
       case "cai-rl" -> prefs + " cai-sl=" + caiSamples() + "x" + caiSftSteps() + " cai-rl=mean(pairwise,grades)" + dpo;
       case "grpo" -> prefs + " reward=" + rewardSteps + " grpo=" + ppoIterations + "x" + ppoBatch + " lr=" + ppoLr + " loss=" + grpoLoss();
