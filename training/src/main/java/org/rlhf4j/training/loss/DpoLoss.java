@@ -135,7 +135,6 @@ public final class DpoLoss {
     }
 
     public Inputs {
-      if (chosenProbability != null) Ops.requireSameShape("chosenProbability", chosenProbability, "policyChosen", policyChosen);
       Ops.requireDim("policyChosen", policyChosen, 1, "(B)");
       Ops.requireSameShape("policyRejected", policyRejected, "policyChosen", policyChosen);
       if ((referenceChosen == null) != (referenceRejected == null)) {
@@ -152,6 +151,7 @@ public final class DpoLoss {
         Ops.requireSameShape("chosenLengths", chosenLengths, "policyChosen", policyChosen);
         Ops.requireSameShape("rejectedLengths", rejectedLengths, "policyChosen", policyChosen);
       }
+      if (chosenProbability != null) Ops.requireSameShape("chosenProbability", chosenProbability, "policyChosen", policyChosen);
     }
   }
 
@@ -203,7 +203,7 @@ public final class DpoLoss {
       return inputs == null || inputs.chosenProbability() == null ? null : Ops.like(inputs.chosenProbability(), policyChosen);
     }
 
-        /** pi_c - ref_c, (B). */
+    /** pi_c - ref_c, (B). */
     public Tensor chosenLogratio() { return policyChosen.sub(referenceChosen); }
 
     /** pi_r - ref_r, (B). */

@@ -3,6 +3,8 @@ package org.rlhf4j.training.reward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.rlhf4j.training.reward.RewardModelHfParityTest.longs;
+import static org.rlhf4j.training.reward.RewardModelHfParityTest.score;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +23,7 @@ import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.lora.LoraConfig;
 import org.rlhf4j.models.lora.LoraModel;
 import org.rlhf4j.runtime.CheckpointException;
-import org.rlhf4j.runtime.NativeScope;
 import org.rlhf4j.runtime.Safetensors;
-import org.rlhf4j.runtime.Tensors;
 import org.rlhf4j.testkit.Shared;
 
 /**
@@ -47,12 +47,12 @@ class RewardAdapterTest {
     RewardModel rm = RewardModel.load(base, dir);
     assertThat(rm.adapters()).isPresent();
     JsonNode e = JSON.readTree(lora.resolve("expected.json").toFile());
-    float[] r = rewards(rm, longs(e.get("input_ids")), longs(e.get("attention_mask")));
+    float[] r = score(rm, longs(e.get("input_ids")), longs(e.get("attention_mask")));
     for (int row = 0; row < r.length; row++) {
       double want = e.at("/logits/" + row + "/9/" + v).asDouble();
       assertThat((double) r[row]).as("row " + row).isCloseTo(want, within(e.at("/tolerance/logits").asDouble()));
     }
-    float[] off = rm.adapters().get().disabled(() -> rewards(rm, longs(e.get("input_ids")), longs(e.get("attention_mask"))));
+    float[] off = rm.adapters().get().disabled(() -> score(rm, longs(e.get("input_ids")), longs(e.get("attention_mask"))));
     assertThat(off[0]).as("the adapters are what moves the score").isNotCloseTo(r[0], within(1e-3f));
   }
 
@@ -85,18 +85,18 @@ class RewardAdapterTest {
 
     long[][] ids = {{1, 45, 77, 120, 9, 33, 2, 2}, {1, 3, 4, 5, 6, 7, 8, 9}};
     long[][] mask = {{1, 1, 1, 1, 1, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1, 1}};
-    float[] before = rewards(rm, ids, mask);
-    assertThat(rewards(RewardModel.load(base, dir), ids, mask)).containsExactly(before);
-    assertThat(rewards(RewardModel.load(dir), ids, mask)).as("base from base_model_name_or_path").containsExactly(before);
+    float[] before = score(rm, ids, mask);
+    assertThat(score(RewardModel.load(base, dir), ids, mask)).containsExactly(before);
+    assertThat(score(RewardModel.load(dir), ids, mask)).as("base from base_model_name_or_path").containsExactly(before);
 
     // resume: the checkpoint restores the adapters and the score head from that one file
     try (NoGradGuard g = new NoGradGuard()) {
       lora.parameters().values().forEach(Tensor::zero_);
       rm.head().parameters().values().forEach(Tensor::zero_);
     }
-    assertThat(rewards(rm, ids, mask)).isNotEqualTo(before);
+    assertThat(score(rm, ids, mask)).isNotEqualTo(before);
     RewardAdapterIO.checkpoint(rm).load(dir);
-    assertThat(rewards(rm, ids, mask)).containsExactly(before);
+    assertThat(score(rm, ids, mask)).containsExactly(before);
   }
 
   @Test void refusesACausalAdapterAsARewardModelAndASeqClsAdapterAsAnLm() throws Exception {
@@ -128,21 +128,6 @@ class RewardAdapterTest {
   private static List<String> iterable(java.util.Iterator<String> it) {
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
-    return out;
-  }
-
-  private static float[] rewards(RewardModel rm, long[][] ids, long[][] mask) {
-    try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-      return Tensors.toFloats(rm.rewards(Tensors.longs(ids, rm.device()), Tensors.longs(mask, rm.device())));
-    }
-  }
-
-  private static long[][] longs(JsonNode rows) {
-    long[][] out = new long[rows.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new long[rows.get(i).size()];
-      for (int j = 0; j < out[i].length; j++) out[i][j] = rows.get(i).get(j).asLong();
-    }
     return out;
   }
 }

@@ -52,14 +52,16 @@ class RewardModelHfParityTest {
     }
   }
 
-  private static float[] score(RewardModel rm, long[][] ids, long[][] mask) {
+  /** The model's scores of a batch of token ids and attention masks (no gradient). Shared with RewardAdapterTest. */
+  static float[] score(RewardModel rm, long[][] ids, long[][] mask) {
     try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
       Tensor r = rm.rewards(Tensors.longs(ids, rm.device()), Tensors.longs(mask, rm.device()));
       return Tensors.toFloats(r);
     }
   }
 
-  private static long[][] longs(JsonNode rows) {
+  /** A JSON array of token-id rows as long[][]. */
+  static long[][] longs(JsonNode rows) {
     long[][] out = new long[rows.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = new long[rows.get(i).size()];
