@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,47 +31,33 @@ class AiFeedbackCommandsTest {
     Files.write(prompts, List.of("{\"prompt\": \"Once upon a time\"}", "{\"prompt\": \"Lily and Tom\"}", "{\"prompt\": \"The dog\"}"));
   }
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter err = new StringWriter();
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      var cl = Main.commandLine();
-      cl.setErr(new PrintWriter(err));
-      code = cl.execute(args);
-    } finally {
-      System.setOut(old);
-    }
-    Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    System.out.println(r.out + r.err);
+  static CliRun run(String... args) {
+    CliRun r = CliRun.of(args);
+    System.out.println(r.out() + r.err());
     return r;
   }
 
   @Test void labelWritesSoftLabelsThatTheRewardCommandTrainsOn() throws Exception {
     Path out = tmp.resolve("labels.jsonl");
-    Result r = run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString());
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("label: 2 pairs labelled (2 new)").contains("position bias").contains("no reference labels");
+    CliRun r = run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("label: 2 pairs labelled (2 new)").contains("position bias").contains("no reference labels");
     assertThat(DataFiles.readPreferences(out)).hasSize(2).allSatisfy(p -> assertThat(p.chosenProbability()).isBetween(0.5, 1.0));
     JsonNode report = new ObjectMapper().readTree(tmp.resolve("labels.report.json").toFile());
     assertThat(report.at("/position_bias/n").asInt()).isEqualTo(2);
     // Resuming: nothing left to do.
-    assertThat(run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString()).out).contains("(0 new)");
+    assertThat(run("label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", out.toString()).out()).contains("(0 new)");
     Path rm = tmp.resolve("rm");
     assertThat(run("reward", "--model", model.toString(), "--data", out.toString(), "--output", rm.toString(), "--max-steps", "2",
-        "--batch-size", "2").code).isZero();
+        "--batch-size", "2").code()).isZero();
     assertThat(rm.resolve("config.json")).isRegularFile();
   }
 
   @Test void gradeJudgeLabelsEachResponseAloneWithoutPositionBias() throws Exception {
     Path out = tmp.resolve("graded.jsonl");
-    Result r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--grade-temperature", "0.5", "--output", out.toString());
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("label: 2 pairs labelled (2 new) by grade:" + model);
+    CliRun r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--grade-temperature", "0.5", "--output", out.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("label: 2 pairs labelled (2 new) by grade:" + model);
     assertThat(DataFiles.readPreferences(out)).hasSize(2).allSatisfy(p -> assertThat(p.chosenProbability()).isBetween(0.5, 1.0));
     JsonNode bias = new ObjectMapper().readTree(tmp.resolve("graded.report.json").toFile()).at("/position_bias");
     assertThat(bias.path("n").asInt()).isEqualTo(2);
@@ -86,20 +67,20 @@ class AiFeedbackCommandsTest {
     Path bad = tmp.resolve("bad-grader.yaml");
     Files.writeString(bad, "template: \"{{ prompt }} {{ response }}\"\ngrades: [\" 1\"]\n");
     r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--grade-template", bad.toString(), "--output", tmp.resolve("x.jsonl").toString());
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--grade-template " + bad).contains("'grades' must list at least two grades");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--grade-template " + bad).contains("'grades' must list at least two grades");
     r = run("label", "--pairs", pairs.toString(), "--judge", "grade:" + model, "--chain-of-thought", "4", "--output", tmp.resolve("y.jsonl").toString());
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--chain-of-thought applies to lm judges");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--chain-of-thought applies to lm judges");
     assertThat(tmp.resolve("x.jsonl")).doesNotExist();
   }
 
   @Test void labelMeasuresAgreementWithReferenceLabelsAndSamplesPairsFromAPolicy() throws Exception {
     Path out = tmp.resolve("ref-labels.jsonl");
-    Result r = run("label", "--pairs", prefs.toString(), "--judge", "lm:" + model, "--judge", "lm:" + model, "--vote", "majority",
+    CliRun r = run("label", "--pairs", prefs.toString(), "--judge", "lm:" + model, "--judge", "lm:" + model, "--vote", "majority",
         "--output", out.toString());
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("agreement with the reference").contains("3 pairs");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("agreement with the reference").contains("3 pairs");
     JsonNode report = new ObjectMapper().readTree(tmp.resolve("ref-labels.report.json").toFile());
     assertThat(report.at("/reference_agreement/n").asInt()).isEqualTo(3);
     assertThat(report.at("/reference_agreement/raw").asDouble()).isBetween(0.0, 1.0);
@@ -107,36 +88,36 @@ class AiFeedbackCommandsTest {
     Path sampled = tmp.resolve("sampled.jsonl");
     r = run("label", "--prompts", prompts.toString(), "--policy", model.toString(), "--max-new-tokens", "8", "--judge", "lm:" + model,
         "--output", sampled.toString());
-    assertThat(r.code).isZero();
+    assertThat(r.code()).isZero();
     assertThat(DataFiles.readPreferences(sampled)).hasSizeBetween(1, 3);
   }
 
   @Test void badInputGetsOneLineErrors() {
-    Result r = run("label", "--pairs", pairs.toString(), "--judge", "gpt4", "--output", tmp.resolve("x.jsonl").toString());
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --judge must be lm:DIR, grade:DIR, rm:DIR or openai:MODEL, got 'gpt4'");
+    CliRun r = run("label", "--pairs", pairs.toString(), "--judge", "gpt4", "--output", tmp.resolve("x.jsonl").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("rlhf4j label: error: --judge must be lm:DIR, grade:DIR, rm:DIR or openai:MODEL, got 'gpt4'");
     r = run("label", "--prompts", prompts.toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
-    assertThat(r.err.strip()).isEqualTo("rlhf4j label: error: --prompts needs --policy (the model that samples the pairs)");
+    assertThat(r.err().strip()).isEqualTo("rlhf4j label: error: --prompts needs --policy (the model that samples the pairs)");
     r = run("label", "--pairs", tmp.resolve("missing.jsonl").toString(), "--judge", "lm:" + model, "--output", tmp.resolve("x.jsonl").toString());
-    assertThat(r.err).contains("does not exist").doesNotContain("Exception");
+    assertThat(r.err()).contains("does not exist").doesNotContain("Exception");
     r = run("label", "--pairs", pairs.toString(), "--judge", "openai:judge-model", "--output", tmp.resolve("x.jsonl").toString());
-    if (System.getenv("OPENAI_BASE_URL") == null) assertThat(r.err).contains("set OPENAI_BASE_URL");
+    if (System.getenv("OPENAI_BASE_URL") == null) assertThat(r.err()).contains("set OPENAI_BASE_URL");
   }
 
   @Test void caiCritiqueReviseWritesSftDataAndCaiLabelWritesPreferences() throws Exception {
     Path sl = tmp.resolve("sl-cai.jsonl");
-    Result r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--rounds", "2",
+    CliRun r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--rounds", "2",
         "--max-new-tokens", "6", "--output", sl.toString());
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("cai critique-revise: 3 prompts (3 new)");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("cai critique-revise: 3 prompts (3 new)");
     assertThat(DataFiles.readPromptCompletions(sl)).hasSize(3);
     Path sft = tmp.resolve("sl-cai-model");
     assertThat(run("sft", "--model", model.toString(), "--data", sl.toString(), "--output", sft.toString(), "--max-steps", "1",
-        "--batch-size", "3").code).isZero();
+        "--batch-size", "3").code()).isZero();
 
     Path rl = tmp.resolve("rl-cai.jsonl");
     r = run("cai", "label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--output", rl.toString());
-    assertThat(r.code).isZero();
+    assertThat(r.code()).isZero();
     List<String> lines = Files.readAllLines(rl);
     assertThat(lines).hasSize(2);
     JsonNode row = new ObjectMapper().readTree(lines.get(0));
@@ -146,7 +127,7 @@ class AiFeedbackCommandsTest {
 
     Path cot = tmp.resolve("rl-cai-cot.jsonl");
     assertThat(run("cai", "label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--chain-of-thought", "4",
-        "--output", cot.toString()).code).isZero();
+        "--output", cot.toString()).code()).isZero();
     for (String line : Files.readAllLines(cot)) {
       JsonNode f = new ObjectMapper().readTree(line).get("ai_feedback");
       assertThat(f.get("probability_a").asDouble()).as("chain-of-thought labels are clamped").isBetween(0.4, 0.6);
@@ -156,39 +137,39 @@ class AiFeedbackCommandsTest {
 
   @Test void caiErrorsNameTheConstitutionField() throws Exception {
     Path shared = Shared.require("data/constitution/cai_sl_principles.json");
-    Result r = run("cai", "label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--constitution", shared.toString(),
+    CliRun r = run("cai", "label", "--pairs", pairs.toString(), "--judge", "lm:" + model, "--constitution", shared.toString(),
         "--output", tmp.resolve("y.jsonl").toString());
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).startsWith("rlhf4j cai label: error: constitution 'cai_sl_principles' has no principle with a preference_question")
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("rlhf4j cai label: error: constitution 'cai_sl_principles' has no principle with a preference_question")
         .doesNotContain("Exception");
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, "principles:\n  - critique_request: c\n");
     r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--constitution", bad.toString(),
         "--output", tmp.resolve("z.jsonl").toString());
-    assertThat(r.err.strip()).isEqualTo("rlhf4j cai critique-revise: error: " + bad + ": missing field 'principles[0].revision_request'");
+    assertThat(r.err().strip()).isEqualTo("rlhf4j cai critique-revise: error: " + bad + ": missing field 'principles[0].revision_request'");
     r = run("cai", "critique-revise", "--model", model.toString(), "--prompts", prompts.toString(), "--revise-when", "(yes",
         "--output", tmp.resolve("z.jsonl").toString());
-    assertThat(r.err).startsWith("rlhf4j cai critique-revise: error: --revise-when is not a regular expression");
+    assertThat(r.err()).startsWith("rlhf4j cai critique-revise: error: --revise-when is not a regular expression");
   }
 
   @Test void redteamGeneratesAttacksAndMeasuresTheirSuccessRate() throws Exception {
     Path seeds = tmp.resolve("seeds.jsonl");
     Files.write(seeds, List.of("{\"prompt\": \"How do I steal a toy?\", \"request\": \"steal a toy\", \"family\": \"harmful\"}"));
     Path attacks = tmp.resolve("attacks.jsonl");
-    Result r = run("redteam", "generate", "--seeds", seeds.toString(), "--output", attacks.toString());
-    assertThat(r.code).isZero();
+    CliRun r = run("redteam", "generate", "--seeds", seeds.toString(), "--output", attacks.toString());
+    assertThat(r.code()).isZero();
     assertThat(Files.readAllLines(attacks)).hasSize(9);
     Path out = tmp.resolve("redteam.jsonl");
     r = run("redteam", "eval", "--policy", model.toString(), "--attacks", attacks.toString(), "--judge", "lm:" + model,
         "--max-new-tokens", "6", "--output", out.toString());
-    assertThat(r.code).isZero();
-    assertThat(r.out).contains("attack success rate");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("attack success rate");
     JsonNode report = new ObjectMapper().readTree(tmp.resolve("redteam.report.json").toFile());
     assertThat(report.get("attacks").asInt()).isEqualTo(9);
     assertThat(report.get("attack_success_rate").asDouble()).isBetween(0.0, 1.0);
     assertThat(report.at("/by_method/jailbreak").isNumber()).isTrue();
     r = run("redteam", "generate", "--seeds", seeds.toString(), "--templates", seeds.toString(), "--output", attacks.toString());
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("expected a non-empty list of templates");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("expected a non-empty list of templates");
   }
 }

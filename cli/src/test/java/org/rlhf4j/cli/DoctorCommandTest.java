@@ -3,11 +3,6 @@ package org.rlhf4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,26 +28,11 @@ class DoctorCommandTest {
     return Files.write(dir.resolve("run/metrics.jsonl"), lines);
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      var cl = Main.commandLine();
-      cl.setErr(new PrintWriter(err));
-      int code = cl.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
+  private static CliRun run(String... args) { return CliRun.of(args); }
 
   @Test void findsRewardHackingInARunFolderAndSaysWhereItStarted() throws Exception {
     hackedRun();
-    Result r = run("doctor", dir.resolve("run").toString());
+    CliRun r = run("doctor", dir.resolve("run").toString());
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("doctor: reward_hacking at step");
     long step = Long.parseLong(r.out().replaceAll("(?s).*reward_hacking at step (\\d+).*", "$1"));
@@ -61,7 +41,7 @@ class DoctorCommandTest {
 
   @Test void jsonOutputAndFailOnFlagsForCi() throws Exception {
     Path file = hackedRun();
-    Result r = run("doctor", file.toString(), "--json", "--fail-on-flags");
+    CliRun r = run("doctor", file.toString(), "--json", "--fail-on-flags");
     assertThat(r.code()).isEqualTo(3);
     var flags = new ObjectMapper().readTree(r.out()).get("flags");
     assertThat(flags.get(0).get("kind").asText()).isEqualTo("reward_hacking");
@@ -75,19 +55,19 @@ class DoctorCommandTest {
       lines.add(String.format(Locale.ROOT, "{\"step\": %d, \"objective/scores\": %.4f, \"eval/gold_reward\": %.4f}", t, 0.01 * t + w, 0.008 * t + w));
     }
     Path file = Files.write(dir.resolve("ok.jsonl"), lines);
-    Result r = run("doctor", file.toString(), "--fail-on-flags");
+    CliRun r = run("doctor", file.toString(), "--fail-on-flags");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("no flags");
   }
 
   @Test void badInputIsOneLineError() throws Exception {
-    Result missing = run("doctor", dir.resolve("nowhere").toString());
+    CliRun missing = run("doctor", dir.resolve("nowhere").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err().strip()).contains("does not exist").doesNotContain("\n").doesNotContain("Exception");
     Files.createDirectories(dir.resolve("empty"));
     assertThat(run("doctor", dir.resolve("empty").toString()).err()).contains("has no metrics.jsonl");
     Path bad = Files.write(dir.resolve("bad.jsonl"), List.of("{\"step\": 1, \"kl\": 0.1}", "{\"step\": 2, kl}"));
-    Result malformed = run("doctor", bad.toString());
+    CliRun malformed = run("doctor", bad.toString());
     assertThat(malformed.code()).isEqualTo(2);
     assertThat(malformed.err()).contains("bad.jsonl line 2").contains("malformed JSON");
     assertThat(run("doctor", bad.toString(), "--window", "1").err()).contains("--window");

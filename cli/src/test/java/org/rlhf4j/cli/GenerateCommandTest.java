@@ -4,39 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.rlhf4j.testkit.Shared;
-import picocli.CommandLine;
 
 class GenerateCommandTest {
-  private record Run(int exit, String out, String err) {}
 
-  private static Run run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true));
-      CommandLine cl = Main.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      int code = cl.execute(args);
-      return new Run(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
+  private static CliRun run(String... args) { return CliRun.of(args); }
 
   @Test
   void jsonOutputReproducesTheReferenceStory() throws Exception {
     Path dir = Shared.require("fixtures/stories260K");
     JsonNode tc = new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("text_case");
-    Run r = run("generate", "--model", dir.toString(), "--prompt", tc.get("prompt_text").asText(), "--max-new-tokens", "20", "--json");
-    assertThat(r.exit()).as(r.err()).isZero();
+    CliRun r = run("generate", "--model", dir.toString(), "--prompt", tc.get("prompt_text").asText(), "--max-new-tokens", "20", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
     JsonNode o = new ObjectMapper().readTree(r.out());
     assertThat(o.get("prompt_ids")).isEqualTo(tc.get("prompt_ids"));
     for (int i = 0; i < 20; i++) assertThat(o.get("output_ids").get(i).asLong()).isEqualTo(tc.get("greedy_ids").get(i).asLong());
@@ -55,14 +36,14 @@ class GenerateCommandTest {
 
   @Test
   void badInputGivesOneLineErrorAndNonZeroExit() {
-    Run missing = run("generate", "--model", "/nonexistent/model", "--prompt", "hi");
-    assertThat(missing.exit()).isEqualTo(2);
+    CliRun missing = run("generate", "--model", "/nonexistent/model", "--prompt", "hi");
+    assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("/nonexistent/model");
-    Run badTemp = run("generate", "--model", Shared.require("fixtures/stories260K").toString(), "--prompt", "hi", "--temperature", "-1");
-    assertThat(badTemp.exit()).isNotZero();
+    CliRun badTemp = run("generate", "--model", Shared.require("fixtures/stories260K").toString(), "--prompt", "hi", "--temperature", "-1");
+    assertThat(badTemp.code()).isNotZero();
     assertThat(badTemp.err()).contains("temperature").doesNotContain("\tat ");
-    Run noTokenizer = run("generate", "--model", Shared.require("fixtures/gpt2-tiny").toString(), "--prompt", "hi");
-    assertThat(noTokenizer.exit()).isNotZero();
+    CliRun noTokenizer = run("generate", "--model", Shared.require("fixtures/gpt2-tiny").toString(), "--prompt", "hi");
+    assertThat(noTokenizer.code()).isNotZero();
     assertThat(noTokenizer.err()).contains("tokenizer.json").doesNotContain("\tat ");
   }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,22 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SynthCommandsTest {
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      var cl = Main.commandLine();
-      cl.setErr(new PrintWriter(err));
-      int code = cl.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
+  private static CliRun run(String... args) { return CliRun.of(args); }
 
   /** age (integer), hours, city, label: label depends on age and city, so a classifier can learn it. */
   private Path table(String name, int rows, long seed) throws Exception {
@@ -56,12 +36,12 @@ class SynthCommandsTest {
 
   @Test void copulaFitSampleAndReport() throws Exception {
     Path train = table("train.csv", 600, 1), test = table("test.csv", 300, 2);
-    Result fit = run("synth", "fit", train.toString(), "--synthesizer", "copula", "--output", dir.resolve("model").toString());
+    CliRun fit = run("synth", "fit", train.toString(), "--synthesizer", "copula", "--output", dir.resolve("model").toString());
     assertThat(fit.code()).as(fit.err()).isZero();
-    Result sample = run("synth", "sample", "--model", dir.resolve("model").toString(), "--rows", "600", "--output", dir.resolve("s.csv").toString());
+    CliRun sample = run("synth", "sample", "--model", dir.resolve("model").toString(), "--rows", "600", "--output", dir.resolve("s.csv").toString());
     assertThat(sample.code()).as(sample.err()).isZero();
     assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(601).first().isEqualTo("age,hours,city,label");
-    Result report = run("synth", "report", train.toString(), dir.resolve("s.csv").toString(), "--holdout", test.toString(),
+    CliRun report = run("synth", "report", train.toString(), dir.resolve("s.csv").toString(), "--holdout", test.toString(),
         "--target", "label", "--output", dir.resolve("rep").toString(), "--privacy-rows", "300");
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(report.out()).contains("fidelity/overall=");
@@ -76,28 +56,28 @@ class SynthCommandsTest {
   @Test void ctganFitsResumesAndSamples() throws Exception {
     Path train = table("train.csv", 200, 3);
     String out = dir.resolve("ctgan").toString();
-    Result fit = run("synth", "fit", train.toString(), "--output", out, "--epochs", "1", "--batch-size", "50", "--pac", "5");
+    CliRun fit = run("synth", "fit", train.toString(), "--output", out, "--epochs", "1", "--batch-size", "50", "--pac", "5");
     assertThat(fit.code()).as(fit.err()).isZero();
-    Result again = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5");
+    CliRun again = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5");
     assertThat(again.code()).isEqualTo(2);
     assertThat(again.err()).contains("already holds a CTGAN run: pass --resume");
-    Result resumed = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5", "--resume");
+    CliRun resumed = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5", "--resume");
     assertThat(resumed.code()).as(resumed.err()).isZero();
     assertThat(Files.readAllLines(dir.resolve("ctgan/metrics.jsonl"))).hasSize(2);
-    Result sample = run("synth", "sample", "--model", out, "--rows", "75", "--output", dir.resolve("s.csv").toString());
+    CliRun sample = run("synth", "sample", "--model", out, "--rows", "75", "--output", dir.resolve("s.csv").toString());
     assertThat(sample.code()).as(sample.err()).isZero();
     assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(76);
   }
 
   @Test void badInputGetsOneLineNamingTheProblem() throws Exception {
     Path ragged = Files.writeString(dir.resolve("r.csv"), "a,b\n1,2\n3\n");
-    Result r = run("synth", "fit", ragged.toString(), "--output", dir.resolve("m").toString());
+    CliRun r = run("synth", "fit", ragged.toString(), "--output", dir.resolve("m").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("rlhf4j synth fit: error: " + ragged + ":3: row has 1 values, expected 2 (a, b)");
     Path yaml = Files.writeString(dir.resolve("s.yaml"), "columns:\n  city: {type: numeric}\n");
-    Result typed = run("synth", "fit", table("t.csv", 20, 4).toString(), "--schema", yaml.toString(), "--output", dir.resolve("m").toString());
+    CliRun typed = run("synth", "fit", table("t.csv", 20, 4).toString(), "--schema", yaml.toString(), "--output", dir.resolve("m").toString());
     assertThat(typed.err()).contains("column 'city' is typed numeric in the schema file but holds");
-    Result noModel = run("synth", "sample", "--model", dir.toString(), "--rows", "5", "--output", dir.resolve("x.csv").toString());
+    CliRun noModel = run("synth", "sample", "--model", dir.toString(), "--rows", "5", "--output", dir.resolve("x.csv").toString());
     assertThat(noModel.err()).contains("has no synthesizer.json");
   }
 }

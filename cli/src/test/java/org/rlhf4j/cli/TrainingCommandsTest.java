@@ -4,36 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhf4j.testkit.Shared;
-import picocli.CommandLine;
 
 /** pretrain -> sft -> reward -> score / eval-reward from the command line, and their one-line errors. */
 class TrainingCommandsTest {
-  private record Run(int exit, String out, String err) {}
 
   @TempDir Path tmp;
 
-  private static Run run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true));
-      CommandLine cl = Main.commandLine();
-      cl.setErr(new PrintWriter(err, true));
-      return new Run(cl.execute(args), out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
+  private static CliRun run(String... args) { return CliRun.of(args); }
 
   @Test void pipelineFromConfigFilesAndFlags() throws Exception {
     Path tok = Shared.require("fixtures/stories260K");
@@ -46,48 +28,48 @@ class TrainingCommandsTest {
         + "{\"prompt\": \"The dog\", \"chosen\": \" is kind.\", \"rejected\": \" is bad.\", \"chosen_probability\": 0.8}\n");
     Path base = tmp.resolve("base"), sft = tmp.resolve("sft"), rm = tmp.resolve("rm");
 
-    Run pre = run("pretrain", "--config", tmp.resolve("pre.yaml").toString(), "--data", tmp.resolve("corpus.txt").toString(),
+    CliRun pre = run("pretrain", "--config", tmp.resolve("pre.yaml").toString(), "--data", tmp.resolve("corpus.txt").toString(),
         "--output", base.toString(), "--max-steps", "2");
-    assertThat(pre.exit()).as(pre.err()).isZero();
+    assertThat(pre.code()).as(pre.err()).isZero();
     assertThat(Files.readString(base.resolve(Settings.FILE))).contains("max_steps: 2", "seq_length: 32");
     assertThat(base.resolve("checkpoint-2")).isDirectory();
 
-    Run s = run("sft", "--model", base.toString(), "--data", tmp.resolve("sft.jsonl").toString(), "--output", sft.toString(),
+    CliRun s = run("sft", "--model", base.toString(), "--data", tmp.resolve("sft.jsonl").toString(), "--output", sft.toString(),
         "--max-steps", "2", "--batch-size", "2", "--packing");
-    assertThat(s.exit()).as(s.err()).isZero();
-    Run r = run("reward", "--model", sft.toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--output", rm.toString(),
+    assertThat(s.code()).as(s.err()).isZero();
+    CliRun r = run("reward", "--model", sft.toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--output", rm.toString(),
         "--max-steps", "2", "--lr", "1e-2");
-    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.code()).as(r.err()).isZero();
     assertThat(new ObjectMapper().readTree(rm.resolve("config.json").toFile()).get("num_labels").asInt()).isEqualTo(1);
 
-    Run score = run("score", "--model", rm.toString(), "--prompt", "The cat", "--response", " is kind.", "--response", " is bad.", "--json");
-    assertThat(score.exit()).as(score.err()).isZero();
+    CliRun score = run("score", "--model", rm.toString(), "--prompt", "The cat", "--response", " is kind.", "--response", " is bad.", "--json");
+    assertThat(score.code()).as(score.err()).isZero();
     assertThat(new ObjectMapper().readTree(score.out()).get("rewards").size()).isEqualTo(2);
-    Run eval = run("eval-reward", "--model", rm.toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--json");
-    assertThat(eval.exit()).as(eval.err()).isZero();
+    CliRun eval = run("eval-reward", "--model", rm.toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
     JsonNode o = new ObjectMapper().readTree(eval.out());
     assertThat(o.get("n").asInt()).isEqualTo(2);
     assertThat(o.get("accuracy").asDouble()).isBetween(0.0, 1.0);
 
     Files.writeString(tmp.resolve("bad.jsonl"), "{\"prompt\": \"x\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"x\", \"chosen\": 5\n");
-    Run bad = run("eval-reward", "--model", rm.toString(), "--data", tmp.resolve("bad.jsonl").toString());
-    assertThat(bad.exit()).isNotZero();
+    CliRun bad = run("eval-reward", "--model", rm.toString(), "--data", tmp.resolve("bad.jsonl").toString());
+    assertThat(bad.code()).isNotZero();
     assertThat(bad.err().strip()).doesNotContain("\n").contains("bad.jsonl:2");
-    Run notRm = run("score", "--model", sft.toString(), "--prompt", "a", "--response", "b");
-    assertThat(notRm.exit()).isEqualTo(2);
+    CliRun notRm = run("score", "--model", sft.toString(), "--prompt", "a", "--response", "b");
+    assertThat(notRm.code()).isEqualTo(2);
     assertThat(notRm.err()).contains("is not a reward model");
   }
 
   @Test void unknownOrMalformedSettingsAreOneLineErrors() throws Exception {
     Files.writeString(tmp.resolve("typo.yaml"), "lrr: 1\n");
-    Run typo = run("sft", "--config", tmp.resolve("typo.yaml").toString(), "--data", "d.jsonl", "--output", tmp.toString());
-    assertThat(typo.exit()).isEqualTo(2);
+    CliRun typo = run("sft", "--config", tmp.resolve("typo.yaml").toString(), "--data", "d.jsonl", "--output", tmp.toString());
+    assertThat(typo.code()).isEqualTo(2);
     assertThat(typo.err().strip()).doesNotContain("\n").contains("unknown setting 'lrr'");
     Files.writeString(tmp.resolve("broken.yaml"), "lr: 1\nfoo: [1\n");
-    Run broken = run("reward", "--config", tmp.resolve("broken.yaml").toString());
-    assertThat(broken.exit()).isEqualTo(2);
+    CliRun broken = run("reward", "--config", tmp.resolve("broken.yaml").toString());
+    assertThat(broken.code()).isEqualTo(2);
     assertThat(broken.err().strip()).doesNotContain("\n").contains("broken.yaml:", "malformed YAML/JSON");
-    Run noData = run("pretrain", "--output", tmp.toString());
+    CliRun noData = run("pretrain", "--output", tmp.toString());
     assertThat(noData.err()).contains("no data");
   }
 }
