@@ -36,6 +36,8 @@ public final class JudgeFlags {
   @Option(names = "--timeout", defaultValue = "60", description = "openai judges: seconds per request (default ${DEFAULT-VALUE}).") int timeout;
   @Option(names = "--retries", defaultValue = "5", description = "openai judges: retries after 429/5xx/timeouts (default ${DEFAULT-VALUE}).") int retries;
   @Option(names = "--concurrency", defaultValue = "4", description = "openai judges: parallel requests (default ${DEFAULT-VALUE}).") int concurrency;
+  @Option(names = "--prefill", description = "openai judges: send the template's answer prefix as the start of the assistant's "
+      + "turn (continue_final_message, as vLLM and rlhf4j serve-model take it), so the option is read where an lm judge reads it.") boolean prefill;
 
   private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -70,6 +72,9 @@ public final class JudgeFlags {
   /** The judge (an ensemble when several are given); tokenizers it opened close with {@link #close}. */
   Judge build() {
     JudgeTemplate t = template();
+    if (prefill && judges.stream().noneMatch(j -> j.toLowerCase(Locale.ROOT).startsWith("openai:"))) {
+      throw new UserError("--prefill applies to openai judges; none of --judge " + judges + " is one");
+    }
     List<Judge> built = new ArrayList<>();
     for (String spec : judges) built.add(one(spec, t));
     if (built.size() == 1) return built.get(0);
@@ -110,7 +115,7 @@ public final class JudgeFlags {
         case "openai":
           return new OpenAiJudge(OpenAiJudge.Endpoint.fromEnvironment(System.getenv(), what), t,
               new OpenAiJudge.Options(Duration.ofSeconds(Math.min(10, timeout)), Duration.ofSeconds(timeout), retries,
-                  Duration.ofMillis(500), Duration.ofSeconds(30), concurrency, 20));
+                  Duration.ofMillis(500), Duration.ofSeconds(30), concurrency, 20).withPrefill(prefill));
         default:
           throw new UserError("--judge kind must be lm, grade, rm or openai, got '" + kind + "' in '" + spec + "'");
       }

@@ -13,7 +13,24 @@ import java.util.Set;
  */
 record CompletionRequest(boolean chat, String model, String prompt, List<Map<String, String>> messages, int maxTokens,
     double temperature, double topP, Long seed, List<String> stop, int logprobs, boolean stream, boolean includeUsage,
-    String user) {
+    String user, Ending ending) {
+
+  /**
+   * How the chat template ends the prompt (vLLM's {@code add_generation_prompt} and {@code continue_final_message}):
+   * with the assistant's generation prompt (the default), with nothing, or inside the final assistant message, which the
+   * model then continues (prefill: a judge's "The better answer is", a forced JSON opening).
+   */
+  enum Ending {
+    GENERATION_PROMPT, NONE, CONTINUE_FINAL;
+
+    String render(org.rlhf4j.models.tokenizer.ChatTemplate t, List<Map<String, String>> messages) {
+      return switch (this) {
+        case GENERATION_PROMPT -> t.render(messages, true);
+        case NONE -> t.render(messages, false);
+        case CONTINUE_FINAL -> t.renderContinuingFinal(messages);
+      };
+    }
+  }
 
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
@@ -49,7 +66,28 @@ record CompletionRequest(boolean chat, String model, String prompt, List<Map<Str
     boolean usage = so != null && so.isObject() && so.path("include_usage").asBoolean(false);
     String user = body.hasNonNull("user") ? text(body, "user", false) : null;
     return new CompletionRequest(chat, model, prompt, messages, maxTokens, temperature, topP, seed, stop, logprobs, stream,
-        usage, user);
+        usage, user, ending(body, chat, messages));
+  }
+
+  /** add_generation_prompt (default: not continue_final_message) and continue_final_message (default false). */
+  private static Ending ending(JsonNode body, boolean chat, List<Map<String, String>> messages) {
+    if (!chat) {
+      for (String k : List.of("add_generation_prompt", "continue_final_message")) {
+        if (body.has(k)) throw ApiError.invalid(k, k + " applies to /v1/chat/completions only");
+      }
+      return Ending.GENERATION_PROMPT;
+    }
+    boolean cont = bool(body, "continue_final_message", false);
+    boolean gen = bool(body, "add_generation_prompt", !cont);
+    if (cont && gen) {
+      throw ApiError.invalid("continue_final_message", "continue_final_message and add_generation_prompt cannot both be true");
+    }
+    String lastRole = messages.get(messages.size() - 1).get("role");
+    if (cont && !lastRole.equals("assistant")) {
+      throw ApiError.invalid("continue_final_message", "continue_final_message needs the last message to be the assistant's "
+          + "(the text to continue), got role '" + lastRole + "'");
+    }
+    return cont ? Ending.CONTINUE_FINAL : gen ? Ending.GENERATION_PROMPT : Ending.NONE;
   }
 
   private static List<Map<String, String>> messages(JsonNode m) {

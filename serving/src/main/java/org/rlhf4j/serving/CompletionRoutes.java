@@ -77,7 +77,7 @@ final class CompletionRoutes {
       stop.add(IM_END);
     }
     try {
-      return t.render(req.messages(), true);
+      return req.ending().render(t, req.messages());
     } catch (RuntimeException e) {
       throw ApiError.invalid("messages", "the model's chat template refused the messages: " + e.getMessage());
     }

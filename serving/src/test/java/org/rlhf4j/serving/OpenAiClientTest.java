@@ -159,4 +159,30 @@ class OpenAiClientTest {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"ok\"", "\"version\"");
   }
+
+  @Test void continueFinalMessageIsCheckedAndContinuesTheAssistantTurn() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"Tell a story.\"},{\"role\":\"assistant\",\"content\":\"Once upon a\"}]";
+    java.util.function.Function<String, HttpResponse<String>> post = body -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
+            "{\"model\":\"stories\",\"max_tokens\":1,\"temperature\":0," + body + "}")).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    HttpResponse<String> ok = post.apply(msgs + ",\"continue_final_message\":true,\"logprobs\":true,\"top_logprobs\":5");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.body()).contains("\"top_logprobs\"");
+    HttpResponse<String> both = post.apply(msgs + ",\"continue_final_message\":true,\"add_generation_prompt\":true");
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(both.body()).contains("continue_final_message and add_generation_prompt cannot both be true");
+    HttpResponse<String> user = post.apply("\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"continue_final_message\":true");
+    assertThat(user.statusCode()).isEqualTo(400);
+    assertThat(user.body()).contains("needs the last message to be the assistant's", "got role 'user'");
+    HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString(
+        "{\"model\":\"stories\",\"prompt\":\"x\",\"continue_final_message\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(plain.statusCode()).isEqualTo(400);
+    assertThat(plain.body()).contains("applies to /v1/chat/completions only");
+  }
 }

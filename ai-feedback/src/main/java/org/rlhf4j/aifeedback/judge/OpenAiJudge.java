@@ -20,8 +20,11 @@ import java.util.concurrent.Future;
  * (vLLM, llama.cpp server, Ollama, OpenAI itself). Each comparison is one request for a single token at
  * temperature 0 with {@code top_logprobs}; P(A) = p(A) / (p(A) + p(B)) where p(X) sums the listed tokens that
  * read as option X once stripped of spaces ("A", " A"). An option missing from the list is given the smallest listed
- * probability (an upper bound); a reply listing neither option is an error. The template's answer prefix cannot be
- * sent (the API cannot pre-fill the assistant's turn), so the template should ask for the bare letter.
+ * probability (an upper bound); a reply listing neither option is an error. OpenAI's API cannot pre-fill the
+ * assistant's turn, so by default the template's answer prefix is not sent and the template should ask for the bare
+ * letter; with {@link Options#prefill} the prefix is sent as the start of the assistant's turn the server continues
+ * (vLLM's and rlhf4j serve-model's {@code continue_final_message}), which reads the option exactly where an
+ * {@link LmJudge} over the same model reads it.
  */
 public final class OpenAiJudge implements Judge {
   public static final String BASE_URL_ENV = "OPENAI_BASE_URL";
@@ -56,13 +59,26 @@ public final class OpenAiJudge implements Judge {
     }
   }
 
-  /** Timeouts, retries, parallel requests and how many top tokens to ask for (OpenAI allows up to 20). */
+  /**
+   * Timeouts, retries, parallel requests, how many top tokens to ask for (OpenAI allows up to 20), and whether the
+   * template's answer prefix is sent as the start of the assistant's turn ({@code continue_final_message}).
+   */
   public record Options(Duration connectTimeout, Duration requestTimeout, int maxRetries, Duration initialBackoff,
-      Duration maxBackoff, int concurrency, int topLogprobs) {
+      Duration maxBackoff, int concurrency, int topLogprobs, boolean prefill) {
     public Options {
       if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
       if (topLogprobs < 2 || topLogprobs > 20) throw new IllegalArgumentException("topLogprobs must be in [2, 20], got " + topLogprobs);
       new HttpRetry.Options(connectTimeout, requestTimeout, maxRetries, initialBackoff, maxBackoff); // validates
+    }
+
+    /** Without prefill. */
+    public Options(Duration connectTimeout, Duration requestTimeout, int maxRetries, Duration initialBackoff,
+        Duration maxBackoff, int concurrency, int topLogprobs) {
+      this(connectTimeout, requestTimeout, maxRetries, initialBackoff, maxBackoff, concurrency, topLogprobs, false);
+    }
+
+    public Options withPrefill(boolean p) {
+      return new Options(connectTimeout, requestTimeout, maxRetries, initialBackoff, maxBackoff, concurrency, topLogprobs, p);
     }
 
     public static Options defaults() {
@@ -78,6 +94,9 @@ public final class OpenAiJudge implements Judge {
   private final HttpRetry http;
 
   public OpenAiJudge(Endpoint endpoint, JudgeTemplate template, Options opts) {
+    if (opts.prefill() && template.answerPrefix().isBlank()) {
+      throw new IllegalArgumentException("prefill needs a template with an answer prefix (" + template.source() + " has none)");
+    }
     this.endpoint = endpoint;
     this.template = template;
     this.opts = opts;
@@ -115,6 +134,12 @@ public final class OpenAiJudge implements Judge {
     ArrayNode msgs = o.putArray("messages");
     if (template.system() != null) msgs.addObject().put("role", "system").put("content", template.system());
     msgs.addObject().put("role", "user").put("content", template.render(c));
+    if (opts.prefill()) {
+      // the chat template writes its own separator after the role, as after a generation prompt
+      msgs.addObject().put("role", "assistant").put("content", template.answerPrefix().strip());
+      o.put("continue_final_message", true);
+      o.put("add_generation_prompt", false);
+    }
     o.put("max_tokens", 1);
     o.put("temperature", 0);
     o.put("logprobs", true);

@@ -77,6 +77,23 @@ public final class ChatTemplate {
     return result.getOutput();
   }
 
+  /**
+   * The conversation rendered so that the model continues its final message (an assistant turn left open, "prefill"):
+   * rendered without the generation prompt and cut right after that message's content, as transformers'
+   * {@code apply_chat_template(continue_final_message=True)} does (and vLLM's {@code continue_final_message}). When the
+   * template trims the content, its stripped form is looked for instead.
+   */
+  public String renderContinuingFinal(List<Map<String, String>> messages) {
+    if (messages.isEmpty()) throw new IllegalArgumentException("there is no final message to continue");
+    String content = messages.get(messages.size() - 1).get("content");
+    if (content == null || content.isBlank()) throw new IllegalArgumentException("the final message to continue is empty");
+    String full = render(messages, false);
+    String needle = full.contains(content) ? content : content.strip();
+    int at = full.lastIndexOf(needle);
+    if (at < 0) throw new IllegalArgumentException("the chat template does not write the final message's content, so it cannot be continued");
+    return full.substring(0, at + needle.length());
+  }
+
   private static void failOnErrors(RenderResult result) {
     for (TemplateError e : result.getErrors()) {
       ChatTemplateException raised = raisedBy(e.getException());

@@ -45,6 +45,21 @@ class ChatTemplateTest {
         "<|im_start|>system\nBe terse.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n");
   }
 
+  @Test void continuingTheFinalMessageCutsAfterItsContent() throws IOException {
+    ChatTemplate qwen = ChatTemplate.of(resource("qwen.jinja"), null, "<|im_end|>");
+    assertThat(qwen.renderContinuingFinal(List.of(msg("user", "Which?"), msg("assistant", "The better answer is")))).isEqualTo(
+        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nWhich?<|im_end|>\n"
+        + "<|im_start|>assistant\nThe better answer is");
+    // llama2's template trims the content: the stripped text is what is looked for
+    ChatTemplate llama = ChatTemplate.of(resource("llama2.jinja"), "<s>", "</s>");
+    assertThat(llama.renderContinuingFinal(List.of(msg("user", "Hi"), msg("assistant", " Sure,  ")))).isEqualTo("<s>[INST] Hi [/INST] Sure,");
+    assertThatThrownBy(() -> qwen.renderContinuingFinal(List.of(msg("user", "Hi"), msg("assistant", " "))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    ChatTemplate silent = ChatTemplate.of("{% for m in messages %}{{ m['role'] }}{% endfor %}", null, null);
+    assertThatThrownBy(() -> silent.renderContinuingFinal(List.of(msg("user", "Hi"), msg("assistant", "Sure"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not write the final message's content");
+  }
+
   @Test void zephyrStyleUsesTrimAndLstripBlocks() throws IOException {
     ChatTemplate t = ChatTemplate.of(resource("zephyr.jinja"), "<s>", "</s>");
     List<Map<String, String>> m = List.of(msg("system", "Be brief."), msg("user", "Hi"));
