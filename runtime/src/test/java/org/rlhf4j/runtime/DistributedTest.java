@@ -54,12 +54,19 @@ class DistributedTest {
     assertThat(other[1]).containsExactly(4, 2);
   }
 
-  /** Tensors of 3, 5, 100, 7 and 2 elements, seeded by rank: reduced in 64-byte buckets and in one. */
+  /**
+   * Tensors of 3, 5, 100, 7 and 2 elements, seeded by rank: reduced in 64-byte buckets and in one. The values come from
+   * a {@link java.util.Random} of this thread, not libtorch's generator, which both ranks' threads share.
+   */
   private static float[][] bucketed(Distributed d, long bytes) {
     try (NativeScope s = NativeScope.open()) {
-      org.rlhf4j.runtime.Runtime.seed(11 + d.rank());
+      java.util.Random random = new java.util.Random(11 + d.rank());
       List<Tensor> ts = new java.util.ArrayList<>();
-      for (int n : new int[] {3, 5, 100, 7, 2}) ts.add(org.bytedeco.pytorch.global.torch.randn(n));
+      for (int n : new int[] {3, 5, 100, 7, 2}) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) random.nextGaussian();
+        ts.add(Tensors.floats(v, Device.CPU, n));
+      }
       d.allReduceMean(ts, bytes);
       return ts.stream().map(Tensors::toFloats).toArray(float[][]::new);
     }
