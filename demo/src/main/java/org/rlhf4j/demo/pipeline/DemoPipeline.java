@@ -74,11 +74,8 @@ public final class DemoPipeline {
    * fifth of the groups.
    */
   public RewardData rewardData() throws Exception {
-    Path modelDir = setUp();
-    base = pretrain(modelDir);
-    CausalLM sft = supervisedFineTuning(base);
-    List<Group> groups = comparisons(collectPreferences(sft)).stream().map(c -> c.group(eos)).toList();
-    return new RewardData(sft, sftDir(), groups);
+    Stages s = stages();
+    return new RewardData(s.sft(), s.sftDir(), s.comparisons().stream().map(c -> c.group(eos)).toList());
   }
 
   /**
@@ -86,17 +83,22 @@ public final class DemoPipeline {
    * an AI arm so the corpus has the web's feedback): for experiments on the judges without the RL stages.
    */
   public Map<String, Object> aiLabels() throws Exception {
+    Stages s = stages();
+    FeedbackArms arms = feedbackArms(s.sft());
+    return FeedbackArms.labelSummary(arms.label(s.prefs().items(), stageDir("rlaif")), s.prefs().items(), s.prefs().consensus());
+  }
+
+  /** Stages 1-3 (resumable) and everything they leave: for experiments on the preference data (synthetic pairs). */
+  Stages stages() throws Exception {
     base = pretrain(setUp());
     CausalLM sft = supervisedFineTuning(base);
     Preferences.Collected prefs = collectPreferences(sft);
-    FeedbackArms arms = feedbackArms(sft);
-    return FeedbackArms.labelSummary(arms.label(prefs.items(), stageDir("rlaif")), prefs.items(), prefs.consensus());
+    return new Stages(world, chat, base, sft, sftDir(), prefs, comparisons(prefs));
   }
 
   /** Stages 1-3 (resumable), then the raters' comparison items with their gold scores: for judge experiments. */
   List<ComparisonItem> raterItems() throws Exception {
-    base = pretrain(setUp());
-    return collectPreferences(supervisedFineTuning(base)).items();
+    return stages().prefs().items();
   }
 
   private FeedbackArms feedbackArms(CausalLM sft) {
