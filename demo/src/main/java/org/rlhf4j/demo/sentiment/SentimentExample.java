@@ -42,7 +42,8 @@ import org.rlhf4j.training.rollout.Scorer;
  * other seed; never seen by training). PPO (several KL coefficients), DPO on policy samples labelled by the proxy
  * (several betas) and best-of-n (several n) each give points of gold P(positive) against KL to the reference.
  *
- * <p>Every stage writes its result into the output folder stamped with the settings ({@link SentimentConfig#stageKey});
+ * <p>Every stage writes its result into the output folder stamped with the settings ({@link SentimentConfig#rmKey},
+ * {@link SentimentConfig#ppoKey}, ...: each names only what that stage depends on, so new PPO settings retrain PPO alone);
  * a re-run with the same settings loads finished stages and resumes the interrupted one from its checkpoint.
  */
 public final class SentimentExample {
@@ -79,16 +80,19 @@ public final class SentimentExample {
     points.add(point("reference", "", () -> judge.policy("reference", "", reference)));
     for (int n : cfg.bestOfN()) points.add(point("best_of_n", "n=" + n, () -> judge.bestOfN(n)));
 
-    stage("4/5 PPO against the proxy at KL coefficients " + cfg.ppoBetas());
-    for (double beta : cfg.ppoBetas()) {
+    stage("4/5 PPO against the proxy at KL coefficients " + cfg.ppo().betas());
+    for (double beta : cfg.ppo().betas()) {
       String s = "beta=" + beta;
       points.add(point("ppo", s, () -> judge.policy("ppo", s, ppo(reference, tok, train, judge.proxy(), beta))));
     }
-    stage("5/5 DPO on policy samples labelled by the proxy at betas " + cfg.dpoBetas());
-    List<DpoPair> pairs = dpoPairs(reference, tok, train, judge);
-    for (double beta : cfg.dpoBetas()) {
+    stage("5/5 DPO on policy samples labelled by the proxy at betas " + cfg.dpo().betas());
+    List<DpoPair> pairs = new ArrayList<>();  // sampled on first use: not when every DPO point is loaded
+    for (double beta : cfg.dpo().betas()) {
       String s = "beta=" + beta;
-      points.add(point("dpo", s, () -> judge.policy("dpo", s, dpo(reference, pairs, beta))));
+      points.add(point("dpo", s, () -> {
+        if (pairs.isEmpty()) pairs.addAll(dpoPairs(reference, tok, train, judge));
+        return judge.policy("dpo", s, dpo(reference, pairs, beta));
+      }));
     }
     Path summary = SentimentReport.write(cfg, points, proxyInfo, goldInfo, seconds(), cpuSeconds());
     log.info("done in %.0f s (%.0f CPU-seconds): %s, %s", seconds(), cpuSeconds(), cfg.output().resolve("report.html"), summary);
@@ -118,7 +122,7 @@ public final class SentimentExample {
       Map<String, Object> info, String trainedOn, String testedOn) throws IOException {
     Path dir = cfg.output().resolve(name);
     Path done = dir.resolve("accuracy.json");
-    boolean resumes = org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey(name), log);
+    boolean resumes = org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.rmKey(name), log);
     if (resumes && Files.isRegularFile(done)) {
       info.putAll(JSON.readValue(done.toFile(), Map.class));
       log.info("    loaded %s (accuracy %s)", dir, info.get("accuracy"));
@@ -151,13 +155,14 @@ public final class SentimentExample {
 
   private CausalLM ppo(CausalLM reference, Tokenizer tok, List<long[]> prompts, Scorer proxy, double beta) {
     Path dir = cfg.output().resolve("ppo-" + beta);
-    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey("ppo-" + beta), log);
+    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.ppoKey(beta), log);
     CausalLM policy = reference.copy(DType.F32);
-    int updates = 2 * 4;
-    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.ppoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
-        .seed(cfg.seed()).logEvery(updates).saveEvery(Math.max(1, cfg.ppoIterations() / 3) * updates).keepCheckpoints(1)
+    SentimentConfig.Ppo pp = cfg.ppo();
+    int updates = pp.miniBatches() * pp.epochs();
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(pp.lr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .seed(cfg.seed()).logEvery(updates).saveEvery(Math.max(1, pp.iterations() / 3) * updates).keepCheckpoints(1)
         .resume(true).build();
-    PpoConfig pc = PpoConfig.defaults(dir).with(cfg.ppoIterations(), cfg.ppoBatch(), 2, 4, cfg.maxNewTokens())
+    PpoConfig pc = PpoConfig.defaults(dir).with(pp.iterations(), pp.batch(), pp.miniBatches(), pp.epochs(), cfg.maxNewTokens())
         .withSampling(1.0, tok.stopIds(), 0.0).withKl(KlEstimator.K1, new KlController.Fixed(beta)).withTrain(t);
     PpoTrainer.run(policy, reference, null, proxy, prompts, tok.padId(), pc, null);
     return policy.requiresGrad(false);
@@ -166,7 +171,7 @@ public final class SentimentExample {
   /** Two samples of the reference per training opening (dpoPairsPerPrompt times), the proxy's favourite as chosen. */
   private List<DpoPair> dpoPairs(CausalLM reference, Tokenizer tok, List<long[]> train, Judge judge) {
     List<long[]> ps = new ArrayList<>();
-    for (int k = 0; k < cfg.dpoPairsPerPrompt(); k++) ps.addAll(train);
+    for (int k = 0; k < cfg.dpo().pairsPerPrompt(); k++) ps.addAll(train);
     Generation a = Generator.generate(reference, ps, tok.padId(), judge.sampling(1001));
     Generation b = Generator.generate(reference, ps, tok.padId(), judge.sampling(2002));
     double[] ra = judge.proxy().score(ps, List.of(a.outputIds())), rb = judge.proxy().score(ps, List.of(b.outputIds()));
@@ -182,11 +187,11 @@ public final class SentimentExample {
 
   private CausalLM dpo(CausalLM reference, List<DpoPair> pairs, double beta) {
     Path dir = cfg.output().resolve("dpo-" + beta);
-    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.stageKey("dpo-" + beta), log);
+    org.rlhf4j.demo.pipeline.StageDir.prepare(dir, cfg.dpoKey(beta), log);
     CausalLM policy = reference.copy(DType.F32);
-    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.dpoLr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
-        .maxSteps(cfg.dpoSteps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpoSteps() / 5))
-        .saveEvery(Math.max(1, cfg.dpoSteps() / 3)).keepCheckpoints(1).resume(true).build();
+    TrainConfig t = TrainConfig.defaults(dir).toBuilder().lr(cfg.dpo().lr()).schedule(Schedule.LINEAR).minLrRatio(0.1)
+        .maxSteps(cfg.dpo().steps()).seed(cfg.seed()).logEvery(Math.max(1, cfg.dpo().steps() / 5))
+        .saveEvery(Math.max(1, cfg.dpo().steps() / 3)).keepCheckpoints(1).resume(true).build();
     DpoConfig dc = DpoConfig.defaults(dir).withVariant(new DpoLoss.Sigmoid(beta)).withBatchSize(16)
         .withPrecomputeReference(true).withMaxLength(128).withTrain(t);
     DpoTrainer.run(policy.requiresGrad(true), reference, pairs, dc);
@@ -201,7 +206,7 @@ public final class SentimentExample {
   private Judge.Point point(String method, String setting, Eval eval) {
     String name = method + (setting.isEmpty() ? "" : "-" + setting.replace('=', '-'));
     Path file = cfg.output().resolve("points").resolve(name + ".json");
-    String key = cfg.stageKey(name);
+    String key = cfg.pointKey(method, setting);
     try {
       if (Files.isRegularFile(file)) {
         Map<?, ?> saved = JSON.readValue(file.toFile(), Map.class);
