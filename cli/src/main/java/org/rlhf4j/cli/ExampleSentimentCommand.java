@@ -21,7 +21,9 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--shared", description = "The shared data folder holding fixtures/stories260K, data/sst2 and data/imdb-small "
       + "(default: ../shared, else ./shared).") Path shared;
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
-  @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 200 CPU-seconds).") boolean quick;
+  @Option(names = "--rm-seed", description = "Seed of the proxy and gold reward models (default: --seed); runs of several "
+      + "--seed values with one --rm-seed compare the methods against the same judges.") Long rmSeed;
+  @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 150 CPU-seconds).") boolean quick;
 
   @Override public Integer call() throws Exception {
     Path data = shared != null ? shared : Files.isDirectory(Path.of("..", "shared")) ? Path.of("..", "shared") : Path.of("shared");
@@ -31,7 +33,7 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
       }
     }
     SentimentConfig cfg = quick ? SentimentConfig.quick(output, data, seed) : SentimentConfig.standard(output, data, seed);
-    new SentimentExample(cfg).run();
+    new SentimentExample(rmSeed == null ? cfg : cfg.withRmSeed(rmSeed)).run();
     return 0;
   }
 }

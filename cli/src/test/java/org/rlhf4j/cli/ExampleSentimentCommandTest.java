@@ -14,6 +14,7 @@ class ExampleSentimentCommandTest {
     CliRun help = CliRun.of("example");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("sentiment");
+    assertThat(CliRun.of("example", "sentiment", "--help").out()).contains("--rm-seed", "--seed");
     CliRun r = CliRun.of("example", "sentiment", "--quick", "--shared", tmp.toString(), "--output", tmp.resolve("out").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).doesNotContain("\n").contains("--shared", "fixtures/stories260K");

@@ -7,9 +7,12 @@ import org.rlhf4j.training.reward.EncoderPooling;
 
 /**
  * Sizes of the controlled-sentiment example. {@link #standard} is the full run (sized for 15 minutes on an idle 2-core
- * CPU), {@link #quick} a smoke run of every stage (about 200 CPU-seconds; too short for its points to mean anything).
+ * CPU), {@link #quick} a smoke run of every stage (about 150 CPU-seconds; too short for its points to mean anything).
  * summary.json records the wall and CPU seconds of each run.
  *
+ * @param seed           the policies' seed (sampling, PPO, DPO, best-of-n)
+ * @param rmSeed         the reward models' seed (their data order, initial heads and the IMDb split); several policy
+ *                       seeds can share one pair of judges
  * @param proxyRm        how the proxy reward model trains (on SST-2 train sentences)
  * @param goldRm         how the gold judge trains (on IMDb reviews; the other third of them measures it)
  * @param rmEvalTexts    at most this many SST-2 test sentences (872 in all) measure the proxy, and held-out IMDb reviews
@@ -18,7 +21,7 @@ import org.rlhf4j.training.reward.EncoderPooling;
  * @param samplesPerEval samples per evaluation prompt (temperature 1) behind each frontier point
  * @param ppo            the PPO runs (one per KL coefficient); {@code dpo} the DPO runs; {@code bestOfN} the n values
  */
-public record SentimentConfig(String name, Path output, Path shared, long seed, Rm proxyRm, Rm goldRm, int rmEvalTexts,
+public record SentimentConfig(String name, Path output, Path shared, long seed, long rmSeed, Rm proxyRm, Rm goldRm, int rmEvalTexts,
     int trainPrompts, int evalPrompts, int samplesPerEval, int maxNewTokens, Ppo ppo, Dpo dpo, List<Integer> bestOfN) {
   /**
    * One MiniLM judge's training: {@code texts} labelled texts, {@code steps} optimizer steps of {@code batch} texts cut
@@ -91,20 +94,26 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
    * stopped updating: approx-KL and clip fraction fell to 0 while the score wandered).
    */
   public static SentimentConfig standard(Path output, Path shared, long seed) {
-    return new SentimentConfig("standard", output, shared, seed, new Rm(20000, 300, 6, 1e-4, 32, 64),
+    return new SentimentConfig("standard", output, shared, seed, seed, new Rm(20000, 300, 6, 1e-4, 32, 64),
         new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.5, 0.1), 20, 64, 1, 4, 1e-4),
         new Dpo(List.of(0.5, 0.1, 0.03), 4, 40, 4e-5), List.of(1, 2, 4, 8));
   }
 
   public static SentimentConfig quick(Path output, Path shared, long seed) {
-    return new SentimentConfig("quick", output, shared, seed, new Rm(480, 30, 0, 2e-3, 16, 64), new Rm(480, 30, 0, 2e-3, 16, 128),
+    return new SentimentConfig("quick", output, shared, seed, seed, new Rm(480, 30, 0, 2e-3, 16, 64), new Rm(480, 30, 0, 2e-3, 16, 128),
         200, 16, 8, 2, 24, new Ppo(List.of(0.1, 0.01), 3, 16, 2, 4, 2e-4), new Dpo(List.of(0.3, 0.05), 2, 10, 2e-4), List.of(1, 2, 4));
   }
 
   /** The same run with other PPO settings (the reward models, DPO and best-of-n stages are kept). */
   public SentimentConfig withPpo(Ppo other) {
-    return new SentimentConfig(name, output, shared, seed, proxyRm, goldRm, rmEvalTexts, trainPrompts, evalPrompts, samplesPerEval,
-        maxNewTokens, other, dpo, bestOfN);
+    return new SentimentConfig(name, output, shared, seed, rmSeed, proxyRm, goldRm, rmEvalTexts, trainPrompts, evalPrompts,
+        samplesPerEval, maxNewTokens, other, dpo, bestOfN);
+  }
+
+  /** The same run with the reward models of another seed (the policies keep {@link #seed}). */
+  public SentimentConfig withRmSeed(long judgesSeed) {
+    return new SentimentConfig(name, output, shared, seed, judgesSeed, proxyRm, goldRm, rmEvalTexts, trainPrompts, evalPrompts,
+        samplesPerEval, maxNewTokens, ppo, dpo, bestOfN);
   }
 
   /**
@@ -116,14 +125,14 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
   // What each stage's results depend on, and nothing else: a stage done under another key is redone, a stage whose
   // key did not change is loaded. So changing PPO's settings retrains PPO alone, never the reward models.
 
-  /** A reward model: its recipe, the run's seed, the texts that measure it and the pooling. */
+  /** A reward model: its recipe, its seed, the texts that measure it and the pooling. */
   String rmKey(String stage) {
     Rm rc = switch (stage) {
       case "proxy-rm" -> proxyRm;
       case "gold-rm" -> goldRm;
       default -> throw new IllegalArgumentException("SentimentConfig: no reward model stage " + stage);
     };
-    return String.format(Locale.ROOT, "%s seed=%d rm=%s eval=%d pooling=%s", stage, seed, rc.key(), rmEvalTexts, POOLING.key());
+    return String.format(Locale.ROOT, "%s seed=%d rm=%s eval=%d pooling=%s", stage, rmSeed, rc.key(), rmEvalTexts, POOLING.key());
   }
 
   /** What a policy trained on the proxy's scores of training openings depends on, besides its method's own settings. */

@@ -102,18 +102,18 @@ public final class SentimentExample {
   private RewardModel proxyReward(Map<String, Object> info) throws IOException {
     List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/sst2/train.tsv"));
     List<LabelledText> test = LabelledTexts.read(cfg.shared().resolve("data/sst2/test.tsv"));
-    List<LabelledText> shuffled = Datasets.split(all, 0, cfg.seed()).train();
+    List<LabelledText> shuffled = Datasets.split(all, 0, cfg.rmSeed()).train();
     List<LabelledText> train = shuffled.subList(0, Math.min(shuffled.size(), cfg.proxyRm().texts()));
-    return reward("proxy-rm", cfg.proxyRm(), train, test.subList(0, Math.min(test.size(), cfg.rmEvalTexts())), cfg.seed() + 1, info,
+    return reward("proxy-rm", cfg.proxyRm(), train, test.subList(0, Math.min(test.size(), cfg.rmEvalTexts())), cfg.rmSeed() + 1, info,
         "SST-2 train (" + train.size() + " sentences)", "SST-2 test");
   }
 
   private RewardModel goldReward(Map<String, Object> info) throws IOException {
     List<LabelledText> all = LabelledTexts.read(cfg.shared().resolve("data/imdb-small/imdb_small.csv"));
-    Datasets.Split<LabelledText> split = Datasets.split(all, 1.0 / 3, cfg.seed() + 2);
+    Datasets.Split<LabelledText> split = Datasets.split(all, 1.0 / 3, cfg.rmSeed() + 2);
     List<LabelledText> train = split.train().subList(0, Math.min(split.train().size(), cfg.goldRm().texts()));
     List<LabelledText> test = split.test().subList(0, Math.min(split.test().size(), cfg.rmEvalTexts())); // reviews it never saw
-    return reward("gold-rm", cfg.goldRm(), train, test, cfg.seed() + 3, info, "IMDb-small (" + train.size() + " reviews)",
+    return reward("gold-rm", cfg.goldRm(), train, test, cfg.rmSeed() + 3, info, "IMDb-small (" + train.size() + " reviews)",
         "held-out IMDb reviews");
   }
 

@@ -76,6 +76,7 @@ final class SentimentReport {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("config", cfg.name());
     summary.put("seed", cfg.seed());
+    summary.put("rm_seed", cfg.rmSeed());
     summary.put("seconds", seconds);
     summary.put("cpu_seconds", cpuSeconds);
     summary.put("cores", java.lang.Runtime.getRuntime().availableProcessors());

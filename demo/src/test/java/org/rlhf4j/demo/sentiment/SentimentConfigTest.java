@@ -36,16 +36,27 @@ class SentimentConfigTest {
     SentimentConfig otherSeed = SentimentConfig.standard(OUT, SHARED, 2);
     assertThat(otherSeed.rmKey("proxy-rm")).isNotEqualTo(a.rmKey("proxy-rm"));
     assertThat(otherSeed.ppoKey(0.5)).isNotEqualTo(a.ppoKey(0.5));
-    SentimentConfig otherProxy = new SentimentConfig(a.name(), OUT, SHARED, 1, new SentimentConfig.Rm(100, 10, 0, 1e-3, 8, 64), a.goldRm(),
+    SentimentConfig otherProxy = new SentimentConfig(a.name(), OUT, SHARED, 1, 1, new SentimentConfig.Rm(100, 10, 0, 1e-3, 8, 64), a.goldRm(),
         a.rmEvalTexts(), a.trainPrompts(), a.evalPrompts(), a.samplesPerEval(), a.maxNewTokens(), a.ppo(), a.dpo(), a.bestOfN());
     assertThat(otherProxy.rmKey("gold-rm")).isEqualTo(a.rmKey("gold-rm"));
     assertThat(otherProxy.ppoKey(0.5)).as("PPO optimises the proxy").isNotEqualTo(a.ppoKey(0.5));
     assertThat(otherProxy.dpoKey(0.1)).as("DPO's pairs are labelled by the proxy").isNotEqualTo(a.dpoKey(0.1));
     assertThat(otherProxy.pointKey("best_of_n", "n=2")).as("best-of-n picks by the proxy").isNotEqualTo(a.pointKey("best_of_n", "n=2"));
-    SentimentConfig otherGold = new SentimentConfig(a.name(), OUT, SHARED, 1, a.proxyRm(), new SentimentConfig.Rm(100, 10, 0, 1e-3, 8, 64),
+    SentimentConfig otherGold = new SentimentConfig(a.name(), OUT, SHARED, 1, 1, a.proxyRm(), new SentimentConfig.Rm(100, 10, 0, 1e-3, 8, 64),
         a.rmEvalTexts(), a.trainPrompts(), a.evalPrompts(), a.samplesPerEval(), a.maxNewTokens(), a.ppo(), a.dpo(), a.bestOfN());
     assertThat(otherGold.ppoKey(0.5)).as("training never sees the gold judge").isEqualTo(a.ppoKey(0.5));
     assertThat(otherGold.pointKey("ppo", "beta=0.5")).as("the gold judge scores the point").isNotEqualTo(a.pointKey("ppo", "beta=0.5"));
+  }
+
+  @Test void policySeedsShareTheJudgesOfOneRmSeed() {
+    SentimentConfig one = SentimentConfig.standard(OUT, SHARED, 1);
+    SentimentConfig two = SentimentConfig.standard(OUT, SHARED, 2).withRmSeed(1);
+    for (String rm : List.of("proxy-rm", "gold-rm")) {
+      assertThat(two.rmKey(rm)).isEqualTo(one.rmKey(rm));
+      assertThat(one.withRmSeed(3).rmKey(rm)).isNotEqualTo(one.rmKey(rm));
+    }
+    assertThat(two.ppoKey(0.5)).isNotEqualTo(one.ppoKey(0.5));
+    assertThat(two.pointKey("best_of_n", "n=2")).isNotEqualTo(one.pointKey("best_of_n", "n=2"));
   }
 
   @Test void invalidPpoSettingsNameTheField() {
