@@ -57,4 +57,22 @@ class SynthTextCommandsTest {
     assertThat(run(new StringWriter(), "synth", "prompts", "--model", model.toString(), "--seeds", tmp.resolve("none.txt").toString(),
         "--count", "2", "--output", tmp.resolve("y.jsonl").toString())).isEqualTo(2);
   }
+
+  @Test void preQueryPromptsNeedNoSeedsAndNameTheirFlags() throws Exception {
+    Path model = Shared.require("fixtures/stories260K");
+    StringWriter err = new StringWriter();
+    int code = run(err, "synth", "prompts", "--method", "pre-query", "--model", model.toString(), "--count", "4", "--max-rounds", "1",
+        "--max-new-tokens", "12", "--output", tmp.resolve("pq.jsonl").toString());
+    assertThat(code).as(err.toString()).isZero();
+    for (String line : Files.readAllLines(tmp.resolve("pq.jsonl"))) {
+      assertThat(new ObjectMapper().readTree(line).get("prompt").asText().split("\\s+")).hasSizeBetween(2, 64);
+    }
+    StringWriter bad = new StringWriter();
+    assertThat(run(bad, "synth", "prompts", "--method", "pre-query", "--model", model.toString(), "--count", "4", "--min-words", "9",
+        "--max-words", "3", "--output", tmp.resolve("z.jsonl").toString())).isEqualTo(2);
+    assertThat(bad.toString()).contains("--min-words");
+    StringWriter noSeeds = new StringWriter();
+    assertThat(run(noSeeds, "synth", "prompts", "--model", model.toString(), "--count", "4", "--output", tmp.resolve("w.jsonl").toString())).isEqualTo(2);
+    assertThat(noSeeds.toString()).contains("--seeds");
+  }
 }
