@@ -46,6 +46,7 @@ import org.rlhf4j.training.rollout.Scorer;
  *   PreQueryPrompts}), {@code k} SFT samples each, best-vs-worst under the teacher with its soft label ({@link
  *   SyntheticPairs}) — no human label beyond the teacher's {@code few};
  *   <li>{@code synth-world}: the same labelling on prompts drawn from the world (what the prompt source costs);
+ *   <li>{@code synth-world-gold}: those pairs that gold can tell apart, labelled by gold (what the teacher's labels cost);
  *   <li>{@code few+synth}: the teacher's pairs and the synthetic ones together.
  * </ul>
  *
@@ -97,17 +98,18 @@ public final class SynthPairsBench {
     Set<String> arms = arms(o.get("arms"));
     if (arms.contains("real")) train("real", train);
     RewardModel teacher = train("few", few); // always: it labels the synthetic pairs
-    if (!arms.contains("synth") && !arms.contains("synth-world") && !arms.contains("few+synth")) return;
+    if (arms.stream().noneMatch(a -> a.contains("synth"))) return;
     long cpu0 = cpuNanos();
     int count = intOf("synth");
     PreQueryPrompts.Result made = PreQueryPrompts.generate(st.base(), st.chat().tokenizer(), new PreQueryPrompts.Config(count,
         4 * count / 64 + 4, 64, World.MAX_PROMPT_WORDS + 2, 1.0, seed, 2, World.MAX_PROMPT_WORDS, Double.parseDouble(o.get("dedup"))));
     List<String> worldPrompts = st.world().prompts(made.prompts().size(), new SplittableRandom(seed ^ 0x5717)).stream().map(Prompt::text).toList();
     Labelled synth = label(teacher, made.prompts(), seed);
-    Labelled synthWorld = arms.contains("synth-world") ? label(teacher, worldPrompts, seed + 1) : null;
+    Labelled synthWorld = arms.contains("synth-world") || arms.contains("synth-world-gold") ? label(teacher, worldPrompts, seed + 1) : null;
     print(dataLine(made, synth, synthWorld, (cpuNanos() - cpu0) / 1e9));
     if (arms.contains("synth")) train("synth", synth.groups());
-    if (synthWorld != null) train("synth-world", synthWorld.groups());
+    if (arms.contains("synth-world")) train("synth-world", synthWorld.groups());
+    if (arms.contains("synth-world-gold")) train("synth-world-gold", synthWorld.goldLabelled());
     List<Group> both = new ArrayList<>(few);
     both.addAll(synth.groups());
     if (arms.contains("few+synth")) train("few+synth", both);
@@ -158,18 +160,25 @@ public final class SynthPairsBench {
     if (synthWorld != null) {
       line.put("pairs_synth_world", synthWorld.groups().size());
       line.put("teacher_gold_agreement_synth_world", synthWorld.goldAgreement());
+      line.put("gold_scorable_synth_world", synthWorld.goldScorable());
     }
     line.put("examples", prompts.subList(0, Math.min(8, prompts.size())));
     line.put("cpu_s", cpuSeconds);
     return line;
   }
 
-  /** Synthetic pairs in the reward model's rows, and how often the teacher's choice agrees with gold (where gold can score the prompt). */
-  record Labelled(List<Group> groups, double goldAgreement, int goldScorable) {
+  /**
+   * Synthetic pairs in the reward model's rows, how often the teacher's choice agrees with gold (where gold can score
+   * the prompt and does not tie), and those scorable pairs again with gold's hard label (the labeller's ceiling).
+   */
+  record Labelled(List<Group> groups, double goldAgreement, List<Group> goldLabelled) {
     Labelled {
       groups = List.copyOf(groups);
-      if (goldScorable < 0 || goldScorable > groups.size()) throw new IllegalArgumentException("goldScorable " + goldScorable + " outside [0, " + groups.size() + "]");
+      goldLabelled = List.copyOf(goldLabelled);
+      if (goldLabelled.size() > groups.size()) throw new IllegalArgumentException("goldLabelled: " + goldLabelled.size() + " of " + groups.size() + " pairs");
     }
+
+    int goldScorable() { return goldLabelled.size(); }
   }
 
   /** k SFT samples per prompt, best-vs-worst under the teacher (soft label), as reward-model rows. */
@@ -193,21 +202,21 @@ public final class SynthPairsBench {
     };
     List<PreferencePair> pairs = SyntheticPairs.generate(st.sft(), tok, scorer, rendered, intOf("k"),
         SamplingConfig.sample(24, 1.0, 0, 1.0, samplingSeed + 11, tok.stopIds()), SyntheticPairs.Pairing.BEST_WORST, 128);
-    List<Group> groups = new ArrayList<>();
-    int scorable = 0, agree = 0;
+    List<Group> groups = new ArrayList<>(), goldLabelled = new ArrayList<>();
+    int agree = 0;
     for (PreferencePair pp : pairs) {
       String key = text(pp.prompt()), c = text(pp.chosen()), r = text(pp.rejected());
       long[] prompt = ids.get(key);
-      groups.add(Group.pair(Tokens.scored(prompt, Tokens.longs(tok.encode(c, false)), eos),
-          Tokens.scored(prompt, Tokens.longs(tok.encode(r, false)), eos), pp.chosenProbability()));
+      Row chosen = Tokens.scored(prompt, Tokens.longs(tok.encode(c, false)), eos), rejected = Tokens.scored(prompt, Tokens.longs(tok.encode(r, false)), eos);
+      groups.add(Group.pair(chosen, rejected, pp.chosenProbability()));
       var known = st.world().prompt(promptOf.get(key));
       if (known.isEmpty()) continue;
       double gc = st.world().gold().score(known.get(), c), gr = st.world().gold().score(known.get(), r);
       if (Math.abs(gc - gr) <= 1e-9) continue;
-      scorable++;
       if (gc > gr) agree++;
+      goldLabelled.add(gc > gr ? Group.pair(chosen, rejected, 1.0) : Group.pair(rejected, chosen, 1.0));
     }
-    return new Labelled(groups, scorable == 0 ? Double.NaN : agree / (double) scorable, scorable);
+    return new Labelled(groups, goldLabelled.isEmpty() ? Double.NaN : agree / (double) goldLabelled.size(), goldLabelled);
   }
 
   private List<Group> groups() {
@@ -250,7 +259,7 @@ public final class SynthPairsBench {
 
   static Map<String, String> options(String[] args) {
     Map<String, String> o = new HashMap<>(Map.of("seed", "1", "world", "", "few", "200", "synth", "2000", "k", "4", "steps", "400",
-        "batch", "16", "lr", "5e-4", "dedup", "0.7", "arms", "real,few,synth,synth-world,few+synth"));
+        "batch", "16", "lr", "5e-4", "dedup", "0.7", "arms", "real,few,synth,synth-world,synth-world-gold,few+synth"));
     for (String a : args) {
       int eq = a.indexOf('=');
       if (eq < 0 || !o.containsKey(a.substring(0, eq))) throw new IllegalArgumentException("unknown option '" + a + "' (known: " + new TreeSet<>(o.keySet()) + ")");
@@ -259,7 +268,7 @@ public final class SynthPairsBench {
     return o;
   }
 
-  private static final List<String> ARMS = List.of("real", "few", "synth", "synth-world", "few+synth");
+  private static final List<String> ARMS = List.of("real", "few", "synth", "synth-world", "synth-world-gold", "few+synth");
 
   static Set<String> arms(String list) {
     Set<String> out = new LinkedHashSet<>();
