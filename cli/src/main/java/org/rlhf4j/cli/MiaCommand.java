@@ -68,13 +68,14 @@ public final class MiaCommand implements Callable<Integer> {
       System.out.println(new ObjectMapper().writeValueAsString(o));
       return;
     }
-    attacks.forEach((name, r) -> System.out.printf(Locale.ROOT, "mia: %s attack AUC %.4f, TPR %.4f at FPR %.3f (%d members, %d non-members)%n",
-        name.equals("loss") ? "loss-threshold" : "likelihood-ratio", r.auc(), r.tprAtFpr(), r.fpr(), r.members(), r.nonMembers()));
+    attacks.forEach((name, r) -> System.out.printf(Locale.ROOT, "mia: %s attack AUC %.4f (se %.4f), TPR %.4f at FPR %.3f (%d members, %d non-members)%n",
+        name.equals("loss") ? "loss-threshold" : "likelihood-ratio", r.auc(), r.aucStandardError(), r.tprAtFpr(), r.fpr(), r.members(), r.nonMembers()));
   }
 
   private static Map<String, Object> figures(LossThresholdAttack.Result r) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("auc", r.auc());
+    if (Double.isFinite(r.aucStandardError())) o.put("auc_standard_error", r.aucStandardError());
     o.put("tpr_at_fpr", r.tprAtFpr());
     o.put("fpr", r.fpr());
     o.put("members", r.members());

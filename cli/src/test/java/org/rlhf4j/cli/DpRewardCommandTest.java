@@ -112,6 +112,8 @@ class DpRewardCommandTest {
     JsonNode j = new ObjectMapper().readTree(mia.out());
     assertThat(j.get("likelihood_ratio").get("auc").asDouble()).isGreaterThan(0.8); // the trained pairs' margins grew, the others' did not
     assertThat(j.get("loss").get("members").asInt()).isEqualTo(8);
+    // DeLong's standard error at 8 + 8 pairs (0 if the attack separates them perfectly): below the AUC's distance from chance.
+    assertThat(j.get("likelihood_ratio").get("auc_standard_error").asDouble()).isBetween(0.0, 0.15);
     assertThat(j.get("auc").asDouble()).isEqualTo(j.get("loss").get("auc").asDouble());
     CliRun untrained = CliRun.of("mia", "--policy", base.toString(), "--reference", base.toString(), "--members", members.toString(),
         "--non-members", nonMembers.toString(), "--json");

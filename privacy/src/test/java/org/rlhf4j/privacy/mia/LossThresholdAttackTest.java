@@ -13,6 +13,33 @@ class LossThresholdAttackTest {
     assertThat(r.auc()).isCloseTo(7.5 / 9, within(1e-12));
     // At most one non-member accused: threshold 0.3, members 0.1 and 0.2 caught.
     assertThat(r.tprAtFpr()).isCloseTo(2 / 3.0, within(1e-12));
+    // DeLong: member placements {1, 1, 1/2} (sample variance 1/12), non-member placements {2/3, 5/6, 1} (1/36);
+    // var(AUC) = (1/12) / 3 + (1/36) / 3 = 1/27.
+    assertThat(r.aucStandardError()).isCloseTo(Math.sqrt(1 / 27.0), within(1e-12));
+  }
+
+  @Test void standardErrorMatchesTheSpreadOverRepeatedDraws() {
+    Random rnd = new Random(7);
+    int reps = 400, size = 100;
+    double sum = 0, sumSq = 0, seSum = 0;
+    for (int k = 0; k < reps; k++) {
+      double[] a = new double[size];
+      double[] b = new double[size];
+      for (int i = 0; i < size; i++) {
+        a[i] = rnd.nextGaussian() - 0.5; // members: lower loss, AUC about 0.64
+        b[i] = rnd.nextGaussian();
+      }
+      LossThresholdAttack.Result r = LossThresholdAttack.evaluate(a, b, 0.01);
+      sum += r.auc();
+      sumSq += r.auc() * r.auc();
+      seSum += r.aucStandardError();
+    }
+    double spread = Math.sqrt((sumSq - sum * sum / reps) / (reps - 1));
+    assertThat(seSum / reps).isCloseTo(spread, within(0.15 * spread));
+  }
+
+  @Test void oneMemberHasNoStandardError() {
+    assertThat(LossThresholdAttack.evaluate(new double[] {0.1}, new double[] {0.3, 0.5}, 0.5).aucStandardError()).isNaN();
   }
 
   @Test void sameDistributionIsChance() {
@@ -26,5 +53,7 @@ class LossThresholdAttackTest {
     LossThresholdAttack.Result r = LossThresholdAttack.evaluate(a, b, 0.01);
     assertThat(r.auc()).isCloseTo(0.5, within(0.015));
     assertThat(r.tprAtFpr()).isCloseTo(0.01, within(0.005));
+    // Identical continuous distributions: each placement is uniform (variance 1/12), so se = sqrt((1/12)(2/20,000)).
+    assertThat(r.aucStandardError()).isCloseTo(Math.sqrt(2 / 12.0 / 20_000), within(1e-4));
   }
 }
