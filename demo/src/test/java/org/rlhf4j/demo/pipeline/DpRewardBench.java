@@ -16,6 +16,7 @@ import org.rlhf4j.privacy.accounting.Accountant;
 import org.rlhf4j.privacy.accounting.PrvAccountant;
 import org.rlhf4j.privacy.accounting.RdpAccountant;
 import org.rlhf4j.privacy.mia.LossThresholdAttack;
+import org.rlhf4j.privacy.mia.OneRunAudit;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.training.batch.Row;
 import org.rlhf4j.training.dp.DpSgdConfig;
@@ -39,7 +40,9 @@ import org.rlhf4j.training.reward.RewardTrainer;
  * held-out ones with their label flipped: the attack on them is reported apart, as privacy audits do with canaries),
  * {@code accountant rdp|prv} (which one solves σ for ε), {@code arms} (e.g. {@code non-private}), {@code world} (the
  * demo world's seed, default {@code seed}: the preference data, reused from OUT; {@code seed} alone then varies the
- * reward model's initialisation, the pairs kept, the canaries and the sampling).
+ * reward model's initialisation, the pairs kept, the canaries and the sampling), {@code audit} (that many further
+ * training-pool pairs, swapped, each put into the training data by a fair coin: the one-run ε lower bound of
+ * {@link OneRunAudit} at 95% confidence on them, {@code audit_*} in the line).
  * {@code default} is the demo's own world and model (hidden 128, 4 layers, 1,500 + 800 pre-training and SFT
  * steps); {@code small} the quick demo's model (hidden 64, 2 layers) with 400 + 200 steps, on as many comparisons as
  * the default (3,000 items), for a loaded machine; {@code memorise} is {@code small}'s world and model trained on 200
@@ -70,7 +73,8 @@ public final class DpRewardBench {
       default -> throw new IllegalArgumentException("size must be small, default or memorise, got " + size);
     };
     DemoPipeline.RewardData data = new DemoPipeline(demo).rewardData();
-    Split split = Split.of(data.groups(), Integer.parseInt(o.get("pairs")), Integer.parseInt(o.get("canaries")), seed);
+    Split split = Split.of(data.groups(), Integer.parseInt(o.get("pairs")), Integer.parseInt(o.get("canaries")),
+        Integer.parseInt(o.get("audit")), seed);
     Accountant accountant = o.get("accountant").equals("prv") ? PrvAccountant.opacus() : RdpAccountant.opacus();
     List<String> arms = new ArrayList<>();
     if (o.get("arms").contains("non-private")) arms.add("non-private");
@@ -84,7 +88,8 @@ public final class DpRewardBench {
       double sigma = dp ? accountant.noiseFor(epsilon, q, steps, DELTA) : 0;
       double clip = Double.parseDouble(o.get("clip"));
       RewardModel rm = RewardModel.init(data.sft().copy(DType.F32), data.sftDir(), seed);
-      TrainConfig cfg = TrainConfig.defaults(out.resolve("bench-" + size + "-seed" + seed + "-" + arm.replace(':', '-'))).toBuilder()
+      TrainConfig cfg = TrainConfig.defaults(out.resolve(String.format(Locale.ROOT, "bench-%s-seed%d-%s-n%d-b%d-t%d", size, seed,
+          arm.replace(':', '-'), split.train().size(), batch, steps))).toBuilder()
           .lr(Double.parseDouble(o.get(dp ? "dp_lr" : "lr"))).maxSteps(steps).warmupSteps(Math.min(20, steps / 10)).weightDecay(0.01)
           .seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
       long cpu0 = cpuNanos(), wall0 = System.nanoTime();
@@ -118,6 +123,7 @@ public final class DpRewardBench {
       line.put("train_accuracy", rm.accuracy(split.train()));
       attack(line, "mia", rm, split.members(), split.test());
       if (!split.canaries().isEmpty()) attack(line, "canary_mia", rm, split.canaries(), split.heldCanaries());
+      if (!split.auditIn().isEmpty() && !split.auditOut().isEmpty()) audit(line, rm, split);
       line.put("cpu_s", cpu);
       line.put("wall_s", wall);
       line.put("cpu_s_per_step", cpu / r.step());
@@ -132,6 +138,7 @@ public final class DpRewardBench {
     boolean memorise = size.equals("memorise");
     Map<String, String> o = new HashMap<>(Map.of("seed", "1", "eps", "8", "steps", "600", "batch", "16", "lr", "5e-4",
         "dp_lr", memorise ? "2e-3" : "5e-4", "clip", "1.0", "pairs", memorise ? "200" : "0", "canaries", "0", "accountant", "rdp"));
+    o.put("audit", "0");
     o.put("arms", "non-private,dp-sgd");
     o.put("world", "");
     int position = 0;
@@ -147,16 +154,23 @@ public final class DpRewardBench {
   /**
    * Training, held-out and attack sets: the first fifth held out (as the demo), the rest shuffled and cut to
    * {@code pairs} (0 = all); {@code canaries} training pairs and as many held-out ones get their sides swapped (the
-   * raters' less preferred response labelled preferred: what a model can only get right by memorising it).
+   * raters' less preferred response labelled preferred: what a model can only get right by memorising it). With
+   * {@code audit} > 0 the first {@code audit} pairs of the shuffled training pool are audit canaries (swapped; each
+   * joins the training data, at the end, on a fair coin) and the {@code pairs} come after them.
    */
-  record Split(List<Group> train, List<Group> test, List<Group> members, List<Group> canaries, List<Group> heldCanaries) {
-    static Split of(List<Group> groups, int pairs, int canaries, long seed) {
+  record Split(List<Group> train, List<Group> test, List<Group> members, List<Group> canaries, List<Group> heldCanaries,
+      List<Group> auditIn, List<Group> auditOut) {
+    static Split of(List<Group> groups, int pairs, int canaries, int audit, long seed) {
       int held = Math.max(1, groups.size() / 5);
       List<Group> test = new ArrayList<>(groups.subList(0, held));
       List<Group> train = new ArrayList<>(groups.subList(held, groups.size()));
-      if (pairs > 0) {
+      List<Group> auditIn = new ArrayList<>(), auditOut = new ArrayList<>();
+      if (audit < 0 || audit >= train.size()) throw new IllegalArgumentException("audit must be in [0, " + train.size() + "), got " + audit);
+      if (pairs > 0 || audit > 0) {
         Collections.shuffle(train, new Random(seed));
-        train = new ArrayList<>(train.subList(0, Math.min(pairs, train.size())));
+        Random coins = new Random(seed ^ 0x5DEECE66DL);
+        for (Group g : train.subList(0, audit)) (coins.nextBoolean() ? auditIn : auditOut).add(swapped(g));
+        train = new ArrayList<>(train.subList(audit, pairs > 0 ? Math.min(audit + pairs, train.size()) : train.size()));
       }
       if (2 * canaries > train.size() || 2 * canaries > test.size()) throw new IllegalArgumentException("canaries must be at most half the pairs, got " + canaries);
       List<Group> flipped = new ArrayList<>(), heldFlipped = new ArrayList<>();
@@ -167,7 +181,8 @@ public final class DpRewardBench {
       }
       List<Group> clean = new ArrayList<>(train.subList(canaries, train.size()));
       Collections.shuffle(clean, new Random(seed));
-      return new Split(train, test, clean.subList(0, Math.min(test.size(), clean.size())), flipped, heldFlipped);
+      train.addAll(auditIn);
+      return new Split(train, test, clean.subList(0, Math.min(test.size(), clean.size())), flipped, heldFlipped, auditIn, auditOut);
     }
 
     private static Group swapped(Group g) { return new Group(g.responses(), g.rejected(), g.chosen(), g.prob(), g.truncated()); }
@@ -176,9 +191,25 @@ public final class DpRewardBench {
   private static void attack(Map<String, Object> line, String name, RewardModel rm, List<Group> members, List<Group> nonMembers) {
     LossThresholdAttack.Result mia = LossThresholdAttack.evaluate(losses(rm, members), losses(rm, nonMembers), 0.01);
     line.put(name + "_auc", mia.auc());
+    line.put(name + "_auc_se", mia.aucStandardError());
     line.put(name + "_tpr_at_fpr_0.01", mia.tprAtFpr());
     line.put(name + "_members", mia.members());
     line.put(name + "_non_members", mia.nonMembers());
+  }
+
+  /** The one-run ε lower bound (95% confidence, the bench's δ) on the audit canaries' losses, and their attack AUC. */
+  private static void audit(Map<String, Object> line, RewardModel rm, Split split) {
+    double[] in = losses(rm, split.auditIn()), out = losses(rm, split.auditOut());
+    if (in.length + out.length != split.auditIn().size() + split.auditOut().size()) {
+      throw new IllegalStateException("audit: one coin per canary needs one pair per group"); // pairs of a group would share a coin
+    }
+    OneRunAudit.Result a = OneRunAudit.audit(in, out, DELTA, 0.05);
+    line.put("audit_canaries_in", in.length);
+    line.put("audit_canaries_out", out.length);
+    line.put("audit_auc", LossThresholdAttack.evaluate(in, out, 0.01).auc());
+    line.put("audit_epsilon_lower_bound", a.epsilonLowerBound());
+    line.put("audit_guesses", a.guesses());
+    line.put("audit_correct", a.correct());
   }
 
   /** Each comparison's Bradley-Terry loss under its soft label: −(p log σ(d) + (1 − p) log σ(−d)), d = r_chosen − r_rejected. */
