@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.rlhf4j.common.FileOps;
 import org.rlhf4j.data.Content;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.demo.world.Prompt;
@@ -121,7 +122,9 @@ public final class SynthPairsBench {
     String load = String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     int steps = intOf("steps"), batch = intOf("batch");
     RewardModel rm = RewardModel.init(st.sft().copy(DType.F32), st.sftDir(), seed);
-    TrainConfig cfg = TrainConfig.defaults(out.resolve("synth-seed" + seed + "-" + arm)).toBuilder().lr(Double.parseDouble(o.get("lr")))
+    Path dir = out.resolve("synth-seed" + seed + "-" + arm);
+    FileOps.deleteTree(dir); // every run retrains its arms (only the demo's stages 1-3 resume)
+    TrainConfig cfg = TrainConfig.defaults(dir).toBuilder().lr(Double.parseDouble(o.get("lr")))
         .maxSteps(steps).warmupSteps(Math.min(20, steps / 10)).weightDecay(0.01).seed(seed).logEvery(Math.max(1, steps / 10)).saveEvery(0).build();
     RewardOptions opts = RewardOptions.defaults().withBatchSize(batch).withLoss(new RewardLoss.Config(0.0, 0.01));
     RewardTrainer.trainGroups(rm, data, cfg, opts, null);
