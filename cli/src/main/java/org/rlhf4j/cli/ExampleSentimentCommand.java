@@ -23,9 +23,14 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).") long seed;
   @Option(names = "--rm-seed", description = "Seed of the proxy and gold reward models (default: --seed); runs of several "
       + "--seed values with one --rm-seed compare the methods against the same judges.") Long rmSeed;
+  @Option(names = "--dpo-samples", description = "Samples per DPO pair: the proxy's best of K is chosen, its worst rejected "
+      + "(default 2, a plain pair); only the DPO stages retrain.") Integer dpoSamples;
   @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 150 CPU-seconds).") boolean quick;
 
   @Override public Integer call() throws Exception {
+    if (dpoSamples != null && dpoSamples < 2) {
+      throw new UserError("--dpo-samples: must be >= 2 (best vs worst of K samples), got " + dpoSamples);
+    }
     Path data = shared != null ? shared : Files.isDirectory(Path.of("..", "shared")) ? Path.of("..", "shared") : Path.of("shared");
     for (String need : new String[] {"fixtures/stories260K", "data/sst2", "data/imdb-small"}) {
       if (!Files.exists(data.resolve(need))) {
@@ -33,7 +38,12 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
       }
     }
     SentimentConfig cfg = quick ? SentimentConfig.quick(output, data, seed) : SentimentConfig.standard(output, data, seed);
-    new SentimentExample(rmSeed == null ? cfg : cfg.withRmSeed(rmSeed)).run();
+    if (rmSeed != null) cfg = cfg.withRmSeed(rmSeed);
+    if (dpoSamples != null) {
+      SentimentConfig.Dpo d = cfg.dpo();
+      cfg = cfg.withDpo(new SentimentConfig.Dpo(d.betas(), d.pairsPerPrompt(), dpoSamples, d.steps(), d.lr()));
+    }
+    new SentimentExample(cfg).run();
     return 0;
   }
 }

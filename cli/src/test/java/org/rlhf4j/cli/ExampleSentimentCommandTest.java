@@ -14,9 +14,12 @@ class ExampleSentimentCommandTest {
     CliRun help = CliRun.of("example");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("sentiment");
-    assertThat(CliRun.of("example", "sentiment", "--help").out()).contains("--rm-seed", "--seed");
+    assertThat(CliRun.of("example", "sentiment", "--help").out()).contains("--rm-seed", "--seed", "--dpo-samples");
     CliRun r = CliRun.of("example", "sentiment", "--quick", "--shared", tmp.toString(), "--output", tmp.resolve("out").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).doesNotContain("\n").contains("--shared", "fixtures/stories260K");
+    CliRun k = CliRun.of("example", "sentiment", "--dpo-samples", "1", "--shared", tmp.toString());
+    assertThat(k.code()).isEqualTo(2);
+    assertThat(k.err()).contains("--dpo-samples", "got 1");
   }
 }

@@ -61,19 +61,23 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
   }
 
   /**
-   * DPO on reference samples labelled by the proxy: {@code pairsPerPrompt} pairs per training opening, {@code steps}
-   * optimizer steps at peak learning rate {@code lr}, one run per beta in {@code betas}.
+   * DPO on reference samples labelled by the proxy: {@code pairsPerPrompt} pairs per training opening, each from
+   * {@code samplesPerPair} samples, the proxy's best chosen and its worst rejected (2 = a plain pair; more widens the
+   * pair's reward gap, as best-vs-worst of k in RLHF pipelines), {@code steps} optimizer steps at peak learning rate
+   * {@code lr}, one run per beta in {@code betas}.
    */
-  public record Dpo(List<Double> betas, int pairsPerPrompt, int steps, double lr) {
+  public record Dpo(List<Double> betas, int pairsPerPrompt, int samplesPerPair, int steps, double lr) {
     public Dpo {
       if (betas == null || betas.isEmpty()) throw new IllegalArgumentException("SentimentConfig.Dpo: betas needs at least one beta");
       if (pairsPerPrompt < 1 || steps < 1 || !(lr > 0)) {
         throw new IllegalArgumentException("SentimentConfig.Dpo: pairsPerPrompt and steps must be >= 1 and lr > 0");
       }
+      if (samplesPerPair < 2) throw new IllegalArgumentException("SentimentConfig.Dpo: samplesPerPair must be >= 2, got " + samplesPerPair);
       betas = List.copyOf(betas);
     }
 
-    String pairsKey() { return "pairs=" + pairsPerPrompt; }
+    /** The pairs' settings; a plain pair (2 samples) keeps the key it had before samplesPerPair existed. */
+    String pairsKey() { return "pairs=" + pairsPerPrompt + (samplesPerPair == 2 ? "" : " best-worst-of=" + samplesPerPair); }
 
     String key(double beta) { return String.format(Locale.ROOT, "beta=%s %s steps=%d lr=%g", beta, pairsKey(), steps, lr); }
   }
@@ -96,18 +100,24 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
   public static SentimentConfig standard(Path output, Path shared, long seed) {
     return new SentimentConfig("standard", output, shared, seed, seed, new Rm(20000, 300, 6, 1e-4, 32, 64),
         new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.5, 0.1), 20, 64, 1, 4, 1e-4),
-        new Dpo(List.of(0.5, 0.1, 0.03), 4, 40, 4e-5), List.of(1, 2, 4, 8));
+        new Dpo(List.of(0.5, 0.1, 0.03), 4, 2, 40, 4e-5), List.of(1, 2, 4, 8));
   }
 
   public static SentimentConfig quick(Path output, Path shared, long seed) {
     return new SentimentConfig("quick", output, shared, seed, seed, new Rm(480, 30, 0, 2e-3, 16, 64), new Rm(480, 30, 0, 2e-3, 16, 128),
-        200, 16, 8, 2, 24, new Ppo(List.of(0.1, 0.01), 3, 16, 2, 4, 2e-4), new Dpo(List.of(0.3, 0.05), 2, 10, 2e-4), List.of(1, 2, 4));
+        200, 16, 8, 2, 24, new Ppo(List.of(0.1, 0.01), 3, 16, 2, 4, 2e-4), new Dpo(List.of(0.3, 0.05), 2, 2, 10, 2e-4), List.of(1, 2, 4));
   }
 
   /** The same run with other PPO settings (the reward models, DPO and best-of-n stages are kept). */
   public SentimentConfig withPpo(Ppo other) {
     return new SentimentConfig(name, output, shared, seed, rmSeed, proxyRm, goldRm, rmEvalTexts, trainPrompts, evalPrompts,
         samplesPerEval, maxNewTokens, other, dpo, bestOfN);
+  }
+
+  /** The same run with other DPO settings (the reward models, PPO and best-of-n stages are kept). */
+  public SentimentConfig withDpo(Dpo other) {
+    return new SentimentConfig(name, output, shared, seed, rmSeed, proxyRm, goldRm, rmEvalTexts, trainPrompts, evalPrompts,
+        samplesPerEval, maxNewTokens, ppo, other, bestOfN);
   }
 
   /** The same run with the reward models of another seed (the policies keep {@link #seed}). */

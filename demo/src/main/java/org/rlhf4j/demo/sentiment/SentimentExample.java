@@ -16,7 +16,6 @@ import org.rlhf4j.data.LabelledText;
 import org.rlhf4j.data.format.LabelledTexts;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.bert.BertEncoder;
-import org.rlhf4j.models.generate.Generation;
 import org.rlhf4j.models.generate.Generator;
 import org.rlhf4j.models.tokenizer.Tokenizer;
 import org.rlhf4j.runtime.DType;
@@ -168,21 +167,44 @@ public final class SentimentExample {
     return policy.requiresGrad(false);
   }
 
-  /** Two samples of the reference per training opening (dpoPairsPerPrompt times), the proxy's favourite as chosen. */
+  /**
+   * dpo.pairsPerPrompt pairs per training opening, each from dpo.samplesPerPair samples of the reference: the proxy's
+   * favourite chosen, its least favourite rejected (ties dropped).
+   */
   private List<DpoPair> dpoPairs(CausalLM reference, Tokenizer tok, List<long[]> train, Judge judge) {
     List<long[]> ps = new ArrayList<>();
     for (int k = 0; k < cfg.dpo().pairsPerPrompt(); k++) ps.addAll(train);
-    Generation a = Generator.generate(reference, ps, tok.padId(), judge.sampling(1001));
-    Generation b = Generator.generate(reference, ps, tok.padId(), judge.sampling(2002));
-    double[] ra = judge.proxy().score(ps, List.of(a.outputIds())), rb = judge.proxy().score(ps, List.of(b.outputIds()));
-    List<DpoPair> pairs = new ArrayList<>();
-    for (int i = 0; i < ps.size(); i++) {
-      if (ra[i] == rb[i]) continue;
-      boolean aWins = ra[i] > rb[i];
-      pairs.add(new DpoPair(ps.get(i), aWins ? a.outputIds()[i] : b.outputIds()[i], aWins ? b.outputIds()[i] : a.outputIds()[i]));
+    int n = cfg.dpo().samplesPerPair();
+    long[][][] out = new long[n][][];
+    double[][] score = new double[n][];
+    for (int j = 0; j < n; j++) {
+      out[j] = Generator.generate(reference, ps, tok.padId(), judge.sampling(1001L * (j + 1))).outputIds();
+      score[j] = judge.proxy().score(ps, List.of(out[j]));
     }
-    log.info("    %d preference pairs from %d openings", pairs.size(), train.size());
+    List<DpoPair> pairs = new ArrayList<>();
+    double gap = 0;
+    for (int i = 0; i < ps.size(); i++) {
+      int[] bw = bestAndWorst(score, i);
+      if (bw == null) continue;
+      gap += score[bw[0]][i] - score[bw[1]][i];
+      pairs.add(new DpoPair(ps.get(i), out[bw[0]][i], out[bw[1]][i]));
+    }
+    log.info("    %d preference pairs from %d openings (best vs worst of %d samples; mean proxy gap %.3f)", pairs.size(),
+        train.size(), n, gap / Math.max(1, pairs.size()));
     return pairs;
+  }
+
+  /**
+   * Which of the samples {@code scores[j][row]} (j = 0..k-1) is chosen and which rejected: the first highest and the
+   * first lowest; null when all tie.
+   */
+  static int[] bestAndWorst(double[][] scores, int row) {
+    int best = 0, worst = 0;
+    for (int j = 1; j < scores.length; j++) {
+      if (scores[j][row] > scores[best][row]) best = j;
+      if (scores[j][row] < scores[worst][row]) worst = j;
+    }
+    return scores[best][row] == scores[worst][row] ? null : new int[] {best, worst};
   }
 
   private CausalLM dpo(CausalLM reference, List<DpoPair> pairs, double beta) {

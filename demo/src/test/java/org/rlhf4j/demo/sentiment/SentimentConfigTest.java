@@ -59,6 +59,28 @@ class SentimentConfigTest {
     assertThat(two.pointKey("best_of_n", "n=2")).isNotEqualTo(one.pointKey("best_of_n", "n=2"));
   }
 
+  @Test void dpoPairsFromMoreSamplesRetrainDpoAloneAndAPlainPairKeepsItsKey() {
+    SentimentConfig a = SentimentConfig.standard(OUT, SHARED, 1);
+    SentimentConfig.Dpo d = a.dpo();
+    assertThat(d.samplesPerPair()).isEqualTo(2);
+    assertThat(a.dpoKey(0.1)).contains("pairs=" + d.pairsPerPrompt() + " steps=");
+    SentimentConfig b = a.withDpo(new SentimentConfig.Dpo(d.betas(), d.pairsPerPrompt(), 4, d.steps(), d.lr()));
+    assertThat(b.dpoKey(0.1)).isNotEqualTo(a.dpoKey(0.1)).contains("best-worst-of=4");
+    assertThat(b.ppoKey(0.5)).isEqualTo(a.ppoKey(0.5));
+    for (String rm : List.of("proxy-rm", "gold-rm")) assertThat(b.rmKey(rm)).isEqualTo(a.rmKey(rm));
+    assertThat(b.pointKey("best_of_n", "n=4")).isEqualTo(a.pointKey("best_of_n", "n=4"));
+    assertThatThrownBy(() -> new SentimentConfig.Dpo(d.betas(), 4, 1, 40, 4e-5)).hasMessageContaining("samplesPerPair");
+  }
+
+  @Test void bestVsWorstPicksTheFirstHighestAndLowestAndDropsTies() {
+    double[][] two = {{0.3, -1, 2}, {0.1, 1, 2}};           // k = 2, three rows
+    assertThat(SentimentExample.bestAndWorst(two, 0)).containsExactly(0, 1);
+    assertThat(SentimentExample.bestAndWorst(two, 1)).containsExactly(1, 0);
+    assertThat(SentimentExample.bestAndWorst(two, 2)).isNull();
+    double[][] four = {{0.5}, {2.0}, {-1.0}, {2.0}};         // k = 4, one row: first of the tied highest
+    assertThat(SentimentExample.bestAndWorst(four, 0)).containsExactly(1, 2);
+  }
+
   @Test void invalidPpoSettingsNameTheField() {
     assertThatThrownBy(() -> new SentimentConfig.Ppo(List.of(0.5), 20, 64, 3, 4, 1e-4)).hasMessageContaining("miniBatches");
     assertThatThrownBy(() -> new SentimentConfig.Ppo(List.of(), 20, 64, 1, 4, 1e-4)).hasMessageContaining("betas");
