@@ -90,6 +90,21 @@ class RecognizersTest {
     assertThat(found(addr, "see Guilty Pleasures: 5 Musicians Of The 70s")).isEmpty();
   }
 
+  @Test void anAddressRunsOnOverItsLineAndStopsWhereTheSentenceGoesOn() {
+    Recognizer addr = new AddressRecognizer();
+    assertThat(found(addr, "mail 12 Main St, Springfield, IL 62704, and call me"))
+        .containsExactly("12 Main St, Springfield, IL 62704");
+    assertThat(found(addr, "3911 Fourth Avenue Suite 697 Apt. 397, Mora de Rubielos, Spain 16200."))
+        .containsExactly("3911 Fourth Avenue Suite 697 Apt. 397, Mora de Rubielos, Spain 16200");
+    assertThat(found(addr, "to 6639 Canónigo Valiño 70\n Apt. 758\n Almussafes\n Spain 97197 in case of an issue."))
+        .containsExactly("6639 Canónigo Valiño 70\n Apt. 758\n Almussafes\n Spain 97197");
+    assertThat(found(addr, "at 1812 Rue De La Gare\n Apt. 271\n Canada 36523 last night"))
+        .containsExactly("1812 Rue De La Gare\n Apt. 271\n Canada 36523");
+    assertThat(found(addr, "I moved to 24 Clarke Avenue. I like it")).containsExactly("24 Clarke Avenue");
+    assertThat(found(addr, "lives at 3911 fourth avenue now")).containsExactly("3911 fourth avenue");
+    assertThat(found(addr, "During 1971, Mayo-Walters grew")).isEmpty();
+  }
+
   @Test void namesByContext() {
     Recognizer names = new NameContextRecognizer();
     assertThat(found(names, "Hello, my name is patricia desrosiers")).contains("patricia desrosiers");
