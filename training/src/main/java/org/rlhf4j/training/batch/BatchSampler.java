@@ -20,6 +20,7 @@ public final class BatchSampler implements DataCursor {
   private final boolean shuffle;
   private final boolean fill;
   private final int[] lengths;          // null, or each item's length for length-grouped batches
+  private final boolean shuffleBatches; // length-grouped batches drawn in a seeded random order over the epoch
   private long drawn;
   private int rank = 0, ranks = 1;
   private long cachedEpoch = -1;
@@ -42,12 +43,27 @@ public final class BatchSampler implements DataCursor {
     return new BatchSampler(lengths.length, batchSize, seed, true, false, lengths.clone());
   }
 
+  /**
+   * Batches of items of similar length in random order (length buckets, as fairseq and ESPnet batch): the batches of
+   * {@link #groupedByLength}, then the epoch's whole batches drawn in a seeded random order. A batch pads as little as a
+   * grouped one, but the order no longer runs from the longest items to the shortest over {@value #GROUP_BATCHES}
+   * batches: where length marks a kind of item (a corpus's long judging documents, its short conversations), training
+   * does not see one kind for dozens of steps in a row.
+   */
+  public static BatchSampler bucketedByLength(int[] lengths, int batchSize, long seed) {
+    return new BatchSampler(lengths.length, batchSize, seed, true, false, lengths.clone(), true);
+  }
+
   /** Shuffled batches of exactly {@code batchSize} items, spanning epochs when the dataset is smaller. */
   public static BatchSampler filling(int size, int batchSize, long seed) {
     return new BatchSampler(size, batchSize, seed, true, true, null);
   }
 
   private BatchSampler(int size, int batchSize, long seed, boolean shuffle, boolean fill, int[] lengths) {
+    this(size, batchSize, seed, shuffle, fill, lengths, false);
+  }
+
+  private BatchSampler(int size, int batchSize, long seed, boolean shuffle, boolean fill, int[] lengths, boolean shuffleBatches) {
     if (size < 1) throw new IllegalArgumentException("BatchSampler: the dataset is empty");
     if (batchSize < 1) throw new IllegalArgumentException("BatchSampler: batchSize must be >= 1, got " + batchSize);
     this.size = size;
@@ -56,6 +72,7 @@ public final class BatchSampler implements DataCursor {
     this.shuffle = shuffle;
     this.fill = fill;
     this.lengths = lengths;
+    this.shuffleBatches = shuffleBatches;
   }
 
   /**
@@ -122,7 +139,23 @@ public final class BatchSampler implements DataCursor {
       int j = rnd.nextInt(i + 1);
       int t = p[i]; p[i] = p[j]; p[j] = t;
     }
-    return lengths == null ? p : grouped(p, rnd);
+    if (lengths == null) return p;
+    grouped(p, rnd);
+    return shuffleBatches ? batchesShuffled(p, rnd) : p;
+  }
+
+  /** The permutation's whole batches in a seeded random order (a last partial batch stays last). */
+  private int[] batchesShuffled(int[] p, Random rnd) {
+    int n = perBatch(), whole = p.length / n;
+    int[] order = new int[whole];
+    for (int i = 0; i < whole; i++) order[i] = i;
+    for (int i = whole - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    int[] out = p.clone();
+    for (int b = 0; b < whole; b++) System.arraycopy(p, order[b] * n, out, b * n, n);
+    return out;
   }
 
   /** Sorts each mega-batch of the permutation by length, in a seeded direction. */

@@ -127,6 +127,37 @@ class BatchingTest {
     assertThat(BatchSampler.groupedByLength(lengths, batch, 6).next()).isNotEqualTo(BatchSampler.groupedByLength(lengths, batch, 5).next());
   }
 
+  @Test void bucketedBatchesPadAsLittleInRandomOrderCoverEveryItemAndSeekExactly() {
+    int n = 4000, batch = 8;
+    int[] lengths = new int[n];
+    java.util.Random rnd = new java.util.Random(3);
+    for (int i = 0; i < n; i++) lengths[i] = 1 + rnd.nextInt(60);
+    BatchSampler bucketed = BatchSampler.bucketedByLength(lengths, batch, 5), grouped = BatchSampler.groupedByLength(lengths, batch, 5);
+    List<Integer> epoch = new ArrayList<>();
+    long padBucketed = 0, padGrouped = 0;
+    int runsBucketed = 0, runsGrouped = 0; // steps whose batch's mean length is within 2 of the one before
+    double lastB = -1, lastG = -1;
+    for (int b = 0; b < n / batch; b++) {
+      List<Integer> x = bucketed.next(), g = grouped.next();
+      epoch.addAll(x);
+      padBucketed += padding(x, lengths);
+      padGrouped += padding(g, lengths);
+      double mb = x.stream().mapToInt(i -> lengths[i]).average().orElseThrow(), mg = g.stream().mapToInt(i -> lengths[i]).average().orElseThrow();
+      runsBucketed += b > 0 && Math.abs(mb - lastB) < 2 ? 1 : 0;
+      runsGrouped += b > 0 && Math.abs(mg - lastG) < 2 ? 1 : 0;
+      lastB = mb;
+      lastG = mg;
+    }
+    assertThat(epoch).hasSize(n).doesNotHaveDuplicates();
+    assertThat(padBucketed).as("the same batches as grouped ones, so the same padding").isEqualTo(padGrouped);
+    assertThat(runsGrouped).as("grouped: neighbouring batches of about the same length").isGreaterThan(n / batch * 9 / 10);
+    assertThat(runsBucketed).as("bucketed: neighbouring batches of unrelated lengths (grouped: %d)", runsGrouped).isLessThan(n / batch / 4);
+    List<Integer> next = bucketed.next();
+    BatchSampler resumed = BatchSampler.bucketedByLength(lengths, batch, 5);
+    resumed.seek(n / batch);
+    assertThat(resumed.next()).isEqualTo(next);
+  }
+
   private static long padding(List<Integer> batch, int[] lengths) {
     int max = batch.stream().mapToInt(i -> lengths[i]).max().orElse(0);
     return batch.stream().mapToLong(i -> max - lengths[i]).sum();
