@@ -88,6 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     double copy = MatmulProbe.copyGBps(d, 256, 3);
     peak.put("copy_gb_per_s", round(copy));
     emit("peak", peak);
+    emit("onednn", oneDnn());
     double f32 = p.fp32().gflops();
     for (String name : models) {
       ModelConfig c = ModelBench.shape(name.trim());
@@ -277,7 +278,22 @@ public final class BenchCommand implements Callable<Integer> {
   /** Which kernel the few-row products of decoding take (models/nn/ThinMatmul). */
   private static String thinMatmul(DType dt) {
     if (dt != DType.F32 || !org.rlhf4j.models.nn.ThinMatmul.enabled()) return "gemm (libtorch)";
-    return org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows)" : "gemv (1 row)";
+    String one = org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows)" : "gemv (1 row)";
+    if (!org.rlhf4j.models.nn.ThinMatmul.packedKernel()) return one;
+    return (org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1 row)" : "gemv (1 row)") + ", onednn prepacked ("
+        + org.rlhf4j.models.nn.ThinMatmul.MIN_PACKED_ROWS + "-" + org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + " rows)";
+  }
+
+  /** The "onednn" line: whether decoding's 2-64-row products take oneDNN's prepacked weights here, and why. */
+  private static Map<String, Object> oneDnn() {
+    org.rlhf4j.runtime.OneDnn.Verdict v = org.rlhf4j.runtime.OneDnn.verdict();
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("available", org.rlhf4j.runtime.OneDnn.available());
+    o.put("setting", org.rlhf4j.models.nn.ThinMatmul.packing().name().toLowerCase(java.util.Locale.ROOT) + " (RLHF4J_ONEDNN)");
+    o.put("prepacked_used", org.rlhf4j.models.nn.ThinMatmul.packedKernel());
+    if (!Double.isNaN(v.packedMs())) { o.put("prepacked_ms", round(v.packedMs())); o.put("libtorch_ms", round(v.libtorchMs())); }
+    o.put("reason", v.reason());
+    return o;
   }
 
   /** True (and a "skipped" line) when {@code estimatedSeconds} more would end past the budget. */

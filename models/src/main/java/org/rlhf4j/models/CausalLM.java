@@ -23,6 +23,7 @@ public final class CausalLM implements HasParameters {
   private final Map<String, Tensor> parameters;
   private final Backbone backbone;
   private final Tensor lmHead; // (V, C)
+  private final org.rlhf4j.models.nn.PackedWeight lmHeadPack; // its prepacked copy for few-row decoding, shared with reference views
   private final Device device;
   private final Map<String, Projection> projections;
   private final CausalLM adaptersOf; // a reference view: runs adaptersOf's layers with its adapters switched off
@@ -39,6 +40,7 @@ public final class CausalLM implements HasParameters {
     this.backbone = config.family().backbone(config, w);
     this.lmHead = config.tieWordEmbeddings() ? backbone.embeddingWeight()
         : w.take("lm_head.weight", config.vocabSize(), config.hiddenSize());
+    this.lmHeadPack = new org.rlhf4j.models.nn.PackedWeight();
     var unused = w.unused();
     unused.remove("lm_head.weight"); // a tied checkpoint may still carry a copy
     if (!unused.isEmpty()) {
@@ -57,6 +59,7 @@ public final class CausalLM implements HasParameters {
     this.device = of.device;
     this.backbone = of.backbone;
     this.lmHead = of.lmHead;
+    this.lmHeadPack = of.lmHeadPack;
     this.parameters = of.parameters;
     this.projections = of.projections;
     this.adaptersOf = of;
@@ -206,7 +209,7 @@ public final class CausalLM implements HasParameters {
 
   /** Projects hidden states (B, T, C) to vocabulary logits (B, T, V). */
   public Tensor logits(Tensor hidden) {
-    return org.rlhf4j.models.nn.ThinMatmul.linear(hidden.to(lmHead.scalar_type()), lmHead, null); // (B, T, V); one row: gemv
+    return org.rlhf4j.models.nn.ThinMatmul.linear(hidden.to(lmHead.scalar_type()), lmHead, null, lmHeadPack); // (B, T, V); few rows: gemv/prepacked
   }
 
   /**

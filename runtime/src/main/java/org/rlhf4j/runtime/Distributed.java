@@ -170,6 +170,8 @@ public final class Distributed implements AutoCloseable {
         await(group.broadcast(new TensorVector(c)), "broadcast");
         if (!c.is_same(t)) t.detach().copy_(c);
       }
+    } finally {
+      OneDnn.markWeightsRewritten(); // a contiguous tensor was written in place, its version counter untouched
     }
   }
 

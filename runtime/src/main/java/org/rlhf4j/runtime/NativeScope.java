@@ -49,6 +49,19 @@ public final class NativeScope implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code body} in a fresh scope and returns its result owned by no scope: it lives until it is closed or the
+   * garbage collector frees it (for long-lived objects made mid-step, e.g. a prepacked weight); the rest is freed.
+   */
+  public static <P extends Pointer> P escape(java.util.function.Supplier<P> body) {
+    try (NativeScope s = open()) {
+      P p = body.get();
+      p.retainReference(); // the scope's reference goes with detach; this one stays with the Java object
+      s.scope.detach(p);
+      return p;
+    }
+  }
+
   /** Runs {@code body} in a fresh scope for its side effects; everything it allocated is freed. */
   public static void run(Runnable body) {
     try (NativeScope s = open()) {

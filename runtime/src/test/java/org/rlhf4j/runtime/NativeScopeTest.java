@@ -30,4 +30,22 @@ class NativeScopeTest {
     }
     assertThat(kept.isNull()).isTrue();
   }
+
+  @Test
+  void anEscapedTensorOutlivesEveryEnclosingScopeUntilClosed() {
+    Tensor escaped, temporary;
+    try (NativeScope outer = NativeScope.open()) {
+      Tensor[] made = new Tensor[1];
+      escaped = NativeScope.escape(() -> {
+        made[0] = torch.ones(4);       // freed with the escape's own scope
+        return made[0].mul(Tensors.scalar(2));
+      });
+      temporary = made[0];
+      assertThat(temporary.isNull()).isTrue();
+    }
+    assertThat(escaped.isNull()).isFalse();
+    assertThat(escaped.sum().item_float()).isEqualTo(8f);
+    escaped.close();
+    assertThat(escaped.isNull()).isTrue();
+  }
 }

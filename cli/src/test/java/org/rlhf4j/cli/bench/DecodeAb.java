@@ -14,8 +14,9 @@ import org.rlhf4j.runtime.Runtime;
 
 /**
  * Alternating A/B of the thin-matmul kernels on one model shape's decode, in one JVM so the ratio survives a
- * shared machine: {@code vector} (the default), {@code gemv} (sgemv for one row) and {@code off} (libtorch's
- * matmul) take turns, round after round. One JSON line per measurement (wall tokens/s, process CPU milliseconds per
+ * shared machine: {@code packed} (the default: the Vector API kernel for one row, oneDNN's prepacked weights for
+ * 2-64), {@code vector} (the Vector API kernel for 1-4 rows, libtorch beyond), {@code gemv} (sgemv for one row) and
+ * {@code off} (libtorch's matmul) take turns, round after round. One JSON line per measurement (wall tokens/s, process CPU milliseconds per
  * generated token (decode()'s warm-up and both prompt prefills included), split by thread: main, rlhf4j-gemv and native = OpenMP/OpenBLAS workers; the 1-minute load), then a summary line
  * per mode (median). A mode is vector, gemv or off, optionally with :T:B (libtorch and OpenBLAS threads for it). Test scope; run with the CLI's classpath:
  * MODEL is a bench shape (gpt2-124m, ...) or a model folder. {@code java --add-modules jdk.incubator.vector -cp cli/target/test-classes:cli/target/rlhf4j-cli.jar:cli/target/lib/* 
@@ -31,7 +32,7 @@ public final class DecodeAb {
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     int tokens = args.length > 3 ? Integer.parseInt(args[3]) : 64;
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-    String[] modes = (args.length > 5 ? args[5] : "vector,gemv,off").split(",");
+    String[] modes = (args.length > 5 ? args[5] : "packed,vector,off").split(",");
     ModelConfig c = ModelBench.shape(model);
     if (c == null && !Files.isDirectory(Path.of(model))) throw new IllegalArgumentException("model: neither a bench shape nor a model folder: " + model);
     Runtime.threads(threads, blas);
@@ -75,10 +76,11 @@ public final class DecodeAb {
   private static void set(String mode) {
     String[] p = mode.split(":");
     switch (p[0]) {
-      case "vector" -> { ThinMatmul.enable(true); ThinMatmul.vectorKernel(true); }
-      case "gemv" -> { ThinMatmul.enable(true); ThinMatmul.vectorKernel(false); }
+      case "packed" -> { ThinMatmul.enable(true); ThinMatmul.vectorKernel(true); ThinMatmul.packing(ThinMatmul.Packing.ON); }
+      case "vector" -> { ThinMatmul.enable(true); ThinMatmul.vectorKernel(true); ThinMatmul.packing(ThinMatmul.Packing.OFF); }
+      case "gemv" -> { ThinMatmul.enable(true); ThinMatmul.vectorKernel(false); ThinMatmul.packing(ThinMatmul.Packing.OFF); }
       case "off" -> ThinMatmul.enable(false);
-      default -> throw new IllegalArgumentException("modes: vector, gemv or off (optionally :T:B), not " + mode);
+      default -> throw new IllegalArgumentException("modes: packed, vector, gemv or off (optionally :T:B), not " + mode);
     }
     if (p.length == 3) Runtime.threads(Integer.parseInt(p[1]), Integer.parseInt(p[2]));
   }

@@ -107,6 +107,67 @@ class ThinMatmulTest {
   }
 
   @Test
+  void twoToSixtyFourRowsOfALayerWithAPackTakeThePrepackedPathAndAgreeWithTheMatmul() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(org.rlhf4j.runtime.OneDnn.available(), org.rlhf4j.runtime.OneDnn.unavailableReason());
+    ThinMatmul.Packing saved = ThinMatmul.packing();
+    ThinMatmul.packing(ThinMatmul.Packing.ON); // whether or not it measured faster on this machine
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(7);
+      Tensor wOutIn = torch.randn(131, 203), wInOut = torch.randn(203, 131), bias = torch.randn(131);
+      PackedWeight outIn = new PackedWeight(), inOut = new PackedWeight();
+      for (int rows : new int[] {1, 2, 5, 32, ThinMatmul.MAX_PACKED_ROWS, ThinMatmul.MAX_PACKED_ROWS + 1}) {
+        Tensor x = torch.randn(rows, 1, 203);                                    // (B, T=1, in)
+        ThinMatmul.Path want = rows == 1 ? ThinMatmul.Path.VECTOR : rows <= ThinMatmul.MAX_PACKED_ROWS ? ThinMatmul.Path.PACKED : ThinMatmul.Path.GEMM;
+        assertThat(ThinMatmul.path(x, wOutIn, true, true)).as("%d rows", rows).isEqualTo(want);
+        assertThat(ThinMatmul.path(x, wInOut, false, true)).as("%d rows", rows).isEqualTo(want);
+        Tensor lin = ThinMatmul.linear(x, wOutIn, bias, outIn);
+        assertThat(lin.shape()).containsExactly(rows, 1, 131);
+        close(lin, torch.linear(x, wOutIn, Tensors.opt(bias)));
+        close(ThinMatmul.linear(x, wOutIn, null, outIn), torch.linear(x, wOutIn, Tensors.opt(null)));
+        close(ThinMatmul.matmul(x, wInOut, bias, inOut), torch.matmul(x, wInOut).add(bias));
+      }
+    } finally {
+      ThinMatmul.packing(saved);
+    }
+  }
+
+  @Test
+  void aPrepackedCopyFollowsInPlaceWritesAndRewritesOfTheWeight() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(org.rlhf4j.runtime.OneDnn.available(), org.rlhf4j.runtime.OneDnn.unavailableReason());
+    ThinMatmul.Packing saved = ThinMatmul.packing();
+    ThinMatmul.packing(ThinMatmul.Packing.ON);
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(11);
+      Tensor w = torch.randn(24, 16), x = torch.randn(4, 16);
+      PackedWeight pack = new PackedWeight();
+      close(ThinMatmul.linear(x, w, null, pack), torch.linear(x, w, Tensors.opt(null)));
+      w.mul_(Tensors.scalar(-2)); // an optimizer step or a LoRA merge: the version counter moves
+      close(ThinMatmul.linear(x, w, null, pack), torch.linear(x, w, Tensors.opt(null)));
+      // a write the version counter does not see (a collective into the storage), then reported
+      new org.bytedeco.javacpp.FloatPointer(w.data_ptr()).put(new float[24 * 16]);
+      org.rlhf4j.runtime.OneDnn.markWeightsRewritten();
+      assertThat(Tensors.toFloats(ThinMatmul.linear(x, w, null, pack))).containsOnly(0f);
+      Tensor trainable = torch.randn(24, 16).requires_grad_(true);
+      try (org.bytedeco.pytorch.AutoGradMode on = new org.bytedeco.pytorch.AutoGradMode(true)) {
+        assertThat(ThinMatmul.path(x, trainable, true, true)).as("a weight that needs its gradient").isEqualTo(ThinMatmul.Path.GEMM);
+      }
+      assertThat(ThinMatmul.path(x, w, true, true)).isEqualTo(ThinMatmul.Path.PACKED);
+      try (org.rlhf4j.runtime.Autocast ac = org.rlhf4j.runtime.Autocast.enable(org.rlhf4j.runtime.Device.CPU, DType.BF16)) {
+        assertThat(ThinMatmul.path(x, w, true, true)).as("under autocast (oneDNN's op would run in float32)").isNotEqualTo(ThinMatmul.Path.PACKED);
+      }
+      assertThat(org.rlhf4j.runtime.Backprop.withoutGraph(() -> ThinMatmul.path(x, w, true, true)))
+          .as("a checkpointed first pass: its recompute runs on libtorch's kernel").isNotEqualTo(ThinMatmul.Path.PACKED);
+      ThinMatmul.packing(ThinMatmul.Packing.OFF);
+      assertThat(ThinMatmul.path(x, w, true, true)).isEqualTo(ThinMatmul.Path.VECTOR);
+    } finally {
+      ThinMatmul.packing(saved);
+    }
+    assertThat(ThinMatmul.packingFromEnv(null)).isEqualTo(ThinMatmul.Packing.AUTO);
+    assertThat(ThinMatmul.packingFromEnv(" On ")).isEqualTo(ThinMatmul.Packing.ON);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ThinMatmul.packingFromEnv("fast")).hasMessageContaining("RLHF4J_ONEDNN");
+  }
+
+  @Test
   void gradientsFlowThroughTheGemvPath() {
     try (NativeScope s = NativeScope.open()) {
       Tensor x = torch.randn(1, 16).requires_grad_(true);

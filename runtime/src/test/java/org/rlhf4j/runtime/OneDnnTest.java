@@ -1,0 +1,50 @@
+package org.rlhf4j.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class OneDnnTest {
+  @Test
+  void thePrepackedLinearAgreesWithTorchLinearInFloat32() {
+    Assumptions.assumeTrue(OneDnn.available(), OneDnn.unavailableReason());
+    try (NativeScope s = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+      torch.manual_seed(2);
+      Tensor w = torch.randn(70, 33), b = torch.randn(70), x = torch.randn(3, 5, 33); // (out, in), (out), (B, T, in)
+      Tensor packed = OneDnn.pack(w);
+      try {
+        assertThat(packed.is_mkldnn()).as("oneDNN's own layout").isTrue();
+        Tensor y = OneDnn.linear(x, packed, b), want = torch.linear(x, w, Tensors.opt(b));
+        assertThat(y.shape()).containsExactly(3, 5, 70);
+        assertThat(y.sub(want).abs().max().item_double()).isLessThan(1e-4 * (1 + want.abs().max().item_double()));
+        assertThat(OneDnn.linear(x, packed, null).sub(torch.linear(x, w)).abs().max().item_double()).isLessThan(1e-3);
+        Tensor packedT = OneDnn.pack(w.t().t()); // any strides: packed from a contiguous copy
+        assertThat(OneDnn.linear(x, packedT, b).sub(want).abs().max().item_double()).isLessThan(1e-3);
+        packedT.close();
+      } finally {
+        packed.close();
+      }
+      assertThatThrownBy(() -> OneDnn.pack(torch.randn(4))).hasMessageContaining("2-D");
+    }
+  }
+
+  @Test
+  void theVerdictNamesBothTimingsAndTheRule() {
+    OneDnn.Verdict v = OneDnn.measure(1);
+    assertThat(v.reason()).contains(OneDnn.available() ? "ms prepacked" : "unavailable");
+    if (OneDnn.available()) assertThat(v.packedMs()).isPositive();
+    assertThatThrownBy(() -> new OneDnn.Verdict(true, 1, 1, " ")).hasMessageContaining("reason");
+  }
+
+  @Test
+  void rewritesAreCounted() {
+    long before = OneDnn.weightsRewritten();
+    OneDnn.markWeightsRewritten();
+    assertThat(OneDnn.weightsRewritten()).isEqualTo(before + 1);
+  }
+}
