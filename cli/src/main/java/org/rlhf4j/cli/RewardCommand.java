@@ -99,7 +99,9 @@ public final class RewardCommand implements Callable<Integer> {
     else RewardTrainer.train(rm, pairs, cfg, opts, eval);
     if (eval != null) {
       RewardModel.Accuracy acc = rm.pairwiseAccuracy(eval);
-      System.out.printf(Locale.ROOT, "reward: held-out pairwise accuracy %.4f on %d pairs%n", acc.accuracy(), acc.n());
+      org.rlhf4j.data.LengthBaseline.Result shorter = org.rlhf4j.data.LengthBaseline.shorterWins(eval);
+      System.out.printf(Locale.ROOT, "reward: held-out pairwise accuracy %.4f on %d pairs (\"shorter answer wins\" baseline %.4f)%n",
+          acc.accuracy(), acc.n(), shorter.accuracy());
     }
     RunOutput.describe("reward", s, cfg.outputDir(), false);
     System.out.println("reward: model saved to " + cfg.outputDir());

@@ -54,6 +54,19 @@ class EncoderRewardCommandsTest {
     assertThat(ppo.out()).contains("ppo: 1 iterations");
   }
 
+  @Test void pairwiseRunPrintsTheShorterAnswerBaselineBesideHeldOutAccuracy() throws Exception {
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 10; i++) {                                  // the chosen side is always the shorter one
+      jsonl.append("{\"prompt\": \"Q").append(i).append("\", \"chosen\": \" no\", \"rejected\": \" sure, here is how").append(i).append("\"}\n");
+    }
+    Files.writeString(tmp.resolve("pairs.jsonl"), jsonl);
+    CliRun r = CliRun.of("reward", "--backbone", "minilm", "--pooling", "mean", "--train-layers", "0", "--data",
+        tmp.resolve("pairs.jsonl").toString(), "--eval-fraction", "0.5", "--output", tmp.resolve("rm").toString(), "--max-steps", "1",
+        "--batch-size", "2", "--max-length", "16");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("held-out pairwise accuracy [01]\\.\\d{4} on 5 pairs \\(\"shorter answer wins\" baseline 1\\.0000\\)");
+  }
+
   @Test void badBackbonesAreOneLineUsageErrors() {
     CliRun r = CliRun.of("reward", "--backbone", tmp.resolve("nope").toString(), "--data", "x.tsv", "--output", tmp.toString());
     assertThat(r.code()).isEqualTo(2);
