@@ -207,6 +207,22 @@ public final class CausalLM implements HasParameters {
     return backbone.forward(ids, new AttentionContext(positions, attn, null, checkpointing)); // (B, T, C)
   }
 
+  /**
+   * Causal next-token log-probs (B, T-1) from ids (B, T) (mask (B, T) or null), entry t = log p(ids[t+1] | ..t),
+   * through {@link TokenLogprobs} a chunk of {@code chunkTokens} tokens at a time (0: auto, about 64 MB of logits
+   * per chunk; -1: the whole batch at once), so the (B, T, V) logits are never materialised. Equal to
+   * log_softmax(forward(ids, mask).logits()[:, :-1]) gathered at ids[:, 1:].
+   */
+  public Tensor tokenLogprobs(Tensor ids, Tensor mask, long chunkTokens) {
+    long t = ids.size(1);
+    if (t < 2) throw new IllegalArgumentException("token log-probs need T >= 2 positions, got " + t);
+    Tensor hidden = hidden(ids, mask).narrow(1, 0, t - 1);                        // (B, T-1, C)
+    return TokenLogprobs.compute(hidden, lmHead, ids.narrow(1, 1, t - 1), chunkTokens); // (B, T-1)
+  }
+
+  /** The LM head weight (V, C) (the token embedding when tied). */
+  public Tensor lmHeadWeight() { return lmHead; }
+
   /** Projects hidden states (B, T, C) to vocabulary logits (B, T, V). */
   public Tensor logits(Tensor hidden) {
     return org.rlhf4j.models.nn.ThinMatmul.linear(hidden.to(lmHead.scalar_type()), lmHead, null, lmHeadPack); // (B, T, V); few rows: gemv/prepacked

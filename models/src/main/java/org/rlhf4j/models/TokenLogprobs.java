@@ -1,0 +1,111 @@
+package org.rlhf4j.models;
+
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.rlhf4j.runtime.Autocast;
+import org.rlhf4j.runtime.Backprop;
+import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Device;
+import org.rlhf4j.runtime.NativeScope;
+
+/**
+ * Per-token log-probs log_softmax(hidden @ weight^T)[target] computed a chunk of tokens at a time, so the (B, T, V)
+ * logits never exist at once: each chunk is (N, C) @ (C, V) -> (N, V), upcast (bf16/f16 to f32), logsumexp and
+ * gather -> (N), and its logits are freed with the chunk's native scope.
+ *
+ * <p>With gradients recorded the forward keeps no per-chunk graph: the result becomes a leaf and a
+ * {@link Backprop.Segment} is deferred (as {@link Checkpointing} does for blocks) that, after the loss's backward
+ * left a gradient on it, recomputes each chunk's logits with the graph recorded, back-propagates into detached
+ * copies of the hidden states and the head weight, and then propagates those two gradients on into the graphs
+ * that produced them (the backbone, a checkpointed stack's leaf, LoRA factors). Trainers must therefore run
+ * backward through {@link Backprop#backward}. Peak memory of the head is one chunk's logits (plus its softmax in
+ * backward) instead of the whole batch's.
+ */
+public final class TokenLogprobs {
+  /** Chunk size of {@code 0} (auto) aims at this many bytes of f32 logits per chunk. */
+  public static final long AUTO_CHUNK_BYTES = 64L << 20;
+
+  private TokenLogprobs() {}
+
+  /** Tokens per chunk: {@code chunkTokens} when positive, else as many as fit {@link #AUTO_CHUNK_BYTES} of f32 logits. */
+  public static long chunkSize(long chunkTokens, long vocab) {
+    if (chunkTokens > 0) return chunkTokens;
+    return Math.max(1, AUTO_CHUNK_BYTES / (4L * vocab));
+  }
+
+  /**
+   * hidden (B, T, C), weight (V, C), integer targets (B, T) in [0, V): log-probs (B, T) in f32 (f64 for f64
+   * inputs). {@code chunkTokens}: tokens per chunk, 0 for auto, -1 for the whole batch at once (one chunk).
+   */
+  public static Tensor compute(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
+    if (hidden.dim() != 3) throw new IllegalArgumentException("hidden must be (B, T, C), got dim " + hidden.dim());
+    if (targets.dim() != 2 || targets.size(0) != hidden.size(0) || targets.size(1) != hidden.size(1)) {
+      throw new IllegalArgumentException("targets must be (B, T) matching hidden (B, T, C)");
+    }
+    long b = hidden.size(0), t = hidden.size(1), n = b * t;
+    long chunk = chunkTokens < 0 ? Math.max(1, n) : chunkSize(chunkTokens, weight.size(0));
+    Tensor tgt = targets.to(ScalarType.Long).reshape(n);                          // (N)
+    boolean grad = GradMode.is_enabled() && (hidden.requires_grad() || weight.requires_grad());
+    if (!grad) return forwardAll(hidden, weight, tgt, chunk).reshape(b, t);       // (B, T)
+    Tensor out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk)).requires_grad_(true); // (N)
+    Backprop.defer(new Replay(hidden, weight, tgt, chunk, out, Autocast.current(Device.of(hidden))));
+    return out.reshape(b, t);                                                     // (B, T)
+  }
+
+  /** Every chunk's log-probs, concatenated: (N). */
+  private static Tensor forwardAll(Tensor hidden, Tensor weight, Tensor tgt, long chunk) {
+    long n = tgt.size(0);
+    Tensor h = hidden.reshape(n, hidden.size(2));                                 // (N, C)
+    TensorVector parts = new TensorVector();
+    for (long s = 0; s < n; s += chunk) {
+      long len = Math.min(chunk, n - s);
+      long start = s;
+      parts.push_back(NativeScope.call(() -> chunkLogprobs(h.narrow(0, start, len), weight, tgt.narrow(0, start, len))));
+    }
+    return torch.cat(parts);                                                      // (N)
+  }
+
+  /** One chunk: (n, C) hidden, (V, C) weight, (n) targets to (n) log-probs. */
+  static Tensor chunkLogprobs(Tensor h, Tensor weight, Tensor tgt) {
+    Tensor logits = h.to(weight.scalar_type()).matmul(weight.t());                // (n, V)
+    DType dt = DType.of(logits.scalar_type());
+    if (dt != DType.F64 && dt != DType.F32) logits = logits.to(ScalarType.Float); // (n, V) f32
+    Tensor lse = logits.logsumexp(new long[] {-1}, false);                        // (n)
+    Tensor picked = logits.gather(1, tgt.unsqueeze(1)).squeeze(1);               // (n)
+    return picked.sub(lse);                                                       // (n)
+  }
+
+  private static void propagate(Tensor y, Tensor gradient) {
+    torch.backward(new TensorVector(y), new TensorVector(gradient), new BoolOptional(), false, new TensorVector());
+  }
+
+  /** The deferred backward: recompute each chunk with its graph, then hand the gradients to hidden and weight. */
+  private record Replay(Tensor hidden, Tensor weight, Tensor tgt, long chunk, Tensor out, DType autocast)
+      implements Backprop.Segment {
+    @Override public void backward() {
+      Tensor g = out.grad();                                                      // (N)
+      if (!g.defined()) return;                                                   // the loss did not use it
+      long n = tgt.size(0);
+      Tensor hLeaf = hidden.detach().requires_grad_(hidden.requires_grad());      // (B, T, C)
+      Tensor wLeaf = weight.detach().requires_grad_(weight.requires_grad());      // (V, C)
+      Device device = Device.of(hidden);
+      for (long s = 0; s < n; s += chunk) {
+        long len = Math.min(chunk, n - s);
+        try (NativeScope scope = NativeScope.open();
+             Autocast ac = Autocast.enable(device, autocast)) {
+          Tensor h = hLeaf.reshape(n, hLeaf.size(2)).narrow(0, s, len);          // (n, C)
+          Tensor y = chunkLogprobs(h, wLeaf, tgt.narrow(0, s, len));             // (n), graph recorded
+          if (y.requires_grad()) propagate(y, g.narrow(0, s, len));
+        }
+      }
+      Tensor gh = hLeaf.grad();
+      if (hidden.requires_grad() && gh.defined()) propagate(hidden, gh.detach());
+      Tensor gw = wLeaf.grad();
+      if (weight.requires_grad() && gw.defined()) propagate(weight, gw.detach());
+    }
+  }
+}
