@@ -102,10 +102,12 @@ public final class TokenLogprobs {
           if (y.requires_grad()) propagate(y, g.narrow(0, s, len));
         }
       }
+      TensorVector roots = new TensorVector(), grads = new TensorVector();       // one backward: the graphs may share nodes
       Tensor gh = hLeaf.grad();
-      if (hidden.requires_grad() && gh.defined()) propagate(hidden, gh.detach());
+      if (hidden.requires_grad() && gh.defined()) { roots.push_back(hidden); grads.push_back(gh.detach()); }
       Tensor gw = wLeaf.grad();
-      if (weight.requires_grad() && gw.defined()) propagate(weight, gw.detach());
+      if (weight.requires_grad() && gw.defined()) { roots.push_back(weight); grads.push_back(gw.detach()); }
+      if (roots.size() > 0) torch.backward(roots, grads, new BoolOptional(), false, new TensorVector());
     }
   }
 }
