@@ -33,8 +33,13 @@ class CheckpointingTest {
 
   /** A deeper random model (12 blocks) for LoRA dropout, whose masks the recompute must replay. */
   private static CausalLM deep(String family) {
+    return random(family, 12);
+  }
+
+  /** A small random model of {@code family} with {@code layers} blocks (GPT-2 tied, others untied with GQA); seed 11. */
+  static CausalLM random(String family, int layers) {
     ModelFamily f = ModelFamilies.byModelType(family).orElseThrow();
-    ModelConfig.Builder b = ModelConfig.builder(f).vocabSize(40).hiddenSize(32).numLayers(12).numHeads(4).headDim(8)
+    ModelConfig.Builder b = ModelConfig.builder(f).vocabSize(40).hiddenSize(32).numLayers(layers).numHeads(4).headDim(8)
         .maxPositions(32).normEps(1e-5).ropeTheta(1e4).bosTokenId(1).eosTokenId(2);
     ModelConfig c = f == ModelFamilies.GPT2 ? b.intermediateSize(64).numKvHeads(4).tieWordEmbeddings(true).build()
         : b.intermediateSize(48).numKvHeads(2).tieWordEmbeddings(false).build();

@@ -77,12 +77,7 @@ class TokenLogprobsTest {
   }
 
   private static CausalLM deep(String family) {
-    ModelFamily f = ModelFamilies.byModelType(family).orElseThrow();
-    ModelConfig.Builder b = ModelConfig.builder(f).vocabSize(40).hiddenSize(32).numLayers(3).numHeads(4).headDim(8)
-        .maxPositions(32).normEps(1e-5).ropeTheta(1e4).bosTokenId(1).eosTokenId(2);
-    ModelConfig c = f == ModelFamilies.GPT2 ? b.intermediateSize(64).numKvHeads(4).tieWordEmbeddings(true).build()
-        : b.intermediateSize(48).numKvHeads(2).tieWordEmbeddings(false).build();
-    return CausalLM.random(c, 11, Device.CPU);
+    return CheckpointingTest.random(family, 3);
   }
 
   /** Gradients of the masked next-token loss by parameter name, via full logits (chunk null) or tokenLogprobs. */
