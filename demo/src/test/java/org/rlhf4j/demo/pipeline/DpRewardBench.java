@@ -42,7 +42,10 @@ import org.rlhf4j.training.reward.RewardTrainer;
  * demo world's seed, default {@code seed}: the preference data, reused from OUT; {@code seed} alone then varies the
  * reward model's initialisation, the pairs kept, the canaries and the sampling), {@code audit} (that many further
  * training-pool pairs, swapped, each put into the training data by a fair coin: the one-run ε lower bound of
- * {@link OneRunAudit} at 95% confidence on them, {@code audit_*} in the line).
+ * {@link OneRunAudit} at 95% confidence on them, {@code audit_*} in the line), {@code held fifth|rest} (the
+ * attack's sets: {@code fifth}, as many random clean training pairs as there are held-out pairs against the held-out
+ * fifth; {@code rest}, every clean training pair against every pair the model never saw, the held-out fifth and the
+ * training pool's pairs left out by {@code pairs}, for a smaller standard error; held-out accuracy stays on the fifth).
  * {@code default} is the demo's own world and model (hidden 128, 4 layers, 1,500 + 800 pre-training and SFT
  * steps); {@code small} the quick demo's model (hidden 64, 2 layers) with 400 + 200 steps, on as many comparisons as
  * the default (3,000 items), for a loaded machine; {@code memorise} is {@code small}'s world and model trained on 200
@@ -74,7 +77,7 @@ public final class DpRewardBench {
     };
     DemoPipeline.RewardData data = new DemoPipeline(demo).rewardData();
     Split split = Split.of(data.groups(), Integer.parseInt(o.get("pairs")), Integer.parseInt(o.get("canaries")),
-        Integer.parseInt(o.get("audit")), seed);
+        Integer.parseInt(o.get("audit")), seed, Split.Held.of(o.get("held")));
     Accountant accountant = o.get("accountant").equals("prv") ? PrvAccountant.opacus() : RdpAccountant.opacus();
     List<String> arms = new ArrayList<>();
     if (o.get("arms").contains("non-private")) arms.add("non-private");
@@ -121,7 +124,8 @@ public final class DpRewardBench {
       line.put("lr", cfg.lr());
       line.put("heldout_accuracy", rm.accuracy(split.test()));
       line.put("train_accuracy", rm.accuracy(split.train()));
-      attack(line, "mia", rm, split.members(), split.test());
+      line.put("mia_held", o.get("held"));
+      attack(line, "mia", rm, split.members(), split.nonMembers());
       if (!split.canaries().isEmpty()) attack(line, "canary_mia", rm, split.canaries(), split.heldCanaries());
       if (!split.auditIn().isEmpty() && !split.auditOut().isEmpty()) audit(line, rm, split);
       line.put("cpu_s", cpu);
@@ -141,6 +145,7 @@ public final class DpRewardBench {
     o.put("audit", "0");
     o.put("arms", "non-private,dp-sgd");
     o.put("world", "");
+    o.put("held", "fifth");
     int position = 0;
     for (String a : args) {
       int eq = a.indexOf('=');
@@ -158,19 +163,38 @@ public final class DpRewardBench {
    * {@code audit} > 0 the first {@code audit} pairs of the shuffled training pool are audit canaries (swapped; each
    * joins the training data, at the end, on a fair coin) and the {@code pairs} come after them.
    */
-  record Split(List<Group> train, List<Group> test, List<Group> members, List<Group> canaries, List<Group> heldCanaries,
-      List<Group> auditIn, List<Group> auditOut) {
+  record Split(List<Group> train, List<Group> test, List<Group> members, List<Group> nonMembers, List<Group> canaries,
+      List<Group> heldCanaries, List<Group> auditIn, List<Group> auditOut) {
+    /** Which pairs the membership attack compares (see the class's {@code held} option). */
+    enum Held {
+      FIFTH, REST;
+
+      static Held of(String name) {
+        return switch (name) {
+          case "fifth" -> FIFTH;
+          case "rest" -> REST;
+          default -> throw new IllegalArgumentException("held must be fifth or rest, got '" + name + "'");
+        };
+      }
+    }
+
     static Split of(List<Group> groups, int pairs, int canaries, int audit, long seed) {
-      int held = Math.max(1, groups.size() / 5);
-      List<Group> test = new ArrayList<>(groups.subList(0, held));
-      List<Group> train = new ArrayList<>(groups.subList(held, groups.size()));
-      List<Group> auditIn = new ArrayList<>(), auditOut = new ArrayList<>();
+      return of(groups, pairs, canaries, audit, seed, Held.FIFTH);
+    }
+
+    static Split of(List<Group> groups, int pairs, int canaries, int audit, long seed, Held held) {
+      int fifth = Math.max(1, groups.size() / 5);
+      List<Group> test = new ArrayList<>(groups.subList(0, fifth));
+      List<Group> train = new ArrayList<>(groups.subList(fifth, groups.size()));
+      List<Group> auditIn = new ArrayList<>(), auditOut = new ArrayList<>(), unused = new ArrayList<>();
       if (audit < 0 || audit >= train.size()) throw new IllegalArgumentException("audit must be in [0, " + train.size() + "), got " + audit);
       if (pairs > 0 || audit > 0) {
         Collections.shuffle(train, new Random(seed));
         Random coins = new Random(seed ^ 0x5DEECE66DL);
         for (Group g : train.subList(0, audit)) (coins.nextBoolean() ? auditIn : auditOut).add(swapped(g));
-        train = new ArrayList<>(train.subList(audit, pairs > 0 ? Math.min(audit + pairs, train.size()) : train.size()));
+        int end = pairs > 0 ? Math.min(audit + pairs, train.size()) : train.size();
+        unused.addAll(train.subList(end, train.size()));
+        train = new ArrayList<>(train.subList(audit, end));
       }
       if (2 * canaries > train.size() || 2 * canaries > test.size()) throw new IllegalArgumentException("canaries must be at most half the pairs, got " + canaries);
       List<Group> flipped = new ArrayList<>(), heldFlipped = new ArrayList<>();
@@ -182,7 +206,12 @@ public final class DpRewardBench {
       List<Group> clean = new ArrayList<>(train.subList(canaries, train.size()));
       Collections.shuffle(clean, new Random(seed));
       train.addAll(auditIn);
-      return new Split(train, test, clean.subList(0, Math.min(test.size(), clean.size())), flipped, heldFlipped, auditIn, auditOut);
+      if (held == Held.REST) {
+        List<Group> nonMembers = new ArrayList<>(test);
+        nonMembers.addAll(unused);
+        return new Split(train, test, clean, nonMembers, flipped, heldFlipped, auditIn, auditOut);
+      }
+      return new Split(train, test, clean.subList(0, Math.min(test.size(), clean.size())), test, flipped, heldFlipped, auditIn, auditOut);
     }
 
     private static Group swapped(Group g) { return new Group(g.responses(), g.rejected(), g.chosen(), g.prob(), g.truncated()); }
