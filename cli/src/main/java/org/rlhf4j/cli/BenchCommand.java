@@ -47,6 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--layers", defaultValue = "0", description = "--scale: use this many layers of the shape (default: all).") int layers;
   @Option(names = "--lora-r", defaultValue = "16", description = "--scale: LoRA rank on all linear layers (default ${DEFAULT-VALUE}).") int loraR;
   @Option(names = "--algos", defaultValue = "sft,dpo", split = ",", description = "--scale: sft, dpo (default ${DEFAULT-VALUE}).") String[] algos;
+  @Option(names = "--logits", defaultValue = "chunked", description = "--scale: chunked (token log-probs a chunk of the vocabulary "
+      + "logits at a time, as the trainers) or full (the (B, T, V) logits, then log_softmax) (default ${DEFAULT-VALUE}).") String logits;
 
   @Option(names = "--data-parallel", description = "Instead: tokens/s of the same pre-training run (a 4-layer 256-wide "
       + "Llama over --tokenizer's vocabulary, seq 128, global batch 8) as 1 process x 2 threads and as 2 ranks x 1 "
@@ -124,6 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
     String shape = models[0].trim();
     if (!shape.equals("gpt2-124m") && !shape.equals("qwen2.5-0.5b")) throw new UserError("--models: unknown model shape '" + shape + "' (gpt2-124m, qwen2.5-0.5b)");
     if (batch < 1 || layers < 0 || loraR < 1) throw new UserError("--batch and --lora-r must be >= 1, --layers >= 0");
+    if (!logits.equals("chunked") && !logits.equals("full")) throw new UserError("--logits: chunked or full, got '" + logits + "'");
     Map<String, Object> load = new LinkedHashMap<>();
     load.put("cpu", Cpu.detect().model()); load.put("cores", Cpu.detect().cores());
     load.put("load_average_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -132,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (!algo.equals("sft") && !algo.equals("dpo")) throw new UserError("--algos: sft or dpo, got '" + algo + "'");
       Map<String, JsonNode> byMode = new LinkedHashMap<>();
       for (ScaleBench.Mode mode : ScaleBench.Mode.all()) {
-        List<String> args = List.of(shape, algo, "" + mode.lora(), "" + mode.checkpointing(), "" + seq, "" + batch, "" + steps, "" + loraR, "" + layers);
+        List<String> args = List.of(shape, algo, "" + mode.lora(), "" + mode.checkpointing(), "" + seq, "" + batch, "" + steps, "" + loraR, "" + layers, logits);
         Process p = ChildJvm.start(ScaleBench.class.getName(), args, Map.of());
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0 || out.isEmpty()) throw new IllegalStateException("bench --scale: the " + algo + " " + mode.label() + " run failed (exit " + p.exitValue() + ")");
@@ -143,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (String base : List.of("full", "lora")) {
         JsonNode plain = byMode.get(base), ckpt = byMode.get(base + "+checkpointing");
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("algo", algo); o.put("mode", base); o.put("seq", seq); o.put("batch", batch);
+        o.put("algo", algo); o.put("mode", base); o.put("logits", logits); o.put("seq", seq); o.put("batch", batch);
         o.put("peak_rss_mb", plain.get("peak_rss_mb").asLong()); o.put("peak_rss_mb_checkpointing", ckpt.get("peak_rss_mb").asLong());
         o.put("peak_reduction_mb", plain.get("peak_rss_mb").asLong() - ckpt.get("peak_rss_mb").asLong());
         o.put("activation_peak_ratio", round(ckpt.get("peak_above_setup_mb").asDouble() / Math.max(1, plain.get("peak_above_setup_mb").asDouble())));

@@ -180,6 +180,7 @@ final class ConfigReference {
         d.put("label_smoothing", "cdpo/robust 0.1, exo_pair 1e-3, aot 0");
         d.put("simpo_gamma", 0.5);
         d.put("precompute_ref_log_probs", false);
+        d.put("logprob_chunk_tokens", "0 (auto)");
         DpFlags.defaults(d);
       }
       case "kto" -> {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         "noise; dp/epsilon in metrics.jsonl, privacy.json beside the model)."})
 public final class DpoCommand implements Callable<Integer> {
   static final Set<String> KEYS = Settings.union(Settings.OFFLINE, DpFlags.with(Set.of("loss_type", "loss_weights", "beta",
-      "label_smoothing", "simpo_gamma", "precompute_ref_log_probs")));
+      "label_smoothing", "simpo_gamma", "precompute_ref_log_probs", "logprob_chunk_tokens")));
 
   @Mixin TrainFlags flags;
   @Mixin LengthFlag length;
@@ -45,7 +45,17 @@ public final class DpoCommand implements Callable<Integer> {
   Double labelSmoothing;
   @Option(names = "--simpo-gamma", description = "SimPO target reward margin (default 0.5).") Double simpoGamma;
   @Option(names = "--precompute-ref", description = "Compute reference log-probs once before training.") boolean precompute;
+  @Option(names = "--logprob-chunk-tokens", description = {"Response tokens whose vocabulary logits exist at once (the (B, T, V)",
+      "logits are never built; each chunk's are recomputed in backward): 0 auto (~64 MB of f32 logits), -1 all at once."})
+  Integer logprobChunkTokens;
   @Mixin DpFlags dpFlags;
+
+  /** {@code logprob_chunk_tokens}: > 0, 0 (auto) or -1 (one chunk), else a UserError naming the flag. */
+  static long chunkTokens(Settings c) {
+    int n = c.integer("logprob_chunk_tokens", 0);
+    if (n < -1) throw new UserError("--logprob-chunk-tokens must be a positive number of tokens, 0 (auto) or -1 (all at once), got " + n);
+    return n;
+  }
 
   @Override public Integer call() throws IOException {
     Ranks.join("dpo"); // launch / torchrun variables: this process is one data-parallel rank
@@ -57,11 +67,13 @@ public final class DpoCommand implements Callable<Integer> {
     c.put("label_smoothing", labelSmoothing);
     c.put("simpo_gamma", simpoGamma);
     if (precompute) c.put("precompute_ref_log_probs", true);
+    c.put("logprob_chunk_tokens", logprobChunkTokens);
     dpFlags.put(c);
     DpoConfig d = DpoConfig.defaults(c.path("output"));
     TrainConfig train = c.trainConfig(d.train());
     DpoConfig cfg = d.withVariant(variant(c)).withTrain(train).withBatchSize(c.integer("batch_size", d.batchSize()))
-        .withMaxLength(c.integer("max_length", d.maxLength())).withPrecomputeReference(c.bool("precompute_ref_log_probs", false));
+        .withMaxLength(c.integer("max_length", d.maxLength())).withPrecomputeReference(c.bool("precompute_ref_log_probs", false))
+        .withLogprobChunkTokens(chunkTokens(c));
     var pairs = PiiScreen.screen(c, "--data", DataFiles.readPreferences(c.path("data")), PiiRecords::preferences);
     DpSgdConfig dp = DpFlags.config(c, "dpo", pairs.size(), cfg.batchSize(), train);
     if (dp != null && cfg.variant().usesRunningStatistics()) {

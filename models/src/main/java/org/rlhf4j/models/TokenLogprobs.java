@@ -37,11 +37,24 @@ public final class TokenLogprobs {
     return Math.max(1, AUTO_CHUNK_BYTES / (4L * vocab));
   }
 
+  /** Log-probs (B, T) and, per position, the most likely token (B, T) (int64, no gradient). */
+  public record Scored(Tensor logprobs, Tensor argmax) {}
+
   /**
    * hidden (B, T, C), weight (V, C), integer targets (B, T) in [0, V): log-probs (B, T) in f32 (f64 for f64
-   * inputs). {@code chunkTokens}: tokens per chunk, 0 for auto, -1 for the whole batch at once (one chunk).
+   * inputs). {@code chunkTokens}: tokens per chunk, 0 for auto, -1 for the whole batch at once (one chunk). When
+   * everything fits one chunk the logits' graph is simply kept (no deferred recompute: nothing to save).
    */
   public static Tensor compute(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
+    return score(hidden, weight, targets, chunkTokens, false).logprobs();
+  }
+
+  /** As {@link #compute}, with each position's argmax over the vocabulary from the same chunks (token accuracy). */
+  public static Scored computeWithArgmax(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
+    return score(hidden, weight, targets, chunkTokens, true);
+  }
+
+  private static Scored score(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens, boolean argmax) {
     if (hidden.dim() != 3) throw new IllegalArgumentException("hidden must be (B, T, C), got dim " + hidden.dim());
     if (targets.dim() != 2 || targets.size(0) != hidden.size(0) || targets.size(1) != hidden.size(1)) {
       throw new IllegalArgumentException("targets must be (B, T) matching hidden (B, T, C)");
@@ -50,33 +63,48 @@ public final class TokenLogprobs {
     long chunk = chunkTokens < 0 ? Math.max(1, n) : chunkSize(chunkTokens, weight.size(0));
     Tensor tgt = targets.to(ScalarType.Long).reshape(n);                          // (N)
     boolean grad = GradMode.is_enabled() && (hidden.requires_grad() || weight.requires_grad());
-    if (!grad) return forwardAll(hidden, weight, tgt, chunk).reshape(b, t);       // (B, T)
-    Tensor out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk)).requires_grad_(true); // (N)
-    Backprop.defer(new Replay(hidden, weight, tgt, chunk, out, Autocast.current(Device.of(hidden))));
-    return out.reshape(b, t);                                                     // (B, T)
+    Tensor[] out;
+    if (!grad || chunk >= n) {
+      out = forwardAll(hidden, weight, tgt, chunk, argmax);                       // (N), (N): one chunk keeps its graph
+    } else {
+      out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk, argmax));
+      out[0].requires_grad_(true);
+      Backprop.defer(new Replay(hidden, weight, tgt, chunk, out[0], Autocast.current(Device.of(hidden))));
+    }
+    return new Scored(out[0].reshape(b, t), argmax ? out[1].reshape(b, t) : null); // (B, T), (B, T)
   }
 
-  /** Every chunk's log-probs, concatenated: (N). */
-  private static Tensor forwardAll(Tensor hidden, Tensor weight, Tensor tgt, long chunk) {
+  /** Every chunk's log-probs (N), concatenated, and their argmax (N) when asked (else null). */
+  private static Tensor[] forwardAll(Tensor hidden, Tensor weight, Tensor tgt, long chunk, boolean argmax) {
     long n = tgt.size(0);
     Tensor h = hidden.reshape(n, hidden.size(2));                                 // (N, C)
-    TensorVector parts = new TensorVector();
+    if (chunk >= n) return chunkScores(h, weight, tgt, argmax);
+    TensorVector parts = new TensorVector(), best = new TensorVector();
     for (long s = 0; s < n; s += chunk) {
       long len = Math.min(chunk, n - s);
-      long start = s;
-      parts.push_back(NativeScope.call(() -> chunkLogprobs(h.narrow(0, start, len), weight, tgt.narrow(0, start, len))));
+      try (NativeScope scope = NativeScope.open()) {                             // frees the chunk's (len, V) logits
+        Tensor[] r = chunkScores(h.narrow(0, s, len), weight, tgt.narrow(0, s, len), argmax);
+        parts.push_back(scope.keep(r[0]));
+        if (argmax) best.push_back(scope.keep(r[1]));
+      }
     }
-    return torch.cat(parts);                                                      // (N)
+    return new Tensor[] {torch.cat(parts), argmax ? torch.cat(best) : null};    // (N), (N)
   }
 
   /** One chunk: (n, C) hidden, (V, C) weight, (n) targets to (n) log-probs. */
   static Tensor chunkLogprobs(Tensor h, Tensor weight, Tensor tgt) {
+    return chunkScores(h, weight, tgt, false)[0];
+  }
+
+  /** One chunk's (n) log-probs and, when asked, its (n) argmax (else null). */
+  private static Tensor[] chunkScores(Tensor h, Tensor weight, Tensor tgt, boolean argmax) {
     Tensor logits = h.to(weight.scalar_type()).matmul(weight.t());                // (n, V)
     DType dt = DType.of(logits.scalar_type());
     if (dt != DType.F64 && dt != DType.F32) logits = logits.to(ScalarType.Float); // (n, V) f32
     Tensor lse = logits.logsumexp(new long[] {-1}, false);                        // (n)
     Tensor picked = logits.gather(1, tgt.unsqueeze(1)).squeeze(1);               // (n)
-    return picked.sub(lse);                                                       // (n)
+    Tensor best = argmax ? logits.detach().argmax(new org.bytedeco.pytorch.LongOptional(1), false) : null; // (n)
+    return new Tensor[] {picked.sub(lse), best};                                  // (n), (n)
   }
 
   private static void propagate(Tensor y, Tensor gradient) {

@@ -21,14 +21,25 @@ import org.rlhf4j.training.optim.Schedule;
  * @param maxLength           prompt + completion tokens kept per sequence (TRL max_length 1024):
  *                            longer prompts lose their start, longer completions their end
  * @param train               the loop's settings (steps, lr, checkpoints, output directory)
+ * @param logprobChunkTokens  response tokens whose vocabulary logits exist at once when the log-probs are computed
+ *                            ({@link org.rlhf4j.models.TokenLogprobs}: the (B, R, V) logits are never
+ *                            materialised, each chunk's are recomputed in backward): 0 auto (about 64 MB of f32
+ *                            logits per chunk), -1 the whole batch in one chunk
  */
 public record DpoConfig(DpoLoss.Variant variant, int batchSize, boolean precomputeReference, int maxLength,
-    TrainConfig train) {
+    TrainConfig train, long logprobChunkTokens) {
   public DpoConfig {
     if (variant == null) throw new IllegalArgumentException("DpoConfig: variant is required");
     if (batchSize < 1) throw new IllegalArgumentException("DpoConfig: batchSize must be >= 1, got " + batchSize);
     if (maxLength < 2) throw new IllegalArgumentException("DpoConfig: maxLength must be >= 2, got " + maxLength);
     if (train == null) throw new IllegalArgumentException("DpoConfig: train is required");
+    if (logprobChunkTokens < -1) {
+      throw new IllegalArgumentException("DpoConfig: logprobChunkTokens must be > 0, 0 (auto) or -1 (one chunk), got " + logprobChunkTokens);
+    }
+  }
+
+  public DpoConfig(DpoLoss.Variant variant, int batchSize, boolean precomputeReference, int maxLength, TrainConfig train) {
+    this(variant, batchSize, precomputeReference, maxLength, train, 0);
   }
 
   /**
@@ -42,13 +53,15 @@ public record DpoConfig(DpoLoss.Variant variant, int batchSize, boolean precompu
     return new DpoConfig(new DpoLoss.Sigmoid(0.1), 8, false, 1024, t);
   }
 
-  public DpoConfig withVariant(DpoLoss.Variant v) { return new DpoConfig(v, batchSize, precomputeReference, maxLength, train); }
+  public DpoConfig withVariant(DpoLoss.Variant v) { return new DpoConfig(v, batchSize, precomputeReference, maxLength, train, logprobChunkTokens); }
 
-  public DpoConfig withBatchSize(int b) { return new DpoConfig(variant, b, precomputeReference, maxLength, train); }
+  public DpoConfig withBatchSize(int b) { return new DpoConfig(variant, b, precomputeReference, maxLength, train, logprobChunkTokens); }
 
-  public DpoConfig withPrecomputeReference(boolean p) { return new DpoConfig(variant, batchSize, p, maxLength, train); }
+  public DpoConfig withPrecomputeReference(boolean p) { return new DpoConfig(variant, batchSize, p, maxLength, train, logprobChunkTokens); }
 
-  public DpoConfig withMaxLength(int m) { return new DpoConfig(variant, batchSize, precomputeReference, m, train); }
+  public DpoConfig withMaxLength(int m) { return new DpoConfig(variant, batchSize, precomputeReference, m, train, logprobChunkTokens); }
 
-  public DpoConfig withTrain(TrainConfig t) { return new DpoConfig(variant, batchSize, precomputeReference, maxLength, t); }
+  public DpoConfig withTrain(TrainConfig t) { return new DpoConfig(variant, batchSize, precomputeReference, maxLength, t, logprobChunkTokens); }
+
+  public DpoConfig withLogprobChunkTokens(long n) { return new DpoConfig(variant, batchSize, precomputeReference, maxLength, train, n); }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.data.PreferencePair;
 import org.rlhf4j.models.CausalLM;
@@ -91,7 +90,7 @@ public final class DpoTrainer {
     double[][] cached = ref != null && cfg.precomputeReference() ? referenceLogps(ref, data, cfg) : null;
     BatchSampler sampler = BatchSampler.filling(data.size(), cfg.batchSize(), cfg.train().seed()).shardForThisRank();
     Map<String, Double> last = new LinkedHashMap<>();
-    DpoStep step = new DpoStep(policy, ref, data, cached, v, last);
+    DpoStep step = new DpoStep(policy, ref, data, cached, v, last, new DpoLoss.RewardBaseline(), cfg.logprobChunkTokens());
     ModelCheckpoint io = ModelCheckpoint.of(policy);
     TrainResult r;
     if (dpCfg == null) {
@@ -106,16 +105,16 @@ public final class DpoTrainer {
 
   /** One micro-batch's loss: the given pairs scored by the policy and the reference (on the fly or from the cache). */
   record DpoStep(CausalLM policy, CausalLM ref, List<DpoPair> data, double[][] cached, DpoLoss.Variant variant,
-      Map<String, Double> last, DpoLoss.RewardBaseline baseline) {
+      Map<String, Double> last, DpoLoss.RewardBaseline baseline, long chunkTokens) {
     DpoStep(CausalLM policy, CausalLM ref, List<DpoPair> data, double[][] cached, DpoLoss.Variant variant, Map<String, Double> last) {
-      this(policy, ref, data, cached, variant, last, new DpoLoss.RewardBaseline());
+      this(policy, ref, data, cached, variant, last, new DpoLoss.RewardBaseline(), 0);
     }
 
     StepResult on(List<Integer> idx) {
       List<DpoPair> batch = idx.stream().map(data::get).toList();
-      Scored pol = score(policy, batch);
+      Scored pol = score(policy, batch, chunkTokens);
       Tensor[] rf = ref == null ? null : cached != null ? fromCache(cached, idx, policy.device())
-          : noGrad(() -> score(ref, batch).sums());
+          : noGrad(() -> score(ref, batch, chunkTokens).sums());
       DpoLoss.Result res = DpoLoss.compute(variant, inputs(pol.sums(), rf, batch, policy.device()), baseline);
       Map<String, Double> m = metrics(res.metrics(), pol);
       m.remove("loss"); // the loop logs the loss itself
@@ -165,17 +164,21 @@ public final class DpoTrainer {
     }
   }
 
-  /** Chosen and rejected in one concatenated forward (chosen rows first). */
+  /** Chosen and rejected in one concatenated forward (chosen rows first), log-probs in chunks of the auto size. */
   static Scored score(CausalLM model, List<DpoPair> batch) {
+    return score(model, batch, 0);
+  }
+
+  /** Chosen and rejected in one concatenated forward, {@code chunkTokens} response tokens' logits at a time. */
+  static Scored score(CausalLM model, List<DpoPair> batch, long chunkTokens) {
     List<long[]> prompts = new ArrayList<>(), completions = new ArrayList<>();
     for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.chosen()); }
     for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.rejected()); }
     ResponseBatch rb = ResponseBatch.of(prompts, completions, 0, model.device());
-    ResponseBatch.Forward f = rb.forward(model, 1.0);
+    ResponseBatch.Forward f = rb.chunkedForward(model, chunkTokens); // never the (2B, R, V) logits
     Tensor seq = f.logprobs().sum(1); // (2B)
     Tensor mask = rb.responseMask(); // (2B, R)
-    Tensor meanLogit = f.logits().detach().mean(new long[] {-1}, false, new ScalarTypeOptional())
-        .to(mask.scalar_type()).mul(mask); // (2B, R)
+    Tensor meanLogit = ResponseBatch.meanLogits(model, f.hidden()).to(mask.scalar_type()).mul(mask); // (2B, R)
     int b = batch.size();
     return new Scored(new Tensor[] {seq.narrow(0, 0, b), seq.narrow(0, b, b)},
         meanLogit.narrow(0, 0, b).sum().item_double(), mask.narrow(0, 0, b).sum().item_double(),
@@ -204,7 +207,7 @@ public final class DpoTrainer {
     for (int s = 0; s < data.size(); s += cfg.batchSize()) {
       int from = s, to = Math.min(data.size(), s + cfg.batchSize());
       try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-        Tensor[] r = score(ref, data.subList(from, to)).sums();
+        Tensor[] r = score(ref, data.subList(from, to), cfg.logprobChunkTokens()).sums();
         float[] c = Tensors.toFloats(r[0]), j = Tensors.toFloats(r[1]);
         for (int i = from; i < to; i++) { out[0][i] = c[i - from]; out[1][i] = j[i - from]; }
       }

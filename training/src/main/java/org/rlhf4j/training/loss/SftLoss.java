@@ -45,13 +45,29 @@ public final class SftLoss {
     Ops.requireSameShape("lossMask", lossMask, "inputIds", inputIds);
     long t = inputIds.size(1);
     Tensor logps = LogProbs.shifted(logits, inputIds); // (B, T-1)
+    Tensor predicted = logits.narrow(1, 0, t - 1).argmax(new LongOptional(-1), false); // (B, T-1)
+    return fromLogprobs(cfg, logps, predicted, inputIds, lossMask);
+  }
+
+  /**
+   * The same loss from next-token log-probs (B, T-1) (entry t = log p(inputIds[t+1] | ..t), e.g. from
+   * {@code TokenLogprobs}, which never builds the logits) and each position's most likely token (B, T-1).
+   */
+  public static Result fromLogprobs(Config cfg, Tensor logps, Tensor predicted, Tensor inputIds, Tensor lossMask) {
+    Ops.requireDim("inputIds", inputIds, 2, "(B, T)");
+    Ops.requireSameShape("lossMask", lossMask, "inputIds", inputIds);
+    Ops.requireDim("logps", logps, 2, "(B, T-1)");
+    long t = inputIds.size(1);
+    if (logps.size(0) != inputIds.size(0) || logps.size(1) != t - 1) {
+      throw new IllegalArgumentException("logps must be (B, T-1) for inputIds (B, T) = (" + inputIds.size(0) + ", " + t + ")");
+    }
+    Ops.requireSameShape("predicted", predicted, "logps", logps);
     Tensor m = Ops.like(lossMask.narrow(1, 1, t - 1), logps); // (B, T-1)
     Tensor nll = logps.neg().mul(m); // (B, T-1)
     double count = Ops.value(m.sum());
     if (count <= 0) throw new IllegalArgumentException("lossMask selects no target tokens (every completion is empty)");
     Tensor loss = reduce(cfg.reduction(), nll, m); // ()
     Tensor targets = inputIds.narrow(1, 1, t - 1).to(ScalarType.Long); // (B, T-1)
-    Tensor predicted = logits.narrow(1, 0, t - 1).argmax(new LongOptional(-1), false); // (B, T-1)
     Tensor correct = Ops.like(predicted.eq(targets), m); // (B, T-1)
     double accuracy = Ops.value(Masked.mean(correct, m));
     return new Result(loss, nll, new Metrics(Ops.value(loss), accuracy, Math.round(count)));

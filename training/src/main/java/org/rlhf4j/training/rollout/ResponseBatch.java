@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.TokenLogprobs;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.NativeScope;
@@ -25,7 +26,10 @@ import org.rlhf4j.training.loss.LogProbs;
  */
 public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor responseMask, int promptLength) {
 
-  /** Response log-probs, logits and hidden states at the positions predicting each response token. */
+  /**
+   * Response log-probs, logits and hidden states at the positions predicting each response token; {@code logits} is
+   * null from {@link #chunkedForward}, which never materialises them.
+   */
   public record Forward(Tensor logprobs, Tensor logits, Tensor hidden) {}
 
   /** Builds the batch; every prompt needs at least one token, responses may be empty (R >= 1 anyway). */
@@ -78,6 +82,30 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
     Tensor scaled = temperature == 1.0 ? logits : logits.div(new Scalar(temperature + 1e-7)); // (B, R, V)
     Tensor logps = LogProbs.gather(scaled, responseIds).mul(responseMask); // (B, R)
     return new Forward(logps, scaled, hidden);
+  }
+
+  /**
+   * As {@link #forward} at temperature 1, but the response log-probs (B, R) come from {@link TokenLogprobs}, a chunk
+   * of {@code chunkTokens} tokens at a time (0 auto, -1 one chunk), so the (B, R, V) logits never exist at once
+   * (the returned {@code logits} is null). Gradients flow when the model requires them; backward must then run
+   * through {@link org.rlhf4j.runtime.Backprop#backward}, as the training loop's does.
+   */
+  public Forward chunkedForward(CausalLM model, long chunkTokens) {
+    Tensor hidden = model.hidden(ids, mask).narrow(1, promptLength - 1, responseLength());                 // (B, R, C)
+    Tensor logps = TokenLogprobs.compute(hidden, model.lmHeadWeight(), responseIds, chunkTokens).mul(responseMask); // (B, R)
+    return new Forward(logps, null, hidden);
+  }
+
+  /**
+   * The mean over the vocabulary of each position's logit (B, R), without gradients and without the logits:
+   * mean_v(h . W_v) = h . mean_v(W) for the LM head W (V, C) (TRL's {@code logits/chosen} input).
+   */
+  public static Tensor meanLogits(CausalLM model, Tensor hidden) {
+    try (NoGradGuard ng = new NoGradGuard()) {
+      Tensor w = model.lmHeadWeight().detach();                                                          // (V, C)
+      Tensor meanRow = w.to(DType.F32.scalarType()).mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (C)
+      return hidden.detach().to(DType.F32.scalarType()).matmul(meanRow);                                 // (B, R)
+    }
   }
 
   /** Sum of response log-probs per row (B), temperature 1: DPO's sequence log-prob. */

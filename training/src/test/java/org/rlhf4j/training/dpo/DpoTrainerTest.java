@@ -138,4 +138,51 @@ class DpoTrainerTest {
           assertThat(p.rejected()).containsExactly(8);
         });
   }
+
+  /** The full (2B, R, V) logits path the chunked score replaces: sums, TRL's mean logits and gradients. */
+  @Test void chunkedLogprobsEqualTheFullLogitsForwardInValuesMetricsAndGradients() {
+    List<DpoPair> batch = pairs(3, 11);
+    CausalLM policy = TinyTask.policy(4);
+    policy.requiresGrad(true);
+    var ps = policy.trainable().parameters().values();
+    double[] fullGrad;
+    float[] fullSums;
+    double fullMeanLogit;
+    try (org.rlhf4j.runtime.NativeScope scope = org.rlhf4j.runtime.NativeScope.open()) {
+      List<long[]> prompts = new ArrayList<>(), completions = new ArrayList<>();
+      for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.chosen()); }
+      for (DpoPair p : batch) { prompts.add(p.prompt()); completions.add(p.rejected()); }
+      var rb = org.rlhf4j.training.rollout.ResponseBatch.of(prompts, completions, 0, policy.device());
+      var f = rb.forward(policy, 1.0);
+      org.bytedeco.pytorch.Tensor seq = f.logprobs().sum(1); // (2B)
+      fullSums = org.rlhf4j.runtime.Tensors.toFloats(seq);
+      org.bytedeco.pytorch.Tensor mask = rb.responseMask().narrow(0, 0, 3); // (B, R)
+      fullMeanLogit = f.logits().detach().mean(new long[] {-1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+          .narrow(0, 0, 3).mul(mask).sum().item_double() / mask.sum().item_double();
+      DpoDpSgdTest.zeroGrad(ps);
+      org.rlhf4j.runtime.Backprop.backward(seq.narrow(0, 0, 3).sub(seq.narrow(0, 3, 3)).sum());
+      fullGrad = DpoDpSgdTest.flatGrad(ps);
+    }
+    for (long chunk : new long[] {1, 5, 0, -1}) {
+      try (org.rlhf4j.runtime.NativeScope scope = org.rlhf4j.runtime.NativeScope.open()) {
+        DpoDpSgdTest.zeroGrad(ps);
+        DpoTrainer.Scored s = DpoTrainer.score(policy, batch, chunk);
+        float[] c = org.rlhf4j.runtime.Tensors.toFloats(s.sums()[0]), r = org.rlhf4j.runtime.Tensors.toFloats(s.sums()[1]);
+        for (int i = 0; i < 3; i++) {
+          assertThat(c[i]).as("chunk %d chosen %d", chunk, i).isCloseTo(fullSums[i], within(1e-4f));
+          assertThat(r[i]).as("chunk %d rejected %d", chunk, i).isCloseTo(fullSums[3 + i], within(1e-4f));
+        }
+        assertThat(s.chosenLogits() / s.chosenTokens()).isCloseTo(fullMeanLogit, within(1e-5));
+        org.rlhf4j.runtime.Backprop.backward(s.sums()[0].sub(s.sums()[1]).sum());
+        double[] g = DpoDpSgdTest.flatGrad(ps);
+        double scale = java.util.Arrays.stream(fullGrad).map(Math::abs).max().orElse(0);
+        assertThat(scale).isGreaterThan(0);
+        for (int k = 0; k < g.length; k++) assertThat(g[k]).as("chunk %d coordinate %d", chunk, k).isCloseTo(fullGrad[k], within(1e-5 * scale));
+      }
+    }
+  }
+
+  @Test void chunkTokensBelowMinusOneAreRefused() {
+    assertThatThrownBy(() -> DpoConfig.defaults(tmp).withLogprobChunkTokens(-2)).hasMessageContaining("logprobChunkTokens");
+  }
 }
