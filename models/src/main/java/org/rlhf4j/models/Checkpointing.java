@@ -36,9 +36,23 @@ public final class Checkpointing {
    * chain.
    */
   public static Tensor blocks(Tensor x, List<UnaryOperator<Tensor>> blocks, boolean on) {
+    return blocks(x, blocks, on, false);
+  }
+
+  /**
+   * As {@link #blocks(Tensor, List, boolean)}; with {@code scoped} the plain chain runs each block in its own native
+   * scope too, keeping only its output, so the Java handles of its intermediates (which would hold them until the
+   * step's scope closes) are dropped at once: a forward without gradients (a reference model) then holds one block's
+   * activations instead of every block's, and one with gradients holds what autograd saved (its own references).
+   * Not for blocks that store tensors outside themselves (a KV cache).
+   */
+  public static Tensor blocks(Tensor x, List<UnaryOperator<Tensor>> blocks, boolean on, boolean scoped) {
     if (!on || !GradMode.is_enabled() || blocks.isEmpty()) {
       Tensor h = x;
-      for (UnaryOperator<Tensor> b : blocks) h = b.apply(h);
+      for (UnaryOperator<Tensor> b : blocks) {
+        Tensor in = h;
+        h = scoped ? NativeScope.call(() -> b.apply(in)) : b.apply(in);     // (..., C)
+      }
       return h;
     }
     int n = blocks.size();

@@ -43,6 +43,6 @@ final class Init implements ParameterLayout {
   }
 
   private Tensor normal(double std, long... shape) {
-    return torch.randn(shape, Tensors.options(DType.F32, device)).mul(Tensors.scalar(std));
+    return torch.randn(shape, Tensors.options(DType.F32, device)).mul_(Tensors.scalar(std)); // in place: no unscaled copy held until GC
   }
 }

@@ -37,8 +37,14 @@ public final class TokenLogprobs {
     return Math.max(1, AUTO_CHUNK_BYTES / (4L * vocab));
   }
 
-  /** Log-probs (B, T) and, per position, the most likely token (B, T) (int64, no gradient). */
-  public record Scored(Tensor logprobs, Tensor argmax) {}
+  /**
+   * Log-probs (B, T) and, when asked for, per position the most likely token (B, T) (int64) and the entropy of the
+   * softmax (B, T) (f32/f64), both without gradient; null when not asked for.
+   */
+  public record Scored(Tensor logprobs, Tensor argmax, Tensor entropy) {}
+
+  /** What a chunk computes besides the log-probs. */
+  private record Extras(boolean argmax, boolean entropy) {}
 
   /**
    * hidden (B, T, C), weight (V, C), integer targets (B, T) in [0, V): log-probs (B, T) in f32 (f64 for f64
@@ -46,15 +52,20 @@ public final class TokenLogprobs {
    * everything fits one chunk the logits' graph is simply kept (no deferred recompute: nothing to save).
    */
   public static Tensor compute(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
-    return score(hidden, weight, targets, chunkTokens, false).logprobs();
+    return score(hidden, weight, targets, chunkTokens, new Extras(false, false)).logprobs();
   }
 
   /** As {@link #compute}, with each position's argmax over the vocabulary from the same chunks (token accuracy). */
   public static Scored computeWithArgmax(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
-    return score(hidden, weight, targets, chunkTokens, true);
+    return score(hidden, weight, targets, chunkTokens, new Extras(true, false));
   }
 
-  private static Scored score(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens, boolean argmax) {
+  /** As {@link #compute}, with each position's entropy of the softmax from the same chunks (a PPO / GRPO metric). */
+  public static Scored computeWithEntropy(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens) {
+    return score(hidden, weight, targets, chunkTokens, new Extras(false, true));
+  }
+
+  private static Scored score(Tensor hidden, Tensor weight, Tensor targets, long chunkTokens, Extras extras) {
     if (hidden.dim() != 3) throw new IllegalArgumentException("hidden must be (B, T, C), got dim " + hidden.dim());
     if (targets.dim() != 2 || targets.size(0) != hidden.size(0) || targets.size(1) != hidden.size(1)) {
       throw new IllegalArgumentException("targets must be (B, T) matching hidden (B, T, C)");
@@ -65,46 +76,53 @@ public final class TokenLogprobs {
     boolean grad = GradMode.is_enabled() && (hidden.requires_grad() || weight.requires_grad());
     Tensor[] out;
     if (!grad || chunk >= n) {
-      out = forwardAll(hidden, weight, tgt, chunk, argmax);                       // (N), (N): one chunk keeps its graph
+      out = forwardAll(hidden, weight, tgt, chunk, extras);                       // (N), (N): one chunk keeps its graph
     } else {
-      out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk, argmax));
+      out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk, extras));
       out[0].requires_grad_(true);
       Backprop.defer(new Replay(hidden, weight, tgt, chunk, out[0], Autocast.current(Device.of(hidden))));
     }
-    return new Scored(out[0].reshape(b, t), argmax ? out[1].reshape(b, t) : null); // (B, T), (B, T)
+    return new Scored(out[0].reshape(b, t), extras.argmax() ? out[1].reshape(b, t) : null,
+        extras.entropy() ? out[2].reshape(b, t) : null);                          // (B, T) each
   }
 
-  /** Every chunk's log-probs (N), concatenated, and their argmax (N) when asked (else null). */
-  private static Tensor[] forwardAll(Tensor hidden, Tensor weight, Tensor tgt, long chunk, boolean argmax) {
+  /** Every chunk's log-probs (N), concatenated, and their argmax (N) and entropy (N) when asked (else null). */
+  private static Tensor[] forwardAll(Tensor hidden, Tensor weight, Tensor tgt, long chunk, Extras extras) {
     long n = tgt.size(0);
     Tensor h = hidden.reshape(n, hidden.size(2));                                 // (N, C)
-    if (chunk >= n) return chunkScores(h, weight, tgt, argmax);
-    TensorVector parts = new TensorVector(), best = new TensorVector();
+    if (chunk >= n) return chunkScores(h, weight, tgt, extras);
+    TensorVector parts = new TensorVector(), best = new TensorVector(), ent = new TensorVector();
     for (long s = 0; s < n; s += chunk) {
       long len = Math.min(chunk, n - s);
       try (NativeScope scope = NativeScope.open()) {                             // frees the chunk's (len, V) logits
-        Tensor[] r = chunkScores(h.narrow(0, s, len), weight, tgt.narrow(0, s, len), argmax);
+        Tensor[] r = chunkScores(h.narrow(0, s, len), weight, tgt.narrow(0, s, len), extras);
         parts.push_back(scope.keep(r[0]));
-        if (argmax) best.push_back(scope.keep(r[1]));
+        if (extras.argmax()) best.push_back(scope.keep(r[1]));
+        if (extras.entropy()) ent.push_back(scope.keep(r[2]));
       }
     }
-    return new Tensor[] {torch.cat(parts), argmax ? torch.cat(best) : null};    // (N), (N)
+    return new Tensor[] {torch.cat(parts), extras.argmax() ? torch.cat(best) : null, extras.entropy() ? torch.cat(ent) : null}; // (N) each
   }
 
   /** One chunk: (n, C) hidden, (V, C) weight, (n) targets to (n) log-probs. */
   static Tensor chunkLogprobs(Tensor h, Tensor weight, Tensor tgt) {
-    return chunkScores(h, weight, tgt, false)[0];
+    return chunkScores(h, weight, tgt, new Extras(false, false))[0];
   }
 
-  /** One chunk's (n) log-probs and, when asked, its (n) argmax (else null). */
-  private static Tensor[] chunkScores(Tensor h, Tensor weight, Tensor tgt, boolean argmax) {
+  /** One chunk's (n) log-probs and, when asked, its (n) argmax and (n) entropy (else null). */
+  private static Tensor[] chunkScores(Tensor h, Tensor weight, Tensor tgt, Extras extras) {
     Tensor logits = h.to(weight.scalar_type()).matmul(weight.t());                // (n, V)
     DType dt = DType.of(logits.scalar_type());
     if (dt != DType.F64 && dt != DType.F32) logits = logits.to(ScalarType.Float); // (n, V) f32
     Tensor lse = logits.logsumexp(new long[] {-1}, false);                        // (n)
     Tensor picked = logits.gather(1, tgt.unsqueeze(1)).squeeze(1);               // (n)
-    Tensor best = argmax ? logits.detach().argmax(new org.bytedeco.pytorch.LongOptional(1), false) : null; // (n)
-    return new Tensor[] {picked.sub(lse), best};                                  // (n), (n)
+    Tensor best = extras.argmax() ? logits.detach().argmax(new org.bytedeco.pytorch.LongOptional(1), false) : null; // (n)
+    Tensor entropy = null;
+    if (extras.entropy()) {                                                      // lse - sum(softmax(z) z), no gradient
+      Tensor z = logits.detach();                                                 // (n, V)
+      entropy = lse.detach().sub(z.softmax(1).mul(z).sum(new long[] {1}));         // (n)
+    }
+    return new Tensor[] {picked.sub(lse), best, entropy};                         // (n) each
   }
 
   private static void propagate(Tensor y, Tensor gradient) {

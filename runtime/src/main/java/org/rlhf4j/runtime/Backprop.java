@@ -48,6 +48,27 @@ public final class Backprop {
     }
   }
 
+  /**
+   * A leaf standing in for {@code x} in what is built on it, with a segment deferred now (so it runs after every
+   * segment deferred later, e.g. a chunked LM head's recompute) that hands the leaf's accumulated gradient on into
+   * {@code x}'s own graph. Several consumers of {@code x} (the log-probs' deferred recompute and a value head read by
+   * the loss itself) then share it, and {@code x}'s graph is walked once, after all of them. {@code x} itself when
+   * no gradient is recorded for it.
+   */
+  public static Tensor branch(Tensor x) {
+    if (!GradMode.is_enabled() || !x.requires_grad()) return x;
+    Tensor leaf = x.detach().requires_grad_(true);
+    defer(() -> {
+      Tensor g = leaf.grad();
+      if (g.defined()) {
+        org.bytedeco.pytorch.global.torch.backward(new org.bytedeco.pytorch.TensorVector(x),
+            new org.bytedeco.pytorch.TensorVector(g.detach()), new org.bytedeco.pytorch.BoolOptional(), false,
+            new org.bytedeco.pytorch.TensorVector());
+      }
+    });
+    return leaf;
+  }
+
   /** Drops deferred segments whose backward never came (a forward with gradients that no loss used). */
   public static void discard() { PENDING.get().clear(); }
 

@@ -29,7 +29,7 @@ public final class Gpt2Backbone implements Backbone {
     Tensor x = wte.forward(ids).add(wpe.forward(ctx.positions())); // (B, T, C)
     java.util.List<java.util.function.UnaryOperator<Tensor>> stack = new java.util.ArrayList<>(blocks.length);
     for (Gpt2Block b : blocks) stack.add(h -> b.forward(h, ctx));
-    x = Checkpointing.blocks(x, stack, ctx.checkpoint());           // (B, T, C)
+    x = Checkpointing.blocks(x, stack, ctx.checkpoint(), ctx.cache() == null);           // (B, T, C)
     return lnF.forward(x);                                         // (B, T, C)
   }
 }

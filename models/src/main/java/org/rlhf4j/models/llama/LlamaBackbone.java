@@ -31,7 +31,7 @@ public final class LlamaBackbone implements Backbone {
     Tensor[] cs = rope.cosSin(ctx.positions());    // (B, 1, T, D) x2
     java.util.List<java.util.function.UnaryOperator<Tensor>> stack = new java.util.ArrayList<>(blocks.length);
     for (LlamaBlock b : blocks) stack.add(h -> b.forward(h, cs[0], cs[1], ctx));
-    x = Checkpointing.blocks(x, stack, ctx.checkpoint()); // (B, T, C)
+    x = Checkpointing.blocks(x, stack, ctx.checkpoint(), ctx.cache() == null); // (B, T, C)
     return norm.forward(x);                        // (B, T, C)
   }
 }

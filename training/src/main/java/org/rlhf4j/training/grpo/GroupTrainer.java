@@ -12,7 +12,6 @@ import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loss.GrpoLoss;
-import org.rlhf4j.training.loss.LogProbs;
 import org.rlhf4j.training.loss.Masked;
 import org.rlhf4j.training.loss.OverlongPenalty;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
@@ -130,7 +129,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     Device device = policy.device();
     ResponseBatch rb = b.rows().batch(rows, padId, device);
     Tensor mask = rb.responseMask().mul(b.rows().perRow(b.weights(), rows, device).unsqueeze(1)); // (b, R)
-    ResponseBatch.Forward f = rb.forward(policy, cfg.temperature());
+    ResponseBatch.Forward f = rb.chunkedForward(policy, cfg.temperature(), 0); // never the (b, R, V) logits
     Tensor refRows = cfg.loss().beta() > 0 ? b.rows().rows(b.refLogps(), rows, device) : null; // (b, R)
     GrpoLoss.Result res = GrpoLoss.compute(cfg.loss(), f.logprobs(), b.rows().rows(b.oldLogps(), rows, device),
         refRows, b.rows().perRow(b.advantages(), rows, device), mask, b.microBatchTokens());
@@ -144,7 +143,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     m.put("clip_ratio/low_min", lm.clipLowMin());
     m.put("clip_ratio/high_max", lm.clipHighMax());
     double tokens = Masked.sum(mask, mask).item_double();
-    if (tokens > 0) m.put("entropy", Masked.mean(LogProbs.entropy(f.logits().detach()), mask).item_double());
+    if (tokens > 0) m.put("entropy", Masked.mean(f.entropy(), mask).item_double());
     return new StepResult(res.loss(), m, (long) tokens);
   }
 

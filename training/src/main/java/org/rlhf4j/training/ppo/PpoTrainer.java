@@ -13,7 +13,6 @@ import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.StepResult;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loss.KlController;
-import org.rlhf4j.training.loss.LogProbs;
 import org.rlhf4j.training.loss.Masked;
 import org.rlhf4j.training.loss.PpoLoss;
 import org.rlhf4j.training.rollout.OnPolicyLoop;
@@ -108,8 +107,8 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
     Device device = policy.device();
     ResponseBatch rb = b.rows.batch(rows, padId, device);
     Tensor mask = rb.responseMask(); // (b, R)
-    ResponseBatch.Forward f = rb.forward(policy, cfg.temperature());
-    Tensor values = head.forward(f.hidden()); // (b, R)
+    ResponseBatch.Forward f = rb.chunkedForward(policy, cfg.temperature(), 0); // never the (b, R, V) logits
+    Tensor values = head.forward(f.hidden()); // (b, R); f.hidden() is a branch: the backbone's graph is walked once, after the head's recompute
     PpoLoss.PolicyResult pol = PpoLoss.policy(cfg.loss(), f.logprobs(), b.rows.rows(b.oldLogps, rows, device),
         b.rows.rows(b.advantages, rows, device), mask);
     PpoLoss.ValueResult val = PpoLoss.value(cfg.loss(), values, b.rows.rows(b.values, rows, device),
@@ -121,7 +120,7 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
     m.put("loss/policy_avg", pol.metrics().loss());
     m.put("loss/value_avg", val.metrics().loss());
     m.put("val/clipfrac_avg", val.metrics().clipfrac());
-    m.put("policy/entropy_avg", Masked.mean(LogProbs.entropy(f.logits().detach()), mask).item_double());
+    m.put("policy/entropy_avg", Masked.mean(f.entropy(), mask).item_double());
     m.put("val/ratio", pol.metrics().ratioMean());
     return new StepResult(loss, m, (long) Masked.sum(mask, mask).item_double());
   }

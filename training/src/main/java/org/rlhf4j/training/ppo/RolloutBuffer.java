@@ -46,7 +46,7 @@ final class RolloutBuffer implements OnPolicyLoop.Rollout {
       int to = Math.min(s.size(), from + chunk);
       try (NativeScope scope = NativeScope.open()) {
         List<Integer> rows = IntStream.range(from, to).boxed().toList();
-        ResponseBatch.Forward f = b.rows.batch(rows, padId, policy.device()).forward(policy, temperature);
+        ResponseBatch.Forward f = b.rows.batch(rows, padId, policy.device()).chunkedForward(policy, temperature, 0); // never the (b, R, V) logits
         b.rows.put(b.oldLogps, from, f.logprobs()); // (b, R)
         b.rows.put(b.values, from, head.forward(f.hidden())); // (b, R)
       }

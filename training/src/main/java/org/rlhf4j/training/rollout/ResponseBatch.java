@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.rlhf4j.models.CausalLM;
 import org.rlhf4j.models.TokenLogprobs;
+import org.rlhf4j.runtime.Backprop;
 import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.NativeScope;
@@ -28,9 +29,19 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
 
   /**
    * Response log-probs, logits and hidden states at the positions predicting each response token; {@code logits} is
-   * null from {@link #chunkedForward}, which never materialises them.
+   * null from {@link #chunkedForward}, which never materialises them and computes the per-token entropy (B, R)
+   * from its chunks instead ({@code tokenEntropy}, null from {@link #forward}).
    */
-  public record Forward(Tensor logprobs, Tensor logits, Tensor hidden) {}
+  public record Forward(Tensor logprobs, Tensor logits, Tensor hidden, Tensor tokenEntropy) {
+    public Forward(Tensor logprobs, Tensor logits, Tensor hidden) { this(logprobs, logits, hidden, null); }
+
+    /** Entropy of the (temperature-scaled) softmax at each response position (B, R), without gradient. */
+    public Tensor entropy() {
+      if (tokenEntropy != null) return tokenEntropy;
+      if (logits == null) throw new IllegalStateException("this forward kept neither logits nor entropies");
+      return LogProbs.entropy(logits.detach()); // (B, R)
+    }
+  }
 
   /** Builds the batch; every prompt needs at least one token, responses may be empty (R >= 1 anyway). */
   public static ResponseBatch of(List<long[]> prompts, List<long[]> responses, int padId, Device device) {
@@ -85,15 +96,22 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
   }
 
   /**
-   * As {@link #forward} at temperature 1, but the response log-probs (B, R) come from {@link TokenLogprobs}, a chunk
-   * of {@code chunkTokens} tokens at a time (0 auto, -1 one chunk), so the (B, R, V) logits never exist at once
-   * (the returned {@code logits} is null). Gradients flow when the model requires them; backward must then run
-   * through {@link org.rlhf4j.runtime.Backprop#backward}, as the training loop's does.
+   * As {@link #forward}, but the response log-probs (B, R) under logits / temperature come from
+   * {@link TokenLogprobs}, a chunk of {@code chunkTokens} tokens at a time (0 auto, -1 one chunk), so the (B, R, V)
+   * logits never exist at once (the returned {@code logits} is null; the entropies come from the same chunks). The
+   * hidden states are a {@link Backprop#branch} of the model's, so a value head may read them too. Gradients flow
+   * when the model requires them; backward must then run through {@link Backprop#backward}, as the loop's does.
    */
+  public Forward chunkedForward(CausalLM model, double temperature, long chunkTokens) {
+    Tensor hidden = Backprop.branch(model.hidden(ids, mask).narrow(1, promptLength - 1, responseLength())); // (B, R, C)
+    Tensor scaled = temperature == 1.0 ? hidden : hidden.div(new Scalar(temperature + 1e-7));              // (B, R, C): (h / t) W = logits / t
+    TokenLogprobs.Scored s = TokenLogprobs.computeWithEntropy(scaled, model.lmHeadWeight(), responseIds, chunkTokens);
+    return new Forward(s.logprobs().mul(responseMask), null, hidden, s.entropy());                        // (B, R), -, (B, R, C), (B, R)
+  }
+
+  /** {@link #chunkedForward(CausalLM, double, long)} at temperature 1 (DPO's log-probs). */
   public Forward chunkedForward(CausalLM model, long chunkTokens) {
-    Tensor hidden = model.hidden(ids, mask).narrow(1, promptLength - 1, responseLength());                 // (B, R, C)
-    Tensor logps = TokenLogprobs.compute(hidden, model.lmHeadWeight(), responseIds, chunkTokens).mul(responseMask); // (B, R)
-    return new Forward(logps, null, hidden);
+    return chunkedForward(model, 1.0, chunkTokens);
   }
 
   /**

@@ -75,7 +75,7 @@ public final class RolloutRows {
       int to = Math.min(samples.size(), from + chunk);
       try (NativeScope scope = NativeScope.open()) {
         ResponseBatch rb = batch(java.util.stream.IntStream.range(from, to).boxed().toList(), padId, model.device());
-        put(out, from, rb.forward(model, temperature).logprobs()); // (b, R)
+        put(out, from, rb.chunkedForward(model, temperature, 0).logprobs()); // (b, R), never the (b, R, V) logits
       }
     }
     return out;
