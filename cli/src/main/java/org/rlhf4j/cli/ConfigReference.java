@@ -164,6 +164,7 @@ final class ConfigReference {
         d.put("center_rewards_coef", 0.0);
         d.put("margin", 0.0);
         d.put("eval_fraction", 0.0);
+        d.put("split_seed", "(seed)");
         DpFlags.defaults(d);
         d.put("backbone", "(none: a reward head on --model)");
         d.put("train_layers", "all");

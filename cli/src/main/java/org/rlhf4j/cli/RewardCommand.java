@@ -37,12 +37,15 @@ import picocli.CommandLine.Option;
         "The output folder is a Hugging Face *ForSequenceClassification model (num_labels 1)."})
 public final class RewardCommand implements Callable<Integer> {
   static final Set<String> KEYS = Settings.union(Settings.OFFLINE, DpFlags.with(Set.of("eval_data", "eval_fraction",
-      "eval_every", "overflow", "label_smoothing", "center_rewards_coef", "margin", "backbone", "train_layers", "pooling")));
+      "eval_every", "overflow", "label_smoothing", "center_rewards_coef", "margin", "backbone", "train_layers", "pooling",
+      "split_seed")));
 
   @Mixin TrainFlags flags;
   @Mixin LengthFlag length;
   @Option(names = "--eval-data", description = "Held-out preference file for accuracy every eval_every steps and at the end.") Path evalData;
   @Option(names = "--eval-fraction", description = "Hold out this fraction of --data instead (default 0).") Double evalFraction;
+  @Option(names = "--split-seed", description = "Seed of the --eval-fraction split (default --seed): models of other seeds on one split, "
+      + "for eval-reward --split-seed to ensemble.") Long splitSeed;
   @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
   @Option(names = "--train-layers", description = "Encoder reward models: train only the top N layers (+ pooler and head); default all.") Integer trainLayers;
   @Option(names = "--pooling", description = "Encoder reward models: what the pooler reads, cls (transformers' "
@@ -58,6 +61,7 @@ public final class RewardCommand implements Callable<Integer> {
     s.put("pooling", pooling);
     s.put("eval_data", evalData);
     s.put("eval_fraction", evalFraction);
+    s.put("split_seed", splitSeed);
     dpFlags.put(s);
     RewardOptions d = RewardOptions.defaults();
     RewardOptions opts;
@@ -87,7 +91,7 @@ public final class RewardCommand implements Callable<Integer> {
         ? PiiScreen.screen(s, "--eval-data", DataFiles.readPreferences(s.path("eval_data")), PiiRecords::preferences) : null;
     double fraction = s.number("eval_fraction", 0);
     if (fraction > 0 && pairs != null) {
-      Datasets.Split<PreferencePair> split = Datasets.split(pairs, fraction, cfg.seed());
+      Datasets.Split<PreferencePair> split = Datasets.split(pairs, fraction, s.integer("split_seed", (int) cfg.seed()));
       pairs = split.train();
       eval = split.test();
     }
@@ -177,7 +181,7 @@ public final class RewardCommand implements Callable<Integer> {
     if (s.has("eval_data")) eval = readLabelled(s.path("eval_data"), "--eval-data");
     double fraction = s.number("eval_fraction", 0);
     if (fraction > 0) {
-      Datasets.Split<org.rlhf4j.data.LabelledText> split = Datasets.split(texts, fraction, cfg.seed());
+      Datasets.Split<org.rlhf4j.data.LabelledText> split = Datasets.split(texts, fraction, s.integer("split_seed", (int) cfg.seed()));
       texts = split.train();
       eval = split.test();
     }

@@ -72,4 +72,51 @@ class TrainingCommandsTest {
     CliRun noData = run("pretrain", "--output", tmp.toString());
     assertThat(noData.err()).contains("no data");
   }
+
+  /** reward --split-seed and eval-reward --eval-fraction/--split-seed agree on the held-out pairs; several models ensemble. */
+  @Test void evalRewardScoresTheHeldOutSplitAndEnsemblesModels() throws Exception {
+    Path tok = Shared.require("fixtures/stories260K");
+    Files.writeString(tmp.resolve("pre.yaml"), "tokenizer: " + tok + "\nmodel_config: {hidden: 32, intermediate: 64, layers: 1,"
+        + " heads: 4, kv_heads: 2, max_positions: 64}\nseq_length: 32\nbatch_size: 2\nmax_steps: 2\nlr: 1e-2\n");
+    Files.writeString(tmp.resolve("corpus.txt"), "Tom had a red ball. He liked to play.\n\nLily saw a big dog. The dog was happy.\n");
+    StringBuilder prefs = new StringBuilder();
+    String[] animals = {"cat", "dog", "bird", "fish", "frog", "duck", "cow", "pig", "hen", "fox"};
+    for (String a : animals) prefs.append("{\"prompt\": \"The ").append(a).append("\", \"chosen\": \" is kind.\", \"rejected\": \" is bad and sad.\"}\n");
+    Files.writeString(tmp.resolve("prefs.jsonl"), prefs);
+    Path base = tmp.resolve("base");
+    assertThat(run("pretrain", "--config", tmp.resolve("pre.yaml").toString(), "--data", tmp.resolve("corpus.txt").toString(),
+        "--output", base.toString()).code()).isZero();
+    Path[] rms = {tmp.resolve("rm1"), tmp.resolve("rm2")};
+    for (int i = 0; i < 2; i++) {
+      CliRun r = run("reward", "--model", base.toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--output", rms[i].toString(),
+          "--max-steps", "2", "--lr", "1e-2", "--seed", "" + (i + 1), "--split-seed", "7", "--eval-fraction", "0.3");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("on 3 pairs");
+    }
+    var held = org.rlhf4j.data.Datasets.split(org.rlhf4j.data.format.DataFiles.readPreferences(tmp.resolve("prefs.jsonl")), 0.3, 7).test();
+    double[] sum = new double[held.size()];
+    for (Path rm : rms) {
+      double[] d = org.rlhf4j.training.reward.RewardModel.load(rm).differences(held);
+      double rms2 = Math.sqrt(java.util.Arrays.stream(d).map(x -> x * x).average().orElse(0));
+      for (int k = 0; k < d.length; k++) sum[k] += d[k] / rms2;
+    }
+    double expected = org.rlhf4j.training.reward.RewardModel.accuracy(held, sum).accuracy();
+
+    CliRun eval = run("eval-reward", "--model", rms[0].toString(), rms[1].toString(), "--data", tmp.resolve("prefs.jsonl").toString(),
+        "--eval-fraction", "0.3", "--split-seed", "7", "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode o = new ObjectMapper().readTree(eval.out());
+    assertThat(o.get("n").asInt()).isEqualTo(3);
+    assertThat(o.get("models").size()).isEqualTo(2);
+    assertThat(o.get("accuracy").asDouble()).isEqualTo(expected);
+    assertThat(o.get("models").get(0).get("accuracy").asDouble())
+        .isEqualTo(org.rlhf4j.training.reward.RewardModel.load(rms[0]).pairwiseAccuracy(held).accuracy());
+
+    CliRun noFraction = run("eval-reward", "--model", rms[0].toString(), "--data", tmp.resolve("prefs.jsonl").toString(), "--split-seed", "7");
+    assertThat(noFraction.code()).isEqualTo(2);
+    assertThat(noFraction.err()).contains("--split-seed needs --eval-fraction");
+    CliRun twoWithAdapter = run("eval-reward", "--model", rms[0].toString(), rms[1].toString(), "--adapter", rms[0].toString(),
+        "--data", tmp.resolve("prefs.jsonl").toString());
+    assertThat(twoWithAdapter.err()).contains("--adapter: one --model only");
+  }
 }

@@ -219,19 +219,36 @@ public final class RewardModel implements HasParameters {
    * labels the preferred side is the one with probability above 0.5; pairs at exactly 0.5 are skipped.
    */
   public Accuracy pairwiseAccuracy(List<PreferencePair> pairs) {
+    return accuracy(pairs, differences(pairs));
+  }
+
+  /** Each pair's reward difference r(chosen) − r(rejected) (e.g. to ensemble several models' verdicts). */
+  public double[] differences(List<PreferencePair> pairs) {
     List<PromptCompletion> items = new ArrayList<>(2 * pairs.size());
     for (PreferencePair p : pairs) {
       items.add(new PromptCompletion(p.prompt(), p.chosen()));
       items.add(new PromptCompletion(p.prompt(), p.rejected()));
     }
     double[] r = score(items);
+    double[] d = new double[pairs.size()];
+    for (int i = 0; i < d.length; i++) d[i] = r[2 * i] - r[2 * i + 1];
+    return d;
+  }
+
+  /**
+   * Fraction of pairs whose difference (r(chosen) − r(rejected), one per pair) has the label's sign: > 0 when the
+   * chosen side's probability is above 0.5, < 0 below; pairs at exactly 0.5 are skipped.
+   */
+  public static Accuracy accuracy(List<PreferencePair> pairs, double[] differences) {
+    if (differences.length != pairs.size()) {
+      throw new IllegalArgumentException(differences.length + " differences for " + pairs.size() + " pairs");
+    }
     int n = 0, right = 0;
     for (int i = 0; i < pairs.size(); i++) {
       double p = pairs.get(i).chosenProbability();
       if (p == 0.5) continue;
-      double diff = r[2 * i] - r[2 * i + 1];
       n++;
-      if (p > 0.5 ? diff > 0 : diff < 0) right++;
+      if (p > 0.5 ? differences[i] > 0 : differences[i] < 0) right++;
     }
     return new Accuracy(n == 0 ? Double.NaN : (double) right / n, n);
   }
