@@ -19,22 +19,22 @@ public final class Tensors {
       if (rows[i].length != c) throw new IllegalArgumentException("ragged rows: row " + i + " has " + rows[i].length + " values, row 0 has " + c);
       System.arraycopy(rows[i], 0, flat, i * c, c);
     }
-    return to(Tensor.create(flat, r, c), device);
+    return fromHost(Tensor.create(flat, r, c), device);
   }
 
   /** A 1-D int64 tensor. */
   public static Tensor longs(long[] values, Device device) {
-    return to(Tensor.create(values, values.length), device);
+    return fromHost(Tensor.create(values, values.length), device);
   }
 
   /** A float32 tensor of the given shape. */
   public static Tensor floats(float[] values, Device device, long... shape) {
-    return to(Tensor.create(values, shape), device);
+    return fromHost(Tensor.create(values, shape), device);
   }
 
   /** A float64 tensor of the given shape. */
   public static Tensor doubles(double[] values, Device device, long... shape) {
-    return to(Tensor.create(values, shape), device);
+    return fromHost(Tensor.create(values, shape), device);
   }
 
   /** Copies a tensor into a Java double array (row-major, as float64). */
@@ -47,6 +47,16 @@ public final class Tensors {
 
   public static Tensor to(Tensor t, Device device) {
     return device.isCuda() ? t.to(device.torch(), t.scalar_type()) : t;
+  }
+
+  /**
+   * A tensor just made from Java arrays (a batch) onto {@code device}: on CUDA through pinned (page-locked) host
+   * memory, so the copy is a DMA that does not block the host (libtorch's caching host allocator keeps the pinned
+   * buffer until the copy's stream is done). Not run on a GPU yet: no GPU has been lent to this project.
+   */
+  static Tensor fromHost(Tensor t, Device device) {
+    if (!device.isCuda()) return t;
+    return t.pin_memory().to(device.torch(), t.scalar_type(), true, false, new org.bytedeco.pytorch.MemoryFormatOptional());
   }
 
   /** Copies a tensor of any float dtype/device into a Java float array (row-major). */

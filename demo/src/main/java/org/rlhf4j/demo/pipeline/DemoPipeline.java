@@ -23,7 +23,6 @@ import org.rlhf4j.runtime.DType;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.evaluation.doctor.DoctorConfig;
 import org.rlhf4j.evaluation.doctor.Flag;
-import org.rlhf4j.evaluation.doctor.MetricsLog;
 import org.rlhf4j.evaluation.doctor.RunWatch;
 import org.rlhf4j.training.batch.Row;
 import org.rlhf4j.training.loop.ModelCheckpoint;
@@ -62,7 +61,7 @@ public final class DemoPipeline {
 
 
   /** The reward model, its scorers (token ids for PPO and best-of-n, text for the report) and what the report says of it. */
-  private record Rewards(RewardModel model, Scorer proxy, Scorer.Text proxyText, double heldOutAccuracy, int trainPairs,
+  record Rewards(RewardModel model, Scorer proxy, Scorer.Text proxyText, double heldOutAccuracy, int trainPairs,
       int heldOutPairs) {}
 
   /** The reward model's data as {@link #run} makes it: the SFT policy, its folder, the labelled comparisons as groups. */
@@ -154,7 +153,9 @@ public final class DemoPipeline {
     CausalLM grpoPolicy = cfg.grpoLossType() == null ? null : grpo(sft, rm);
     Map<String, CausalLM> aiPolicies = new LinkedHashMap<>();
     Map<String, Object> aiLabels = feedbackArms(sft, prefs, comparisons, aiPolicies);
-    return evaluateAndReport(sft, ppoPolicy, dpoPolicy, grpoPolicy, ppoFlags, prefs, rm, aiPolicies, aiLabels);
+    stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
+    return new ReportStage(cfg, world, chat, sftDir(), doctorConfig(), this::seconds)
+        .run(sft, ppoPolicy, dpoPolicy, grpoPolicy, ppoFlags, prefs, rm, aiPolicies, aiLabels);
   }
 
   /**
@@ -281,111 +282,6 @@ public final class DemoPipeline {
     };
     Scorer.Text proxyText = (ps, rs) -> proxy.score(chat.promptIds(ps), rs.stream().map(r -> Tokens.longs(tok.encode(r, false))).toList());
     return new Rewards(rm, proxy, proxyText, rmAcc, rmTrain.size(), rmTest.size());
-  }
-
-  private Path evaluateAndReport(CausalLM sft, CausalLM ppoPolicy, CausalLM dpoPolicy, CausalLM grpoPolicy, List<Flag> flags,
-      Preferences.Collected prefs, Rewards rm, Map<String, CausalLM> aiPolicies, Map<String, Object> aiLabels)
-      throws java.io.IOException {
-    stage("6/6 evaluating against the gold reward, running the doctor, writing the report");
-    Path out = cfg.output();
-    List<Prompt> evalPrompts = world.prompts(cfg.evalPrompts(), new SplittableRandom(cfg.seed() ^ 0x5eed));
-    PolicyEvaluator eval = new PolicyEvaluator(chat, world.gold(), rm.proxyText(), sft, cfg.maxNewTokens(), cfg.seed());
-    PolicyReport sftReport = eval.evaluate("sft", sft, evalPrompts);
-    PolicyReport ppoReport = eval.evaluate("ppo", ppoPolicy, evalPrompts);
-    PolicyReport dpoReport = eval.evaluate("dpo", dpoPolicy, evalPrompts);
-    PolicyReport bon = eval.bestOfN(sft, evalPrompts, cfg.bestOfN(), rm.proxy());
-    for (Flag f : flags) log.info("    doctor: %s at step %d: %s", f.kind(), f.step(), f.explanation());
-    DemoReport report = new DemoReport();
-    report.baseline(sftReport);
-    report.policy("ppo", ppoReport, sftReport);
-    report.policy("dpo", dpoReport, sftReport);
-    report.policy("best_of_n", bon, sftReport);
-    if (grpoPolicy != null) report.policy("grpo", eval.evaluate("grpo", grpoPolicy, evalPrompts), sftReport);
-    Map<String, PolicyReport> arms = new LinkedHashMap<>();
-    arms.put("sft", sftReport);
-    arms.put("ppo", ppoReport);
-    arms.put("dpo", dpoReport);
-    for (var e : aiPolicies.entrySet()) {
-      PolicyReport r = eval.evaluate(e.getKey(), e.getValue(), evalPrompts);
-      report.policy(e.getKey(), r, sftReport);
-      arms.put(e.getKey(), r);
-    }
-    if (!aiPolicies.isEmpty()) feedbackSummary(report, arms, sft, ppoPolicy, dpoPolicy, aiPolicies, prefs, aiLabels);
-    if (cfg.arm("flywheel")) flywheel(report, eval, sft, sftReport, evalPrompts);
-    Map<String, Object> rmSummary = new LinkedHashMap<>();
-    rmSummary.put("heldout_accuracy", rm.heldOutAccuracy());
-    rmSummary.put("heldout_pairs", rm.heldOutPairs());
-    rmSummary.put("train_pairs", rm.trainPairs());
-    report.put("reward_model", rmSummary);
-    Map<String, Object> agreement = new LinkedHashMap<>(prefs.agreement());
-    agreement.put("label_gold_agreement", prefs.labelGoldAgreement());
-    agreement.put("raters_kept", prefs.reliableRaters().size());
-    agreement.put("gold_accuracy", prefs.goldAccuracy());
-    report.put("rater_agreement", agreement);
-    report.doctor(flags);
-    report.config(cfg, seconds());
-    if (cfg.quick()) report.put("caveat", quickCaveat());
-    // From the file, not memory: a resumed PPO stage has run only its remaining iterations.
-    MetricsLog ppoLog = MetricsLog.read(out.resolve("ppo").resolve("metrics.jsonl"));
-    Path summary = report.write(out, prefs.agreement(), ppoLog.column("objective/kl"), ppoLog.column("eval/proxy_reward"),
-        ppoLog.column("eval/gold_reward"), ppoLog.steps(), ppoLog.column("response_length_mean"), flags,
-        prefs.goldAccuracyIntervals(), prefs.reliableRaters());
-    log.info("    gold win rate vs SFT: PPO %.2f (KL %.2f), DPO %.2f, best-of-%d %.2f; doctor flags: %d",
-        report.goldWinRate("ppo"), ppoReport.kl(), report.goldWinRate("dpo"), cfg.bestOfN(),
-        report.goldWinRate("best_of_n"), flags.size());
-    if (cfg.quick()) log.info("    " + quickCaveat());
-    log.info("done in %.0f s: %s and %s", seconds(), out.resolve("report.html"), summary);
-    return summary;
-  }
-
-  /** The arms side by side (labels bought, red-team attack success) and the AI labels' agreement. */
-  private void feedbackSummary(DemoReport report, Map<String, PolicyReport> arms, CausalLM sft, CausalLM ppo, CausalLM dpo,
-      Map<String, CausalLM> aiPolicies, Preferences.Collected prefs, Map<String, Object> aiLabels) throws java.io.IOException {
-    Map<String, CausalLM> models = new LinkedHashMap<>();
-    models.put("sft", sft);
-    models.put("ppo", ppo);
-    models.put("dpo", dpo);
-    models.putAll(aiPolicies);
-    RedTeaming red = new RedTeaming(world, chat, cfg);
-    log.info("    red-teaming %d policies with %d attacks each (judged by the gold reward)", models.size(), red.size());
-    Map<String, RedTeaming.Result> attacks = new LinkedHashMap<>();
-    for (var e : models.entrySet()) attacks.put(e.getKey(), red.attack(e.getKey(), e.getValue(), cfg.output().resolve("redteam")));
-    long all = prefs.labels().size();
-    long helpful = prefs.labelsBought(p -> p.family() != org.rlhf4j.demo.world.Family.HARMFUL);
-    Map<String, Long> bought = new LinkedHashMap<>();
-    for (String k : arms.keySet()) bought.put(k, switch (k) { case "sft" -> 0L; case "rlaif" -> 0L; case "cai_sl" -> 0L; case "cai" -> helpful; default -> all; });
-    report.arms(arms, bought, attacks);
-    if (!aiLabels.isEmpty()) report.put("ai_labels", aiLabels);
-    StringBuilder line = new StringBuilder("    red-team attack success:");
-    attacks.forEach((k, v) -> line.append(String.format(" %s %.2f", k, v.successRate().rate())));
-    log.info(line.toString());
-  }
-
-  /** The data flywheel arm ({@link org.rlhf4j.demo.flywheel.DemoFlywheel}): its versions judged like every policy. */
-  private void flywheel(DemoReport report, PolicyEvaluator eval, CausalLM sft, PolicyReport sftReport, List<Prompt> evalPrompts)
-      throws java.io.IOException {
-    log.info("    data flywheel: simulated users of the served SFT policy, the feedback service and serve-model on loopback");
-    var fw = new org.rlhf4j.demo.flywheel.DemoFlywheel(world, sftDir(), cfg.output().resolve("flywheel"), cfg.flywheel(), (name, policy) -> {
-      report.policy(name, eval.evaluate(name, policy, evalPrompts), sftReport);
-      return report.goldWinRate(name);
-    });
-    Map<String, Object> summary = fw.run(sft);
-    report.put("flywheel", summary);
-    report.flywheel(new double[] {0, 1, 2}, org.rlhf4j.demo.flywheel.DemoFlywheel.series(summary));
-    log.info("    flywheel: gold win rate vs SFT after turn 1 %.2f (thumbs only %.2f), after turn 2 %.2f",
-        report.goldWinRate("flywheel_turn1"), report.goldWinRate("flywheel_thumbs_only"), report.goldWinRate("flywheel_turn2"));
-  }
-
-  /**
-   * Why a --quick run cannot judge the methods (issue 11, item 6): too few PPO iterations for the doctor's trend
-   * windows, too few evaluation prompts for a win rate to separate the methods.
-   */
-  private String quickCaveat() {
-    int window = doctorConfig().window(), n = cfg.evalPrompts();
-    return String.format(java.util.Locale.ROOT, "quick run: too short to judge the methods (including --hackable's reward "
-        + "hacking): %d PPO iterations fill %d of the doctor's %d-iteration trend windows (reward hacking compares two, KL "
-        + "blow-up four), and %d evaluation prompts leave a win rate within about +/-%.2f (95%%); run without --quick to "
-        + "compare them", cfg.ppoIterations(), cfg.ppoIterations() / window, window, n, 1.96 * Math.sqrt(0.25 / n));
   }
 
   /** The doctor's defaults with a trend window of a sixth of the PPO run. */
