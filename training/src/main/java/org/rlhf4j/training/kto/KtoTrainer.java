@@ -122,7 +122,7 @@ public final class KtoTrainer {
   static Tensor score(CausalLM model, List<KtoExample> batch) {
     List<long[]> prompts = new ArrayList<>(), completions = new ArrayList<>();
     for (KtoExample e : batch) { prompts.add(e.prompt()); completions.add(e.completion()); }
-    return ResponseBatch.of(prompts, completions, 0, model.device()).forward(model, 1.0).logprobs().sum(1); // (B)
+    return ResponseBatch.of(prompts, completions, 0, model.device()).chunkedForward(model, 0).logprobs().sum(1); // (B), never the (B, R, V) logits
   }
 
   private static Tensor noGrad(Supplier<Tensor> body) {

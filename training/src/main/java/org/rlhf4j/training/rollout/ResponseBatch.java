@@ -128,7 +128,7 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
 
   /** Sum of response log-probs per row (B), temperature 1: DPO's sequence log-prob. */
   public Tensor sequenceLogprobs(CausalLM model) {
-    return forward(model, 1.0).logprobs().sum(1); // (B)
+    return chunkedForward(model, 0).logprobs().sum(1); // (B), never the (B, R, V) logits
   }
 
   /**
