@@ -122,31 +122,29 @@ public final class RewardCommand implements Callable<Integer> {
 
   /** The reward model to train: a new one on --backbone, or --model (a base/SFT model, or a reward model to continue). */
   static RewardModel model(Settings s) {
-    if (s.device().isCuda()) { // RewardModel.init/load place every backbone on the CPU
-      throw new UserError("--device " + s.string("device", "cuda") + ": reward trains on the CPU only so far; use --device cpu");
-    }
+    org.rlhf4j.runtime.Device device = s.device();
     if (s.has("backbone") && s.has("model")) throw new UserError("give --model or --backbone, not both");
     long seed = s.integer("seed", 42);
     if (s.has("pooling") && !s.has("backbone")) throw new UserError("--pooling applies to a new encoder reward model (--backbone)");
     if (s.has("backbone")) {
       String b = s.string("backbone", "");
       EncoderPooling pool = pooling(s);
-      if (b.equalsIgnoreCase("minilm")) return RewardModel.init(org.rlhf4j.models.bert.BertEncoder.miniLm(), pool, seed);
+      if (b.equalsIgnoreCase("minilm")) return RewardModel.init(org.rlhf4j.models.bert.BertEncoder.miniLm(device), pool, seed);
       Path dir = Path.of(b);
       if (!Files.isRegularFile(dir.resolve("config.json"))) {
         throw new UserError("--backbone: '" + b + "' is neither minilm nor a folder with config.json (a BERT-family model)");
       }
       if (isRewardModel(dir)) {
         if (s.has("pooling")) throw new UserError("--pooling: " + dir + " is a reward model already (its config.json says how it pools)");
-        return RewardModel.load(dir);
+        return RewardModel.load(dir, device);
       }
-      RewardModel rm = RewardModel.init(dir, seed);
+      RewardModel rm = RewardModel.init(dir, seed, device);
       if (!rm.describe().startsWith("Bert")) throw new UserError("--backbone: " + dir + " is not a BERT-family encoder (use --model)");
-      return pool == EncoderPooling.CLS ? rm : RewardModel.init(org.rlhf4j.models.bert.BertLoader.load(dir, org.rlhf4j.runtime.Device.CPU), pool, seed);
+      return pool == EncoderPooling.CLS ? rm : RewardModel.init(org.rlhf4j.models.bert.BertLoader.load(dir, device), pool, seed);
     }
     Path modelDir = s.path("model");
     if (!Files.isRegularFile(modelDir.resolve("config.json"))) throw new UserError("model folder " + modelDir + " has no config.json");
-    RewardModel rm = isRewardModel(modelDir) ? RewardModel.load(modelDir) : RewardModel.init(modelDir, seed);
+    RewardModel rm = isRewardModel(modelDir) ? RewardModel.load(modelDir, device) : RewardModel.init(modelDir, seed, device);
     if (!rm.hasTokenizer()) throw new UserError("no tokenizer.json in " + modelDir);
     return rm;
   }

@@ -77,7 +77,10 @@ class OnPolicyDataParallelTest {
       for (String k : List.of("loss", "grad_norm")) {
         double x = a.get(0).get(k).asDouble(), y = b.get(0).get(k).asDouble();
         System.out.printf("%s %s: 1 rank %.8g, 2 ranks %.8g%n", cmd, k, x, y);
-        assertThat(y).as(cmd + " step 1 " + k).isCloseTo(x, within(1e-4 * Math.abs(x) + 1e-7));
+        // GRPO's first loss is a cancelling sum (group-centred advantages, ratio 1) of O(1) terms: about 1e-8 on one rank,
+        // and on two the rollout's and the update's log-probs come from batches of other shapes, whose f32 rounding
+        // (about 1e-7 per token) leaves it near 1e-6; 1e-5 is still far below any real difference of the two runs
+        assertThat(y).as(cmd + " step 1 " + k).isCloseTo(x, within(1e-4 * Math.abs(x) + 1e-5));
       }
       assertThat(b.get(1).get(score).asDouble()).as(cmd + ": iteration 2's rollout after one averaged update")
           .isCloseTo(a.get(1).get(score).asDouble(), within(1e-4));

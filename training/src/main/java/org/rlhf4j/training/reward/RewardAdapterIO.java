@@ -52,13 +52,13 @@ final class RewardAdapterIO {
    * SEQ_CLS folder {@code adapter} attached (not merged) and its score head; the tokenizer of the adapter folder when it
    * has one, else the base's.
    */
-  static RewardModel load(Path base, Path adapter) {
+  static RewardModel load(Path base, Path adapter, Device device) {
     if (EncoderRewardIO.isEncoder(base)) {
       throw new CheckpointException(base + ": a BERT-family encoder; LoRA reward adapters go on causal LMs");
     }
     boolean classifier = isClassifier(base);
-    CausalBackbone from = classifier ? RewardModelIO.load(base, Device.CPU).causal() : null;
-    CausalLM lm = classifier ? from.lm : CausalLM.load(base);
+    CausalBackbone from = classifier ? RewardModelIO.load(base, device).causal() : null;
+    CausalLM lm = classifier ? from.lm : CausalLM.load(base, device, org.rlhf4j.runtime.DType.F32);
     LoraModel lora = lm.loadAdapters(adapter, PeftTask.SEQ_CLS);
     int hidden = lm.config().hiddenSize();
     for (String k : lora.savedModules().keySet()) {

@@ -75,9 +75,12 @@ public final class RewardModel implements HasParameters {
   }
 
   /** A new reward model from a base or SFT model folder (its tokenizer too, when the folder has one), or a BERT folder. */
-  public static RewardModel init(Path lmDir, long seed) {
-    if (EncoderRewardIO.isEncoder(lmDir)) return init(BertLoader.load(lmDir, Device.CPU), seed);
-    return init(CausalLM.load(lmDir), lmDir, seed);
+  public static RewardModel init(Path lmDir, long seed) { return init(lmDir, seed, Device.CPU); }
+
+  /** As {@link #init(Path, long)}, on {@code device}. */
+  public static RewardModel init(Path lmDir, long seed, Device device) {
+    if (EncoderRewardIO.isEncoder(lmDir)) return init(BertLoader.load(lmDir, device), seed);
+    return init(CausalLM.load(lmDir, device, org.rlhf4j.runtime.DType.F32), lmDir, seed);
   }
 
   /**
@@ -85,9 +88,14 @@ public final class RewardModel implements HasParameters {
    * {@code BertForSequenceClassification}; or a PEFT SEQ_CLS adapter folder (no {@code config.json}) on the base its
    * {@code base_model_name_or_path} names ({@link #load(Path, Path)}).
    */
-  public static RewardModel load(Path dir) {
-    if (!Files.isRegularFile(dir.resolve("config.json")) && LoraModel.isAdapterFolder(dir)) return load(RewardAdapterIO.baseOf(dir), dir);
-    return EncoderRewardIO.isEncoder(dir) ? new RewardModel(EncoderRewardIO.load(dir, Device.CPU)) : RewardModelIO.load(dir, Device.CPU);
+  public static RewardModel load(Path dir) { return load(dir, Device.CPU); }
+
+  /** As {@link #load(Path)}, on {@code device}. */
+  public static RewardModel load(Path dir, Device device) {
+    if (!Files.isRegularFile(dir.resolve("config.json")) && LoraModel.isAdapterFolder(dir)) {
+      return RewardAdapterIO.load(RewardAdapterIO.baseOf(dir), dir, device);
+    }
+    return EncoderRewardIO.isEncoder(dir) ? new RewardModel(EncoderRewardIO.load(dir, device)) : RewardModelIO.load(dir, device);
   }
 
   /**
@@ -96,7 +104,7 @@ public final class RewardModel implements HasParameters {
    * {@code LoraConfig(task_type="SEQ_CLS")} model: its score head is the adapter's {@code base_model.model.score.weight}
    * (a reward-model base keeps its own when the adapter has none). The adapters stay attached, unmerged.
    */
-  public static RewardModel load(Path base, Path adapter) { return RewardAdapterIO.load(base, adapter); }
+  public static RewardModel load(Path base, Path adapter) { return RewardAdapterIO.load(base, adapter, Device.CPU); }
 
   /** @param padId config.json's {@code pad_token_id}, or null (then the tokenizer's, else EOS) */
   static RewardModel of(CausalLM backbone, ScalarHead head, Path tokenizerDir, boolean tiedInSource, Integer padId) {
