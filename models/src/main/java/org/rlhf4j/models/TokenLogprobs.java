@@ -23,7 +23,9 @@ import org.rlhf4j.runtime.NativeScope;
  * copies of the hidden states and the head weight, and then propagates those two gradients on into the graphs
  * that produced them (the backbone, a checkpointed stack's leaf, LoRA factors). Trainers must therefore run
  * backward through {@link Backprop#backward}. Peak memory of the head is one chunk's logits (plus its softmax in
- * backward) instead of the whole batch's.
+ * backward) instead of the whole batch's. A frozen head (LoRA, a reference model) needs no recompute: the forward
+ * computes each token's gradient with respect to its hidden state with its chunk's logits (W[target] - softmax . W,
+ * (n, C)) and plain autograd carries it.
  */
 public final class TokenLogprobs {
   /** Chunk size of {@code 0} (auto) aims at this many bytes of f32 logits per chunk. */
@@ -43,8 +45,15 @@ public final class TokenLogprobs {
    */
   public record Scored(Tensor logprobs, Tensor argmax, Tensor entropy) {}
 
-  /** What a chunk computes besides the log-probs. */
-  private record Extras(boolean argmax, boolean entropy) {}
+  /**
+   * What a chunk computes besides the log-probs: the argmax, the entropy, and (for a frozen head) each token's
+   * gradient of its log-prob with respect to its hidden state, W[target] - softmax . W (n, C).
+   */
+  private record Extras(boolean argmax, boolean entropy, boolean dHidden) {
+    Extras(boolean argmax, boolean entropy) { this(argmax, entropy, false); }
+
+    Extras withDHidden() { return new Extras(argmax, entropy, true); }
+  }
 
   /**
    * hidden (B, T, C), weight (V, C), integer targets (B, T) in [0, V): log-probs (B, T) in f32 (f64 for f64
@@ -77,6 +86,15 @@ public final class TokenLogprobs {
     Tensor[] out;
     if (!grad || chunk >= n) {
       out = forwardAll(hidden, weight, tgt, chunk, extras);                       // (N), (N): one chunk keeps its graph
+    } else if (!weight.requires_grad()) {
+      // A frozen head (LoRA, a reference): d logp_t / d h_t = W[target_t] - softmax_t . W is computed with each chunk's
+      // logits in the forward, so backward needs no recompute: logp + (h . u - h' . u) has logp's value (the bracket
+      // is exactly 0) and gradient u with respect to h, by plain autograd.
+      Tensor[] f = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk, extras.withDHidden()));
+      Tensor h = hidden.reshape(n, hidden.size(2)).to(weight.scalar_type());     // (N, C), graph to the backbone
+      Tensor u = f[3].to(h.scalar_type());                                        // (N, C), constant
+      Tensor lin = h.mul(u).sum(new long[] {1});                                  // (N)
+      out = new Tensor[] {f[0].add(lin.sub(lin.detach())), f[1], f[2]};           // (N): value f[0], gradient u
     } else {
       out = Backprop.withoutGraph(() -> forwardAll(hidden, weight, tgt, chunk, extras));
       out[0].requires_grad_(true);
@@ -91,7 +109,7 @@ public final class TokenLogprobs {
     long n = tgt.size(0);
     Tensor h = hidden.reshape(n, hidden.size(2));                                 // (N, C)
     if (chunk >= n) return chunkScores(h, weight, tgt, extras);
-    TensorVector parts = new TensorVector(), best = new TensorVector(), ent = new TensorVector();
+    TensorVector parts = new TensorVector(), best = new TensorVector(), ent = new TensorVector(), grads = new TensorVector();
     for (long s = 0; s < n; s += chunk) {
       long len = Math.min(chunk, n - s);
       try (NativeScope scope = NativeScope.open()) {                             // frees the chunk's (len, V) logits
@@ -99,9 +117,11 @@ public final class TokenLogprobs {
         parts.push_back(scope.keep(r[0]));
         if (extras.argmax()) best.push_back(scope.keep(r[1]));
         if (extras.entropy()) ent.push_back(scope.keep(r[2]));
+        if (extras.dHidden()) grads.push_back(scope.keep(r[3]));
       }
     }
-    return new Tensor[] {torch.cat(parts), extras.argmax() ? torch.cat(best) : null, extras.entropy() ? torch.cat(ent) : null}; // (N) each
+    return new Tensor[] {torch.cat(parts), extras.argmax() ? torch.cat(best) : null, extras.entropy() ? torch.cat(ent) : null,
+        extras.dHidden() ? torch.cat(grads) : null};                              // (N) each, (N, C)
   }
 
   /** One chunk: (n, C) hidden, (V, C) weight, (n) targets to (n) log-probs. */
@@ -122,7 +142,12 @@ public final class TokenLogprobs {
       Tensor z = logits.detach();                                                 // (n, V)
       entropy = lse.detach().sub(z.softmax(1).mul(z).sum(new long[] {1}));         // (n)
     }
-    return new Tensor[] {picked.sub(lse), best, entropy};                         // (n) each
+    Tensor dh = null;
+    if (extras.dHidden()) {                                                      // W[target] - softmax(z) . W
+      Tensor w = weight.detach().to(logits.scalar_type());                        // (V, C)
+      dh = w.index_select(0, tgt).sub(logits.detach().softmax(1).matmul(w));      // (n, C)
+    }
+    return new Tensor[] {picked.sub(lse), best, entropy, dh};                     // (n) each, (n, C)
   }
 
   private static void propagate(Tensor y, Tensor gradient) {

@@ -151,4 +151,29 @@ class TokenLogprobsTest {
       assertThat(relDiff(got.logprobs(), full(x, w, tgt))).isLessThan(1e-5);
     }
   }
+
+  /** A frozen head (LoRA, a reference): the gradient comes from the forward's chunks, no recompute is deferred. */
+  @ParameterizedTest
+  @CsvSource({"1,Double,1e-10", "3,Double,1e-10", "5,Float,1e-5"})
+  void frozenHeadNeedsNoRecompute(long chunk, String dtype, double tol) {
+    ScalarType st = DType.parse(dtype).scalarType();
+    try (NativeScope s = NativeScope.open()) {
+      Runtime.seed(7);
+      Tensor x = torch.randn(2, 7, 6).to(st).requires_grad_(true);                  // (B, T, C) leaf
+      Tensor w = torch.randn(29, 6).to(st);                                         // (V, C), frozen
+      Tensor tgt = torch.randint(29, new long[] {2, 7});                            // (B, T)
+      Tensor coef = torch.randn(2, 7).to(st);                                       // (B, T)
+      Tensor ref = full(x.mul(Tensors.scalar(1.5)).tanh(), w, tgt);                // (B, T)
+      ref.mul(coef).sum().backward();
+      Tensor gx = x.grad().clone();
+      x.grad().zero_();
+      Tensor got = TokenLogprobs.compute(x.mul(Tensors.scalar(1.5)).tanh(), w, tgt, chunk); // (B, T)
+      assertThat(Backprop.pending()).isZero();
+      assertThat(relDiff(got.detach(), ref.detach())).isLessThan(tol);
+      got.mul(coef).sum().backward();                                               // plain autograd suffices
+      assertThat(relDiff(x.grad(), gx)).as("d/dhidden").isLessThan(tol);
+    } finally {
+      Backprop.discard();
+    }
+  }
 }
