@@ -129,23 +129,21 @@ public final class TokenLogprobs {
     return chunkScores(h, weight, tgt, new Extras(false, false))[0];
   }
 
-  /** One chunk's (n) log-probs and, when asked, its (n) argmax and (n) entropy (else null). */
+  /** One chunk's (n) log-probs and, when asked, its (n) argmax, (n) entropy and (n, C) d logp / d h (else null). */
   private static Tensor[] chunkScores(Tensor h, Tensor weight, Tensor tgt, Extras extras) {
     Tensor logits = h.to(weight.scalar_type()).matmul(weight.t());                // (n, V)
     DType dt = DType.of(logits.scalar_type());
     if (dt != DType.F64 && dt != DType.F32) logits = logits.to(ScalarType.Float); // (n, V) f32
     Tensor lse = logits.logsumexp(new long[] {-1}, false);                        // (n)
     Tensor picked = logits.gather(1, tgt.unsqueeze(1)).squeeze(1);               // (n)
-    Tensor best = extras.argmax() ? logits.detach().argmax(new org.bytedeco.pytorch.LongOptional(1), false) : null; // (n)
-    Tensor entropy = null;
-    if (extras.entropy()) {                                                      // lse - sum(softmax(z) z), no gradient
-      Tensor z = logits.detach();                                                 // (n, V)
-      entropy = lse.detach().sub(z.softmax(1).mul(z).sum(new long[] {1}));         // (n)
-    }
+    Tensor z = logits.detach();                                                   // (n, V)
+    Tensor best = extras.argmax() ? z.argmax(new org.bytedeco.pytorch.LongOptional(1), false) : null; // (n)
+    Tensor p = extras.entropy() || extras.dHidden() ? z.softmax(1) : null;        // (n, V), once for both
+    Tensor entropy = extras.entropy() ? lse.detach().sub(p.mul(z).sum(new long[] {1})) : null; // lse - sum(softmax(z) z): (n)
     Tensor dh = null;
     if (extras.dHidden()) {                                                      // W[target] - softmax(z) . W
       Tensor w = weight.detach().to(logits.scalar_type());                        // (V, C)
-      dh = w.index_select(0, tgt).sub(logits.detach().softmax(1).matmul(w));      // (n, C)
+      dh = w.index_select(0, tgt).sub(p.matmul(w));                               // (n, C)
     }
     return new Tensor[] {picked.sub(lse), best, entropy, dh};                     // (n) each, (n, C)
   }
