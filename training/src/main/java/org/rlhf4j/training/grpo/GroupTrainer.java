@@ -129,7 +129,7 @@ public final class GroupTrainer implements OnPolicyLoop.Algorithm<GroupTrainer.R
     Device device = policy.device();
     ResponseBatch rb = b.rows().batch(rows, padId, device);
     Tensor mask = rb.responseMask().mul(b.rows().perRow(b.weights(), rows, device).unsqueeze(1)); // (b, R)
-    ResponseBatch.Forward f = rb.chunkedForward(policy, cfg.temperature(), 0); // never the (b, R, V) logits
+    ResponseBatch.Forward f = rb.chunkedForwardWithEntropy(policy, cfg.temperature(), 0); // never the (b, R, V) logits
     Tensor refRows = cfg.loss().beta() > 0 ? b.rows().rows(b.refLogps(), rows, device) : null; // (b, R)
     GrpoLoss.Result res = GrpoLoss.compute(cfg.loss(), f.logprobs(), b.rows().rows(b.oldLogps(), rows, device),
         refRows, b.rows().perRow(b.advantages(), rows, device), mask, b.microBatchTokens());

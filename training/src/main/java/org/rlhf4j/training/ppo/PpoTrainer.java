@@ -107,7 +107,7 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
     Device device = policy.device();
     ResponseBatch rb = b.rows.batch(rows, padId, device);
     Tensor mask = rb.responseMask(); // (b, R)
-    ResponseBatch.Forward f = rb.chunkedForward(policy, cfg.temperature(), 0); // never the (b, R, V) logits
+    ResponseBatch.Forward f = rb.chunkedForwardWithEntropy(policy, cfg.temperature(), 0); // never the (b, R, V) logits
     Tensor values = head.forward(f.hidden()); // (b, R); f.hidden() is a branch: the backbone's graph is walked once, after the head's recompute
     PpoLoss.PolicyResult pol = PpoLoss.policy(cfg.loss(), f.logprobs(), b.rows.rows(b.oldLogps, rows, device),
         b.rows.rows(b.advantages, rows, device), mask);

@@ -29,8 +29,8 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
 
   /**
    * Response log-probs, logits and hidden states at the positions predicting each response token; {@code logits} is
-   * null from {@link #chunkedForward}, which never materialises them and computes the per-token entropy (B, R)
-   * from its chunks instead ({@code tokenEntropy}, null from {@link #forward}).
+   * null from {@link #chunkedForward}, which never materialises them; {@link #chunkedForwardWithEntropy} computes the
+   * per-token entropy (B, R) from its chunks instead ({@code tokenEntropy}, null otherwise).
    */
   public record Forward(Tensor logprobs, Tensor logits, Tensor hidden, Tensor tokenEntropy) {
     public Forward(Tensor logprobs, Tensor logits, Tensor hidden) { this(logprobs, logits, hidden, null); }
@@ -98,15 +98,27 @@ public record ResponseBatch(Tensor ids, Tensor mask, Tensor responseIds, Tensor 
   /**
    * As {@link #forward}, but the response log-probs (B, R) under logits / temperature come from
    * {@link TokenLogprobs}, a chunk of {@code chunkTokens} tokens at a time (0 auto, -1 one chunk), so the (B, R, V)
-   * logits never exist at once (the returned {@code logits} is null; the entropies come from the same chunks). The
-   * hidden states are a {@link Backprop#branch} of the model's, so a value head may read them too. Gradients flow
-   * when the model requires them; backward must then run through {@link Backprop#backward}, as the loop's does.
+   * logits never exist at once (the returned {@code logits} is null, and so are the entropies: see
+   * {@link #chunkedForwardWithEntropy}). The hidden states are a {@link Backprop#branch} of the model's, so a value
+   * head may read them too. Gradients flow when the model requires them; backward must then run through
+   * {@link Backprop#backward}, as the loop's does.
    */
   public Forward chunkedForward(CausalLM model, double temperature, long chunkTokens) {
+    return chunked(model, temperature, chunkTokens, false);
+  }
+
+  /** As {@link #chunkedForward(CausalLM, double, long)}, with each position's entropy from the same chunks (PPO, GRPO). */
+  public Forward chunkedForwardWithEntropy(CausalLM model, double temperature, long chunkTokens) {
+    return chunked(model, temperature, chunkTokens, true);
+  }
+
+  private Forward chunked(CausalLM model, double temperature, long chunkTokens, boolean entropy) {
     Tensor hidden = Backprop.branch(model.hidden(ids, mask).narrow(1, promptLength - 1, responseLength())); // (B, R, C)
     Tensor scaled = temperature == 1.0 ? hidden : hidden.div(new Scalar(temperature + 1e-7));              // (B, R, C): (h / t) W = logits / t
-    TokenLogprobs.Scored s = TokenLogprobs.computeWithEntropy(scaled, model.lmHeadWeight(), responseIds, chunkTokens);
-    return new Forward(s.logprobs().mul(responseMask), null, hidden, s.entropy());                        // (B, R), -, (B, R, C), (B, R)
+    Tensor w = model.lmHeadWeight();
+    TokenLogprobs.Scored s = entropy ? TokenLogprobs.computeWithEntropy(scaled, w, responseIds, chunkTokens)
+        : new TokenLogprobs.Scored(TokenLogprobs.compute(scaled, w, responseIds, chunkTokens), null, null);
+    return new Forward(s.logprobs().mul(responseMask), null, hidden, s.entropy());                        // (B, R), -, (B, R, C), (B, R) or null
   }
 
   /** {@link #chunkedForward(CausalLM, double, long)} at temperature 1 (DPO's log-probs). */

@@ -60,7 +60,7 @@ class ResponseBatchTest {
       Backprop.backward(loss(full, head, rb));
       double[] expected = grads(policy, head);
 
-      ResponseBatch.Forward chunked = rb.chunkedForward(policy, temperature, chunk);
+      ResponseBatch.Forward chunked = rb.chunkedForwardWithEntropy(policy, temperature, chunk);
       assertThat(chunked.logits()).isNull();
       float[] lp2 = Tensors.toFloats(chunked.logprobs()), ent2 = Tensors.toFloats(chunked.entropy());
       for (int i = 0; i < lp.length; i++) {
