@@ -2,11 +2,9 @@ package org.rlhf4j.models;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.runtime.Autocast;
 import org.rlhf4j.runtime.Backprop;
@@ -72,14 +70,6 @@ public final class Checkpointing {
     return out;
   }
 
-  /**
-   * {@code torch::autograd::backward({y}, {gradient})} into every leaf (Tensor.backward(gradient, ...) aborts in
-   * these natives: "Cannot increase refcount after it reached zero", from its optional inputs argument).
-   */
-  private static void propagate(Tensor y, Tensor gradient) {
-    torch.backward(new TensorVector(y), new TensorVector(gradient), new BoolOptional(), false, new TensorVector());
-  }
-
   /** The deferred backward of one checkpointed stack. */
   private record Replay(Tensor x, Tensor[] inputs, Tensor[] rng, List<UnaryOperator<Tensor>> blocks, Tensor out,
       DType autocast) implements Backprop.Segment {
@@ -92,7 +82,7 @@ public final class Checkpointing {
         g = recompute(i, g, needInput, device);
         if (g == null) return;                                              // nothing below needs a gradient
       }
-      if (x.requires_grad()) propagate(x, g);
+      if (x.requires_grad()) Backprop.propagate(x, g);
     }
 
     /** Block {@code i} again with its graph recorded, back-propagated from {@code gradOut}; its input's gradient. */
@@ -108,7 +98,7 @@ public final class Checkpointing {
         } finally {
           gen.set_state(after);
         }
-        if (y.requires_grad()) propagate(y, gradOut);
+        if (y.requires_grad()) Backprop.propagate(y, gradOut);
         if (!needInput) return null;
         Tensor gx = xi.grad();                      // a reference into xi, which this scope frees: detach owns it
         return s.keep(gx.defined() ? gx.detach() : torch.zeros_like(xi));

@@ -1,6 +1,5 @@
 package org.rlhf4j.models;
 
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -148,10 +147,6 @@ public final class TokenLogprobs {
     return new Tensor[] {picked.sub(lse), best, entropy, dh};                     // (n) each, (n, C)
   }
 
-  private static void propagate(Tensor y, Tensor gradient) {
-    torch.backward(new TensorVector(y), new TensorVector(gradient), new BoolOptional(), false, new TensorVector());
-  }
-
   /** The deferred backward: recompute each chunk with its graph, then hand the gradients to hidden and weight. */
   private record Replay(Tensor hidden, Tensor weight, Tensor tgt, long chunk, Tensor out, DType autocast)
       implements Backprop.Segment {
@@ -168,7 +163,7 @@ public final class TokenLogprobs {
              Autocast ac = Autocast.enable(device, autocast)) {
           Tensor h = hLeaf.reshape(n, hLeaf.size(2)).narrow(0, s, len);          // (n, C)
           Tensor y = chunkLogprobs(h, wLeaf, tgt.narrow(0, s, len));             // (n), graph recorded
-          if (y.requires_grad()) propagate(y, g.narrow(0, s, len));
+          if (y.requires_grad()) Backprop.propagate(y, g.narrow(0, s, len));
         }
       }
       TensorVector roots = new TensorVector(), grads = new TensorVector();       // one backward: the graphs may share nodes
@@ -176,7 +171,7 @@ public final class TokenLogprobs {
       if (hidden.requires_grad() && gh.defined()) { roots.push_back(hidden); grads.push_back(gh.detach()); }
       Tensor gw = wLeaf.grad();
       if (weight.requires_grad() && gw.defined()) { roots.push_back(weight); grads.push_back(gw.detach()); }
-      if (roots.size() > 0) torch.backward(roots, grads, new BoolOptional(), false, new TensorVector());
+      if (roots.size() > 0) Backprop.propagate(roots, grads);
     }
   }
 }

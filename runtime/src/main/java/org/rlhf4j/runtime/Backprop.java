@@ -60,13 +60,24 @@ public final class Backprop {
     Tensor leaf = x.detach().requires_grad_(true);
     defer(() -> {
       Tensor g = leaf.grad();
-      if (g.defined()) {
-        org.bytedeco.pytorch.global.torch.backward(new org.bytedeco.pytorch.TensorVector(x),
-            new org.bytedeco.pytorch.TensorVector(g.detach()), new org.bytedeco.pytorch.BoolOptional(), false,
-            new org.bytedeco.pytorch.TensorVector());
-      }
+      if (g.defined()) propagate(x, g.detach());
     });
     return leaf;
+  }
+
+  /**
+   * {@code torch::autograd::backward({y}, {gradient})} into every leaf, without retaining the graph (what a segment's
+   * backward does; Tensor.backward(gradient, ...) aborts in these natives: "Cannot increase refcount after it reached
+   * zero", from its optional inputs argument).
+   */
+  public static void propagate(Tensor y, Tensor gradient) {
+    propagate(new org.bytedeco.pytorch.TensorVector(y), new org.bytedeco.pytorch.TensorVector(gradient));
+  }
+
+  /** As {@link #propagate(Tensor, Tensor)} for several roots in one backward (graphs that share nodes are walked once). */
+  public static void propagate(org.bytedeco.pytorch.TensorVector roots, org.bytedeco.pytorch.TensorVector gradients) {
+    org.bytedeco.pytorch.global.torch.backward(roots, gradients, new org.bytedeco.pytorch.BoolOptional(), false,
+        new org.bytedeco.pytorch.TensorVector());
   }
 
   /** Drops deferred segments whose backward never came (a forward with gradients that no loss used). */
