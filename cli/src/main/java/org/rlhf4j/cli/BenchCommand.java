@@ -283,11 +283,12 @@ public final class BenchCommand implements Callable<Integer> {
     if (dt != DType.F32 || !org.rlhf4j.models.nn.ThinMatmul.enabled()) return "gemm (libtorch)";
     String one = org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows)" : "gemv (1 row)";
     if (!org.rlhf4j.models.nn.ThinMatmul.packedKernel()) return one;
+    boolean prompts = org.rlhf4j.models.nn.ThinMatmul.packedKernel(org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + 1);
     return (org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1 row)" : "gemv (1 row)") + ", onednn prepacked ("
-        + org.rlhf4j.models.nn.ThinMatmul.MIN_PACKED_ROWS + "-" + org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + " rows)";
+        + org.rlhf4j.models.nn.ThinMatmul.MIN_PACKED_ROWS + (prompts ? "+" : "-" + org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS) + " rows)";
   }
 
-  /** The "onednn" line: whether decoding's 2-64-row products take oneDNN's prepacked weights here, and why. */
+  /** The "onednn" line: whether decoding's 2-64-row products, and prompts' larger ones, take oneDNN's prepacked weights here, and why. */
   private static Map<String, Object> oneDnn() {
     org.rlhf4j.runtime.OneDnn.Verdict v = org.rlhf4j.runtime.OneDnn.verdict();
     Map<String, Object> o = new LinkedHashMap<>();
@@ -296,6 +297,10 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("prepacked_used", org.rlhf4j.models.nn.ThinMatmul.packedKernel());
     if (!Double.isNaN(v.packedMs())) { o.put("prepacked_ms", round(v.packedMs())); o.put("libtorch_ms", round(v.libtorchMs())); }
     o.put("reason", v.reason());
+    org.rlhf4j.runtime.OneDnn.Verdict p = org.rlhf4j.runtime.OneDnn.verdict(org.rlhf4j.runtime.OneDnn.Workload.PROMPT);
+    o.put("prompt_prepacked_used", org.rlhf4j.models.nn.ThinMatmul.packedKernel(org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + 1));
+    if (!Double.isNaN(p.packedMs())) { o.put("prompt_prepacked_ms", round(p.packedMs())); o.put("prompt_libtorch_ms", round(p.libtorchMs())); }
+    o.put("prompt_reason", p.reason());
     return o;
   }
 

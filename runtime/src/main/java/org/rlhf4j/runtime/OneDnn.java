@@ -97,7 +97,7 @@ public final class OneDnn {
   /** Records a write into tensors' storage that bumped no version counter ({@link Distributed#broadcastFromMain}). */
   public static void markWeightsRewritten() { REWRITES.incrementAndGet(); }
 
-  /** The measured choice: whether prepacked oneDNN beats libtorch's matmul on a decode-shaped product here. */
+  /** The measured choice: whether prepacked oneDNN beats libtorch's matmul on a workload's products here. */
   public record Verdict(boolean faster, double packedMs, double libtorchMs, String reason) {
     public Verdict {
       if (reason == null || reason.isBlank()) throw new IllegalArgumentException("reason is required");
@@ -107,39 +107,52 @@ public final class OneDnn {
   /** How much faster the prepacked product must measure before it is used. */
   public static final double MARGIN = 1.1;
 
-  private static volatile Verdict verdict;
+  /** The float32 products (rows x [in -> out], GPT-2-sized projections) a verdict times. */
+  public enum Workload {
+    /** A decode step's few rows (2-64). */
+    DECODE(new int[][] {{4, 768, 2304}, {32, 768, 2304}, {32, 3072, 768}}),
+    /** A prompt's or a scoring pass's many rows (65 and more). */
+    PROMPT(new int[][] {{256, 768, 2304}, {256, 3072, 768}});
 
-  /** {@link #measure} once per process (tens of milliseconds), cached. */
-  public static Verdict verdict() {
-    Verdict v = verdict;
-    if (v == null) {
-      synchronized (OneDnn.class) {
-        if (verdict == null) verdict = measure(5);
-        v = verdict;
-      }
+    private final int[][] shapes;
+
+    Workload(int[][] shapes) { this.shapes = shapes; }
+
+    /** "4x[768->2304] + 32x[768->2304] + ...". */
+    public String products() {
+      return java.util.Arrays.stream(shapes).map(s -> s[0] + "x[" + s[1] + "->" + s[2] + "]").collect(java.util.stream.Collectors.joining(" + "));
     }
-    return v;
   }
 
-  /** The decode-shaped float32 products {@link #measure} times: rows x [in -> out] (GPT-2-sized projections). */
-  private static final int[][] SHAPES = {{4, 768, 2304}, {32, 768, 2304}, {32, 3072, 768}};
+  private static final java.util.Map<Workload, Verdict> VERDICTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The {@link Workload#DECODE} verdict. */
+  public static Verdict verdict() { return verdict(Workload.DECODE); }
+
+  /** {@link #measure} once per process and workload (tens of milliseconds for decode, a few hundred for prompts), cached. */
+  public static Verdict verdict(Workload w) {
+    return VERDICTS.computeIfAbsent(w, k -> measure(k, k == Workload.DECODE ? 5 : 3));
+  }
+
+  /** {@link #measure(Workload, int)} of {@link Workload#DECODE}. */
+  public static Verdict measure(int reps) { return measure(Workload.DECODE, reps); }
 
   /**
-   * Times {@link #SHAPES} both ways, alternating, best of {@code reps} each (at the current thread counts): the
-   * prepacked oneDNN product against {@code torch.linear}; the verdict compares the sums.
+   * Times the workload's products both ways, alternating, best of {@code reps} each (at the current thread counts):
+   * the prepacked oneDNN product against {@code torch.linear}; the verdict compares the sums.
    */
-  public static Verdict measure(int reps) {
+  public static Verdict measure(Workload w, int reps) {
     if (!available()) return new Verdict(false, Double.NaN, Double.NaN, "libtorch: oneDNN linear unavailable (" + missing + ")");
     double p = 0, l = 0;
-    for (int[] s : SHAPES) {
+    for (int[] s : w.shapes) {
       double[] t = time(s[0], s[1], s[2], reps);
       p += t[0];
       l += t[1];
     }
     boolean faster = l >= MARGIN * p;
     return new Verdict(faster, p, l, String.format(Locale.ROOT,
-        "%s: float32 4x[768->2304] + 32x[768->2304] + 32x[3072->768] took %.3f ms prepacked (oneDNN) vs %.3f ms through libtorch's matmul (prepacked is used when >= %.1fx faster)",
-        faster ? "oneDNN prepacked" : "libtorch matmul", p, l, MARGIN));
+        "%s: float32 %s took %.3f ms prepacked (oneDNN) vs %.3f ms through libtorch's matmul (prepacked is used when >= %.1fx faster)",
+        faster ? "oneDNN prepacked" : "libtorch matmul", w.products(), p, l, MARGIN));
   }
 
   /** Best-of-{@code reps} milliseconds of rows x [in -> out]: {prepacked, torch.linear}. */

@@ -22,10 +22,12 @@ import org.rlhf4j.runtime.OneDnn;
  *   <li>{@link Path#GEMM}: everything else (more rows, other dtypes, other devices): {@code linear}/{@code matmul}.</li>
  * </ul>
  * A layer that owns a {@link PackedWeight} (Linear, Conv1D, the LM head) also has {@link Path#PACKED}: oneDNN's
- * inner product on a prepacked copy of the weight ({@link OneDnn}) for {@value #MIN_PACKED_ROWS}-{@value #MAX_PACKED_ROWS}
- * float32 rows without gradient, where {@link OneDnn#verdict} measured it faster than libtorch's matmul (on one Zen 4
- * core: 4 rows x [768 -> 2304] 0.35 ms against 0.82 on the Vector API kernel, 32 rows 1.6 against 2.2 through
- * OpenBLAS, the 32-row LM head 45 against 96; past ~96 rows OpenBLAS catches up, so prompts stay on it).
+ * inner product on a prepacked copy of the weight ({@link OneDnn}) for float32 inputs of two rows or more without
+ * gradient, where {@link OneDnn#verdict} measured it faster than libtorch's matmul: {@value #MIN_PACKED_ROWS}-{@value #MAX_PACKED_ROWS}
+ * rows on the {@link OneDnn.Workload#DECODE} verdict, more rows (prompts, scoring passes) on the
+ * {@link OneDnn.Workload#PROMPT} one. On one Zen 4 core (AVX-512), idle: 4 rows x [768 -> 2304] 0.26 ms against 0.82
+ * through libtorch, 32 rows 0.84 against 1.83, the 32-row LM head 17.6 against 41.4, 144 rows 3.5 against 5.9 and
+ * 512 rows x [3072 -> 768] 16.5 against 30.9 (OpenBLAS packs the whole weight on every call).
  * The sums are the same products in another order: results agree with the matmul path to float32 rounding
  * (~1e-6 relative). {@code RLHF4J_THIN_MATMUL=off} (or {@link #enable}) sends everything to GEMM;
  * {@code RLHF4J_THIN_MATMUL=gemv} keeps single rows on sgemv (no Vector API kernel); {@code RLHF4J_ONEDNN=on|off}
@@ -37,7 +39,10 @@ public final class ThinMatmul {
   /** Which kernel a product takes. */
   public enum Path { VECTOR, PACKED, GEMV, GEMM }
 
-  /** The row range of {@link Path#PACKED} (one row stays on the Vector API kernel, which streams the weight once). */
+  /**
+   * The row range of {@link Path#PACKED} that the decode verdict decides (one row stays on the Vector API kernel, which
+   * streams the weight once); more rows follow the prompt verdict ({@link #packedKernel(long)}).
+   */
   public static final int MIN_PACKED_ROWS = 2, MAX_PACKED_ROWS = 64;
 
   /**
@@ -84,6 +89,15 @@ public final class ThinMatmul {
   public static boolean packedKernel() {
     Packing p = packing;
     return enabled && p != Packing.OFF && OneDnn.available() && (p == Packing.ON || OneDnn.verdict().faster());
+  }
+
+  /**
+   * Whether products of {@code rows} rows take the prepacked path: {@link #packedKernel()} up to {@value #MAX_PACKED_ROWS}
+   * rows, beyond that where switched on or measured faster on {@link OneDnn.Workload#PROMPT}'s products.
+   */
+  public static boolean packedKernel(long rows) {
+    if (!packedKernel()) return false;
+    return rows <= MAX_PACKED_ROWS || packing == Packing.ON || OneDnn.verdict(OneDnn.Workload.PROMPT).faster();
   }
 
   /** Switches the thin paths on or off for the process (on by default; RLHF4J_THIN_MATMUL=off turns them off). */
@@ -149,7 +163,7 @@ public final class ThinMatmul {
     boolean grad = GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad());
     boolean vectorFits = vector && !grad && rows <= (outIn ? MAX_ROWS : MAX_ROWS_IN_OUT) && weight.is_contiguous() && weight.nbytes() < Integer.MAX_VALUE;
     if (rows == 1 && vectorFits) return Path.VECTOR;
-    if (packable && rows <= MAX_PACKED_ROWS && (rows >= MIN_PACKED_ROWS || !vector) && inference() && packedKernel()) return Path.PACKED;
+    if (packable && (rows >= MIN_PACKED_ROWS || !vector) && inference() && packedKernel(rows)) return Path.PACKED;
     if (vectorFits) return Path.VECTOR;
     return rows == 1 ? Path.GEMV : Path.GEMM;
   }
