@@ -38,10 +38,23 @@ final class LlamaAttention {
       kh = kv[0];
       vh = kv[1];
     }
-    boolean causal = ctx.mask() == null && t > 1; // one new query without a mask sees every cached key
-    Tensor y = torch.scaled_dot_product_attention(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()),
-        Tensors.opt(ctx.mask()), 0.0, causal, new DoubleOptional(), kvHeads != heads); // (B, H, T, D)
+    Tensor y = t == 1 && kvHeads != heads ? groupedDecode(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()), ctx.mask())
+        : torch.scaled_dot_product_attention(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()), Tensors.opt(ctx.mask()), 0.0,
+            ctx.mask() == null && t > 1, new DoubleOptional(), kvHeads != heads); // (B, H, T, D); one new query without a mask sees every cached key
     y = y.transpose(1, 2).reshape(b, t, (long) heads * headDim);              // (B, T, H*D)
     return o.forward(y);                                                      // (B, T, C)
+  }
+
+  /**
+   * One new token under grouped-query attention: the G = H / Hkv query heads that share a key/value head become G query
+   * rows of that head, since they sit at one position and see the same keys (a (B, 1, 1, S) mask broadcasts over them).
+   * Equal to SDPA's {@code enable_gqa}, which on the CPU took 2.3x (S = 48) to 3.7x (S = 512) longer at batch 32
+   * (Qwen2.5-0.5B's 14 / 2 heads, one Zen 4 core).
+   */
+  private Tensor groupedDecode(Tensor qh, Tensor kh, Tensor vh, Tensor mask) {
+    long b = qh.size(0);
+    Tensor rows = qh.reshape(b, kvHeads, heads / kvHeads, headDim);                            // (B, Hkv, G, D)
+    Tensor y = torch.scaled_dot_product_attention(rows, kh, vh, Tensors.opt(mask), 0.0, false, new DoubleOptional(), false); // (B, Hkv, G, D)
+    return y.reshape(b, heads, 1, headDim);                                                   // (B, H, 1, D)
   }
 }
