@@ -74,6 +74,22 @@ public final class OneDnn {
         new IValue("none"), new IValue(ops.noScalars), new IValue());
   }
 
+  /**
+   * x W^T (+ bias) for x (..., in) and a dense float32 weight [out, in], through autograd: {@code torch.mkldnn_linear},
+   * whose backward ({@code mkldnn_linear_backward}) gives the input, weight and bias gradients on oneDNN too. For
+   * training, where the weights change every step and a prepacked copy would be stale; the relative difference to
+   * {@code torch.linear} is float32 rounding (~1e-6 on the output and both gradients).
+   */
+  public static Tensor linearWithGradient(Tensor x, Tensor weightOutIn, Tensor bias) {
+    if (!available()) throw new IllegalStateException("oneDNN linear unavailable: " + missing);
+    long in = x.size(x.dim() - 1);
+    long[] shape = x.shape();
+    shape[shape.length - 1] = weightOutIn.size(0);
+    Tensor rows = x.reshape(-1, in).contiguous();                                                    // (N, in)
+    Tensor y = torch.mkldnn_linear(rows.to_mkldnn(), weightOutIn.contiguous(), Tensors.opt(bias)).to_dense(); // (N, out)
+    return y.view(shape);                                                                           // (..., out)
+  }
+
   /** Calls {@code op} on {@code args}; its single result is copied out before the stack is freed (toTensor() is a reference into it). */
   private static Tensor call(OperatorHandle op, IValue... args) {
     IValueVector stack = new IValueVector(args);
@@ -112,7 +128,9 @@ public final class OneDnn {
     /** A decode step's few rows (2-64). */
     DECODE(new int[][] {{4, 768, 2304}, {32, 768, 2304}, {32, 3072, 768}}),
     /** A prompt's or a scoring pass's many rows (65 and more). */
-    PROMPT(new int[][] {{256, 768, 2304}, {256, 3072, 768}});
+    PROMPT(new int[][] {{256, 768, 2304}, {256, 3072, 768}}),
+    /** Training: forward and backward (input and weight gradients) through autograd, {@link #linearWithGradient} against {@code torch.linear}. */
+    TRAIN(new int[][] {{512, 768, 2304}, {512, 3072, 768}});
 
     private final int[][] shapes;
 
@@ -145,14 +163,35 @@ public final class OneDnn {
     if (!available()) return new Verdict(false, Double.NaN, Double.NaN, "libtorch: oneDNN linear unavailable (" + missing + ")");
     double p = 0, l = 0;
     for (int[] s : w.shapes) {
-      double[] t = time(s[0], s[1], s[2], reps);
+      double[] t = w == Workload.TRAIN ? timeTraining(s[0], s[1], s[2], reps) : time(s[0], s[1], s[2], reps);
       p += t[0];
       l += t[1];
     }
     boolean faster = l >= MARGIN * p;
     return new Verdict(faster, p, l, String.format(Locale.ROOT,
-        "%s: float32 %s took %.3f ms prepacked (oneDNN) vs %.3f ms through libtorch's matmul (prepacked is used when >= %.1fx faster)",
-        faster ? "oneDNN prepacked" : "libtorch matmul", w.products(), p, l, MARGIN));
+        "%s: float32 %s%s took %.3f ms %s vs %.3f ms through libtorch's matmul (oneDNN is used when >= %.1fx faster)",
+        faster ? "oneDNN" : "libtorch matmul", w.products(), w == Workload.TRAIN ? " forward + backward" : "", p,
+        w == Workload.TRAIN ? "on oneDNN (mkldnn_linear)" : "prepacked (oneDNN)", l, MARGIN));
+  }
+
+  /** Best-of-{@code reps} milliseconds of a forward and backward of rows x [in -> out], both inputs needing gradients: {oneDNN, torch.linear}. */
+  private static double[] timeTraining(int rows, int in, int out, int reps) {
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.AutoGradMode g = new org.bytedeco.pytorch.AutoGradMode(true)) {
+      Tensor x = torch.randn(rows, in).set_requires_grad(true), w = torch.randn(out, in).set_requires_grad(true);
+      double p = Double.MAX_VALUE, l = Double.MAX_VALUE;
+      for (int r = 0; r < reps + 1; r++) { // the first round warms up
+        long t0 = System.nanoTime();
+        linearWithGradient(x, w, null).sum().backward();
+        long t1 = System.nanoTime();
+        torch.linear(x, w, Tensors.opt(null)).sum().backward();
+        long t2 = System.nanoTime();
+        if (r > 0) {
+          p = Math.min(p, (t1 - t0) / 1e6);
+          l = Math.min(l, (t2 - t1) / 1e6);
+        }
+      }
+      return new double[] {p, l};
+    }
   }
 
   /** Best-of-{@code reps} milliseconds of rows x [in -> out]: {prepacked, torch.linear}. */

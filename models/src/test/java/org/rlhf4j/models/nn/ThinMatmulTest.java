@@ -81,17 +81,17 @@ class ThinMatmulTest {
   void moreRowsOtherDtypesGradientsAndTheSwitchesTakeTheOtherPaths() {
     try (NativeScope s = NativeScope.open()) {
       Tensor w = torch.randn(8, 16);
-      assertThat(ThinMatmul.path(torch.randn(ThinMatmul.MAX_ROWS + 1, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMM);
+      assertThat(ThinMatmul.path(torch.randn(ThinMatmul.MAX_ROWS + 1, 16), w, true)).isEqualTo(trainingOr(ThinMatmul.Path.GEMM)); // grad mode is on here
       assertThat(ThinMatmul.applies(torch.randn(2, 1, 16), w)).isFalse();
       assertThat(ThinMatmul.applies(torch.randn(1, 16).to(DType.BF16.scalarType()), w)).isFalse();
       Tensor trainable = torch.randn(8, 16).requires_grad_(true);
       assertThat(ThinMatmul.path(torch.randn(1, 16), trainable, true)).isEqualTo(ThinMatmul.Path.GEMV);
-      assertThat(ThinMatmul.path(torch.randn(2, 16), trainable, true)).isEqualTo(ThinMatmul.Path.GEMM);
+      assertThat(ThinMatmul.path(torch.randn(2, 16), trainable, true)).isEqualTo(trainingOr(ThinMatmul.Path.GEMM));
       assertThat(ThinMatmul.path(torch.randn(1, 16), w.t(), true)).as("a non-contiguous weight").isEqualTo(ThinMatmul.Path.GEMV);
       ThinMatmul.vectorKernel(false);
       try {
         assertThat(ThinMatmul.path(torch.randn(1, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMV);
-        assertThat(ThinMatmul.path(torch.randn(2, 16), w, true)).isEqualTo(ThinMatmul.Path.GEMM);
+        assertThat(ThinMatmul.path(torch.randn(2, 16), w, true)).isEqualTo(trainingOr(ThinMatmul.Path.GEMM));
       } finally {
         ThinMatmul.vectorKernel(true);
       }
@@ -149,7 +149,7 @@ class ThinMatmulTest {
       assertThat(Tensors.toFloats(ThinMatmul.linear(x, w, null, pack))).containsOnly(0f);
       Tensor trainable = torch.randn(24, 16).requires_grad_(true);
       try (org.bytedeco.pytorch.AutoGradMode on = new org.bytedeco.pytorch.AutoGradMode(true)) {
-        assertThat(ThinMatmul.path(x, trainable, true, true)).as("a weight that needs its gradient").isEqualTo(ThinMatmul.Path.GEMM);
+        assertThat(ThinMatmul.path(x, trainable, true, true)).as("a weight that needs its gradient").isEqualTo(trainingOr(ThinMatmul.Path.GEMM));
       }
       assertThat(ThinMatmul.path(x, w, true, true)).isEqualTo(ThinMatmul.Path.PACKED);
       try (org.rlhf4j.runtime.Autocast ac = org.rlhf4j.runtime.Autocast.enable(org.rlhf4j.runtime.Device.CPU, DType.BF16)) {
@@ -183,5 +183,47 @@ class ThinMatmulTest {
     float[] x = Tensors.toFloats(a), y = Tensors.toFloats(b);
     assertThat(x).hasSameSizeAs(y);
     for (int i = 0; i < x.length; i++) assertThat((double) x[i]).as("element %d", i).isCloseTo(y[i], within(1e-4 * (1 + Math.abs(y[i]))));
+  }
+
+  /** What a product that trains takes: {@code TRAINING} where oneDNN measured faster for training here, else {@code p}. */
+  private static ThinMatmul.Path trainingOr(ThinMatmul.Path p) { return ThinMatmul.trainingKernel() ? ThinMatmul.Path.TRAINING : p; }
+
+  @Test
+  void productsThatTrainTakeOneDnnThroughAutogradWithTheSameValuesAndGradients() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(org.rlhf4j.runtime.OneDnn.available(), org.rlhf4j.runtime.OneDnn.unavailableReason());
+    ThinMatmul.Packing saved = ThinMatmul.packing();
+    ThinMatmul.packing(ThinMatmul.Packing.ON); // whether or not it measured faster on this machine
+    try (NativeScope s = NativeScope.open()) {
+      torch.manual_seed(13);
+      for (boolean outIn : new boolean[] {true, false}) {
+        Tensor w = (outIn ? torch.randn(131, 203) : torch.randn(203, 131)).requires_grad_(true), bias = torch.randn(131).requires_grad_(true);
+        Tensor x = torch.randn(3, 5, 203).requires_grad_(true);                  // (B, T, in)
+        assertThat(ThinMatmul.path(x, w, outIn, true)).isEqualTo(ThinMatmul.Path.TRAINING);
+        Tensor up = torch.randn(3, 5, 131);                                      // d loss / d y
+        Tensor y = outIn ? ThinMatmul.linear(x, w, bias, new PackedWeight()) : ThinMatmul.matmul(x, w, bias, new PackedWeight()); // (B, T, out)
+        assertThat(y.shape()).containsExactly(3, 5, 131);
+        y.mul(up).sum().backward();
+        Tensor gx = x.grad().clone(), gw = w.grad().clone(), gb = bias.grad().clone();
+        x.grad().zero_(); w.grad().zero_(); bias.grad().zero_();
+        Tensor ref = outIn ? torch.linear(x, w, Tensors.opt(bias)) : torch.matmul(x, w).add(bias);
+        ref.mul(up).sum().backward();
+        close(y.detach(), ref.detach());
+        close(gx, x.grad());
+        close(gw, w.grad());
+        close(gb, bias.grad());
+        assertThat(org.rlhf4j.runtime.Backprop.withoutGraph(() -> ThinMatmul.path(x, w, outIn, true)))
+            .as("a checkpointed first pass multiplies as its recompute will").isEqualTo(ThinMatmul.Path.TRAINING);
+      }
+      try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+        assertThat(ThinMatmul.path(torch.randn(5, 16), torch.randn(8, 16), true, true)).as("inference").isEqualTo(ThinMatmul.Path.PACKED);
+      }
+      try (org.rlhf4j.runtime.Autocast ac = org.rlhf4j.runtime.Autocast.enable(org.rlhf4j.runtime.Device.CPU, DType.BF16)) {
+        assertThat(ThinMatmul.path(torch.randn(5, 16), torch.randn(8, 16), true, true)).as("under autocast").isEqualTo(ThinMatmul.Path.GEMM);
+      }
+      ThinMatmul.packing(ThinMatmul.Packing.OFF);
+      assertThat(ThinMatmul.path(torch.randn(5, 16), torch.randn(8, 16), true, true)).as("switched off").isEqualTo(ThinMatmul.Path.GEMM);
+    } finally {
+      ThinMatmul.packing(saved);
+    }
   }
 }
