@@ -47,4 +47,24 @@ class OneDnnTest {
     OneDnn.markWeightsRewritten();
     assertThat(OneDnn.weightsRewritten()).isEqualTo(before + 1);
   }
+
+  @Test
+  void everyWorkloadsVerdictNamesItsProductsAndTheTrainingOneTimesBackward() {
+    Assumptions.assumeTrue(OneDnn.available(), OneDnn.unavailableReason());
+    for (OneDnn.Workload w : OneDnn.Workload.values()) {
+      OneDnn.Verdict v = OneDnn.measure(w, 1);
+      assertThat(v.reason()).as(w.name()).contains(w.products()).contains(v.faster() ? "oneDNN:" : "libtorch matmul:");
+      assertThat(v.packedMs()).as(w.name()).isPositive();
+      assertThat(v.libtorchMs()).as(w.name()).isPositive();
+      assertThat(v.faster()).as(w.name()).isEqualTo(v.libtorchMs() >= OneDnn.MARGIN * v.packedMs());
+    }
+    assertThat(OneDnn.measure(OneDnn.Workload.TRAIN, 1).reason()).contains("forward + backward").contains("mkldnn_linear");
+    assertThat(OneDnn.Workload.PROMPT.products()).isEqualTo("256x[768->2304] + 256x[3072->768]");
+  }
+
+  @Test
+  void thePeakProbeGivesAFiniteRate() {
+    Assumptions.assumeTrue(OneDnn.available(), OneDnn.unavailableReason());
+    assertThat(OneDnn.gflops(128, 1)).isPositive().isFinite();
+  }
 }
