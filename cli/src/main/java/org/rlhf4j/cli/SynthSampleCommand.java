@@ -2,10 +2,12 @@ package org.rlhf4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.synth.Synthesizer;
 import org.rlhf4j.synth.Synthesizers;
+import org.rlhf4j.synth.ctgan.Ctgan;
 import org.rlhf4j.synth.table.CsvReader;
 import org.rlhf4j.synth.table.CsvWriter;
 import org.rlhf4j.synth.table.SchemaFile;
@@ -21,6 +23,9 @@ public final class SynthSampleCommand implements Callable<Integer> {
   @Option(names = "--rows", required = true, description = "Rows to draw.") int rows;
   @Option(names = "--output", required = true, description = "CSV file to write.") Path output;
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default 0).") long seed;
+  @Option(names = "--conditions", defaultValue = "frequency",
+      description = "CTGAN: how each row's condition is drawn: frequency (default: category by its training frequency) or "
+          + "training (by log(1 + count), as the reference CTGAN samples).") String conditions;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto.") String device;
 
   @Override public Integer call() throws Exception {
@@ -31,7 +36,12 @@ public final class SynthSampleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    Table t = s.sample(rows, seed);
+    if (!conditions.equals("frequency") && !conditions.equals("training")) {
+      throw new UserError("--conditions must be frequency or training, got '" + conditions + "'");
+    }
+    if (!(s instanceof Ctgan) && !conditions.equals("frequency")) throw new UserError("--conditions applies to CTGAN only");
+    Table t = s instanceof Ctgan c ? c.sample(rows, seed, Ctgan.Conditions.valueOf(conditions.toUpperCase(Locale.ROOT)))
+        : s.sample(rows, seed);
     if (output.getParent() != null) Files.createDirectories(output.getParent());
     CsvWriter.write(t, output, "?");
     System.out.println("synth sample: " + rows + " rows from " + s.kind() + " -> " + output);

@@ -67,6 +67,13 @@ class SynthCommandsTest {
     CliRun sample = run("synth", "sample", "--model", out, "--rows", "75", "--output", dir.resolve("s.csv").toString());
     assertThat(sample.code()).as(sample.err()).isZero();
     assertThat(Files.readAllLines(dir.resolve("s.csv"))).hasSize(76);
+    CliRun reference = run("synth", "sample", "--model", out, "--rows", "75", "--conditions", "training", "--output",
+        dir.resolve("t.csv").toString());
+    assertThat(reference.code()).as(reference.err()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("t.csv"))).hasSize(76).isNotEqualTo(Files.readAllLines(dir.resolve("s.csv")));
+    CliRun bad = run("synth", "sample", "--model", out, "--rows", "5", "--conditions", "log", "--output", dir.resolve("u.csv").toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--conditions must be frequency or training");
   }
 
   @Test void badInputGetsOneLineNamingTheProblem() throws Exception {

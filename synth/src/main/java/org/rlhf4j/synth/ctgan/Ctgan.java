@@ -52,14 +52,24 @@ public final class Ctgan implements Synthesizer {
 
   @Override public String kind() { return KIND; }
 
-  @Override public Table sample(int rows, long seed) {
+  /**
+   * How {@link #sample(int, long, Conditions)} draws each row's condition. {@code FREQUENCY} (the default): column
+   * uniform, category by its training frequency, so the mixture over conditions is the data distribution.
+   * {@code TRAINING}: the training-by-sampling draw (category by log(1 + count)), which is what the reference's
+   * {@code sample_original_condvec} draws (it normalises the log-frequency table), rare categories over-represented.
+   */
+  public enum Conditions { FREQUENCY, TRAINING }
+
+  @Override public Table sample(int rows, long seed) { return sample(rows, seed, Conditions.FREQUENCY); }
+
+  public Table sample(int rows, long seed, Conditions conditions) {
     if (rows < 1) throw new IllegalArgumentException("rows must be >= 1, got " + rows);
     Runtime.seed(seed);
     Random rng = new Random(seed);
     int b = config.batchSize(), w = transformer.width();
     List<float[]> batches = new ArrayList<>();
     for (int done = 0; done < rows; done += b) {
-      batches.add(sampleBatch(b, rng));
+      batches.add(sampleBatch(b, rng, conditions));
     }
     float[] all = new float[rows * w];
     for (int i = 0; i < batches.size(); i++) {
@@ -70,11 +80,11 @@ public final class Ctgan implements Synthesizer {
   }
 
   /** One batch of activated generator outputs, (b, width) row-major. */
-  private float[] sampleBatch(int b, Random rng) {
+  private float[] sampleBatch(int b, Random rng, Conditions conditions) {
     try (NativeScope scope = NativeScope.open()) {
       new NoGradGuard();
       Tensor in = input(torch.randn(new long[] {b, config.embeddingDim()}, Tensors.options(DType.F32, device)),
-          sampler.original(b, rng), b); // (b, E + C)
+          conditions == Conditions.TRAINING ? sampler.train(b, rng) : sampler.original(b, rng), b); // (b, E + C)
       return Tensors.toFloats(GanLosses.activate(generator.forward(in), transformer.spans(), config.tau())); // (b, D)
     }
   }

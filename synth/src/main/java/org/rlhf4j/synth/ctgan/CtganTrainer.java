@@ -55,8 +55,7 @@ public final class CtganTrainer {
     Runtime.seed(config.seed());
     CtganGenerator g = Ctgan.newGenerator(config, transformer, device);
     CtganDiscriminator d = new CtganDiscriminator(transformer.width() + sampler.width(), config.discriminatorDims(), config.pac(), device);
-    AdamW.Hyper hyper = new AdamW.Hyper(0.5, 0.9, 1e-8, config.weightDecay());
-    AdamW optG = new AdamW(g.parameters(), hyper), optD = new AdamW(d.parameters(), hyper);
+    AdamW optG = adam(g.parameters()), optD = adam(d.parameters());
     Ctgan model = new Ctgan(config, transformer, g, device);
     int start = ckpt == null ? 0 : ckpt.resume(transformer, g, d, optG, optD);
     if (start > 0) Reporter.get().info("ctgan: resuming after epoch %d of %d (%s)", start, config.epochs(), out);
@@ -150,7 +149,7 @@ public final class CtganTrainer {
         Tensor loss = GanLosses.criticLoss(d.forward(realCat, true), d.forward(fakeCat, true));
         optD.zeroGrad();
         loss.add(penalty).backward();
-        optD.step(config.discriminatorLr());
+        adamStep(optD, d.parameters(), config.discriminatorLr(), config.weightDecay());
         sums[2] += loss.item_double();
         sums[3] += penalty.item_double();
       }
@@ -169,11 +168,32 @@ public final class CtganTrainer {
         Tensor loss = conditional == null ? adversarial : adversarial.add(conditional);
         optG.zeroGrad();
         loss.backward();
-        optG.step(config.generatorLr());
+        adamStep(optG, g.parameters(), config.generatorLr(), config.weightDecay());
         sums[0] += adversarial.item_double();
         sums[1] += conditional == null ? 0 : conditional.item_double();
       }
     }
+  }
+
+  /** The reference's Adam (betas 0.5, 0.9; eps 1e-8) with no decoupled decay: {@link #adamStep} adds the L2 term. */
+  static AdamW adam(Map<String, Tensor> params) { return new AdamW(params, new AdamW.Hyper(0.5, 0.9, 1e-8, 0)); }
+
+  /**
+   * One step of torch.optim.Adam with {@code weight_decay} as the reference CTGAN uses it: {@code grad += wd * param} on every
+   * parameter (biases and batch-norm ones included) before the Adam moments, so the decay is scaled by Adam's step
+   * size like any gradient. (AdamW's decoupled decay, {@code param *= 1 - lr wd}, on weight matrices only, is a
+   * different optimiser: at lr 2e-4 and wd 1e-6 it shrinks a weight by 2e-10 of itself per step, where Adam's L2 term
+   * moves a parameter whose loss gradient is near 0 by up to lr per step.)
+   */
+  static void adamStep(AdamW opt, Map<String, Tensor> params, double lr, double wd) {
+    if (wd != 0) try (NativeScope scope = NativeScope.open()) {
+      new NoGradGuard();
+      for (Tensor p : params.values()) {
+        Tensor grad = p.grad();
+        if (grad.defined()) grad.add_(p, Tensors.scalar(wd));
+      }
+    }
+    opt.step(lr);
   }
 
   static int[] permutation(int n, Random rng) {
