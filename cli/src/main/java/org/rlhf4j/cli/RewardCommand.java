@@ -49,8 +49,10 @@ public final class RewardCommand implements Callable<Integer> {
   @Option(names = "--backbone", description = "minilm, or a BERT-family Hugging Face folder: an encoder reward model (instead of --model).") String backbone;
   @Option(names = "--train-layers", description = "Encoder reward models: train only the top N layers (+ pooler and head); default all.") Integer trainLayers;
   @Option(names = "--pooling", description = "Encoder reward models: what the pooler reads, cls (transformers' "
-      + "BertForSequenceClassification) or mean (the token mean, as sentence-transformers trained all-MiniLM-L6-v2; "
-      + "rlhf4j reads it back, transformers would pool [CLS]).") String pooling;
+      + "BertForSequenceClassification), mean (the token mean, as sentence-transformers trained all-MiniLM-L6-v2) or "
+      + "response (the mean over the response's tokens only, attention still over prompt + response: a pair shares its "
+      + "prompt); mean and response are saved in config.json (rlhf4j_pooling), which rlhf4j reads back and transformers "
+      + "ignores (it would pool [CLS]).") String pooling;
   @Mixin DpFlags dpFlags;
 
   @Override public Integer call() {

@@ -60,11 +60,13 @@ class EncoderRewardCommandsTest {
       jsonl.append("{\"prompt\": \"Q").append(i).append("\", \"chosen\": \" no\", \"rejected\": \" sure, here is how").append(i).append("\"}\n");
     }
     Files.writeString(tmp.resolve("pairs.jsonl"), jsonl);
-    CliRun r = CliRun.of("reward", "--backbone", "minilm", "--pooling", "mean", "--train-layers", "0", "--data",
+    CliRun r = CliRun.of("reward", "--backbone", "minilm", "--pooling", "response", "--train-layers", "0", "--data",
         tmp.resolve("pairs.jsonl").toString(), "--eval-fraction", "0.5", "--output", tmp.resolve("rm").toString(), "--max-steps", "1",
         "--batch-size", "2", "--max-length", "16");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("held-out pairwise accuracy [01]\\.\\d{4} on 5 pairs \\(\"shorter answer wins\" baseline 1\\.0000\\)");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("rm/config.json").toFile())
+        .path("rlhf4j_pooling").asText()).isEqualTo("response");
   }
 
   @Test void badBackbonesAreOneLineUsageErrors() {
@@ -79,7 +81,7 @@ class EncoderRewardCommandsTest {
     assertThat(lora.err().strip()).doesNotContain("\n").contains("--lora-r", "causal reward models", "--train-layers");
     CliRun pool = CliRun.of("reward", "--backbone", "minilm", "--pooling", "max", "--data", "x.tsv", "--output", tmp.toString());
     assertThat(pool.code()).isEqualTo(2);
-    assertThat(pool.err().strip()).doesNotContain("\n").contains("--pooling", "cls or mean");
+    assertThat(pool.err().strip()).doesNotContain("\n").contains("--pooling", "cls, mean or response");
     CliRun poolCausal = CliRun.of("reward", "--model", tmp.toString(), "--pooling", "mean", "--data", "x.tsv", "--output", tmp.toString());
     assertThat(poolCausal.code()).isEqualTo(2);
     assertThat(poolCausal.err()).contains("--pooling", "--backbone");

@@ -60,11 +60,14 @@ final class EncoderBackbone implements RewardBackbone {
     return new EncoderBackbone(encoder, pooler, ScalarHead.random(ScalarHead.Kind.CLASSIFIER, h, seed, encoder.device()), pooling);
   }
 
-  /** Right-padded rows (the pooled output reads position 0): ids (B, T), mask (B, T) to (B). */
-  @Override public Tensor rewards(Tensor ids, Tensor mask) {
-    Tensor hidden = encoder.forward(ids, mask);   // (B, T, H)
-    Tensor pooled = pooling.pool(pooler, hidden, mask); // (B, H)
-    return head.forward(pooled);                  // (B)
+  /** Right-padded rows (the pooled output reads position 0): ids (B, T), mask (B, T) to (B). Not for response pooling. */
+  @Override public Tensor rewards(Tensor ids, Tensor mask) { return rewards(ids, mask, null); }
+
+  /** As {@link #rewards(Tensor, Tensor)}; {@code response} (B, T) 0/1 marks each row's response tokens (may be null). */
+  @Override public Tensor rewards(Tensor ids, Tensor mask, Tensor response) {
+    Tensor hidden = encoder.forward(ids, mask);                   // (B, T, H)
+    Tensor pooled = pooling.pool(pooler, hidden, mask, response); // (B, H)
+    return head.forward(pooled);                                  // (B)
   }
 
   @Override public Map<String, Tensor> parameters() { return parameters; }

@@ -18,6 +18,9 @@ sealed interface RewardBackbone permits CausalBackbone, EncoderBackbone {
   /** Rewards of right- or left-padded rows: ids (B, T), 0/1 mask (B, T) to (B). */
   Tensor rewards(Tensor ids, Tensor mask);
 
+  /** As {@link #rewards(Tensor, Tensor)} with each row's 0/1 response mask (B, T), for poolings that read it. */
+  default Tensor rewards(Tensor ids, Tensor mask, Tensor response) { return rewards(ids, mask); }
+
   /** Every tensor of the sequence classifier, by the name it is saved under. */
   Map<String, Tensor> parameters();
 

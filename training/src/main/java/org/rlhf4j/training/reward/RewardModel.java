@@ -131,8 +131,14 @@ public final class RewardModel implements HasParameters {
     return org.bytedeco.pytorch.global.torch.argmax(notPad.mul(pos), new org.bytedeco.pytorch.LongOptional(1), true); // (B, 1)
   }
 
-  /** Rewards of padded rows (B). */
-  public Tensor rewards(Batch b) { return rewards(b.ids(), b.attentionMask()); }
+  /**
+   * As {@link #rewards(Tensor, Tensor)}; {@code response} (B, T) 0/1 marks each row's response tokens (a {@link Batch}'s
+   * loss mask), which an encoder with {@code response} pooling averages (the two-argument form refuses such a model).
+   */
+  public Tensor rewards(Tensor ids, Tensor mask, Tensor response) { return backbone.rewards(ids, mask, response); }
+
+  /** Rewards of padded rows (B); the loss mask marks the responses. */
+  public Tensor rewards(Batch b) { return rewards(b.ids(), b.attentionMask(), b.lossMask()); }
 
   /** Rewards of (prompt, response) pairs, in order. */
   public double[] score(List<PromptCompletion> items) {

@@ -46,8 +46,13 @@ class EncoderRewardModelTest {
 
   /** As above; with {@code mean}, the pooler reads the mean of every token's last hidden state (computed in doubles). */
   static double direct(BertEncoder enc, Map<String, Tensor> p, String text, boolean mean) {
+    return direct(enc, p, enc.tokenizer().encode(text, true), mean ? 0 : -1); // [CLS] ... [SEP], as transformers' tokenizer(text)
+  }
+
+  /** The pooler on h_[CLS] ({@code from} < 0) or on the mean of the last hidden states at positions from..T-1. */
+  static double direct(BertEncoder enc, Map<String, Tensor> p, int[] ids, int from) {
+    boolean mean = from >= 0;
     try (NativeScope scope = NativeScope.open()) {
-      int[] ids = enc.tokenizer().encode(text, true);                        // [CLS] ... [SEP], as transformers' tokenizer(text)
       long[] l = java.util.Arrays.stream(ids).asLongStream().toArray();
       long[] ones = new long[l.length];
       java.util.Arrays.fill(ones, 1);
@@ -57,8 +62,8 @@ class EncoderRewardModelTest {
         float[] all = Tensors.toFloats(hidden.contiguous());                   // (T * H)
         for (int j = 0; j < h.length; j++) {
           double sum = 0;
-          for (int t = 0; t < l.length; t++) sum += all[t * h.length + j];
-          h[j] = (float) (sum / l.length);
+          for (int t = from; t < l.length; t++) sum += all[t * h.length + j];
+          h[j] = (float) (sum / (l.length - from));
         }
       }
       float[] wp = Tensors.toFloats(p.get("bert.pooler.dense.weight").contiguous()), bp = Tensors.toFloats(p.get("bert.pooler.dense.bias"));
@@ -104,7 +109,37 @@ class EncoderRewardModelTest {
     RewardModel back = RewardModel.load(dir);
     assertThat(back.describe()).contains("mean pooling");
     assertThat(back.score(ITEMS)).containsExactly(ours);
-    assertThatThrownBy(() -> EncoderPooling.parse("max", "--pooling")).hasMessageContaining("--pooling").hasMessageContaining("cls or mean");
+    assertThatThrownBy(() -> EncoderPooling.parse("max", "--pooling")).hasMessageContaining("--pooling").hasMessageContaining("cls, mean or response");
+  }
+
+  /** Response pooling: the pooler reads the mean over the response's tokens and [SEP] only, the prompt still attended. */
+  @Test void responsePoolingAveragesOnlyTheResponseAndSurvivesSaveAndLoad() throws Exception {
+    RewardModel rm = RewardModel.init(BertEncoder.miniLm(), EncoderPooling.RESPONSE, 3);
+    BertEncoder enc = ((EncoderBackbone) backbone(rm)).encoder;
+    List<PromptCompletion> items = List.of(ITEMS.get(0), ITEMS.get(2),
+        new PromptCompletion(Content.text("Once upon a time"), Content.text("a storm flattened the village.")));
+    double[] ours = rm.score(items);
+    String[][] texts = {{"Once upon a time", " there was a happy little dog who loved to play."},
+        {"Human: How do I bake bread?", "\n\nAssistant: Mix flour, water and yeast."},
+        {"Once upon a time", " a storm flattened the village."}};
+    for (int i = 0; i < texts.length; i++) {
+      int[] ids = enc.tokenizer().encode(texts[i][0] + texts[i][1], true);
+      int from = 1 + enc.tokenizer().encode(texts[i][0], false).length;     // after [CLS] and the prompt
+      double expected = direct(enc, rm.parameters(), ids, from);
+      assertThat(Math.abs(ours[i] - expected)).as(texts[i][1]).isLessThan(1e-5);
+      assertThat(Math.abs(ours[i] - direct(enc, rm.parameters(), ids, 0))).as("differs from the mean over everything").isGreaterThan(1e-4);
+    }
+    assertThat(Math.abs(rm.score(List.of(items.get(1)))[0] - ours[1])).as("padding").isLessThan(1e-5);
+    Batch b = Batch.collate(List.of(rm.row(items.get(0).prompt(), items.get(0).completion(),
+        new org.rlhf4j.training.batch.LengthPolicy(64, org.rlhf4j.training.batch.Overflow.TRUNCATE_PROMPT_LEFT))), rm.padId(), Device.CPU);
+    assertThatThrownBy(() -> rm.rewards(b.ids(), b.attentionMask())).hasMessageContaining("response mask");
+    Path dir = tmp.resolve("response");
+    rm.save(dir);
+    assertThat(new ObjectMapper().readTree(dir.resolve("config.json").toFile()).path("rlhf4j_pooling").asText()).isEqualTo("response");
+    RewardModel back = RewardModel.load(dir);
+    assertThat(back.describe()).contains("response pooling");
+    assertThat(back.score(items)).containsExactly(ours);
+    assertThat(EncoderPooling.parse("Response", "--pooling")).isEqualTo(EncoderPooling.RESPONSE);
   }
 
   @Test void saveThenLoadGivesIdenticalScoresInHfSequenceClassificationLayout() throws Exception {
