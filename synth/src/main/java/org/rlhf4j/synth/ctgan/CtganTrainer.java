@@ -186,8 +186,7 @@ public final class CtganTrainer {
    * moves a parameter whose loss gradient is near 0 by up to lr per step.)
    */
   static void adamStep(AdamW opt, Map<String, Tensor> params, double lr, double wd) {
-    if (wd != 0) try (NativeScope scope = NativeScope.open()) {
-      new NoGradGuard();
+    if (wd != 0) try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
       for (Tensor p : params.values()) {
         Tensor grad = p.grad();
         if (grad.defined()) grad.add_(p, Tensors.scalar(wd));
