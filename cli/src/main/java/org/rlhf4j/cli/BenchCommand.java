@@ -307,6 +307,9 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("prompt_prepacked_used", org.rlhf4j.models.nn.ThinMatmul.packedKernel(org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + 1));
     if (!Double.isNaN(p.packedMs())) { o.put("prompt_prepacked_ms", round(p.packedMs())); o.put("prompt_libtorch_ms", round(p.libtorchMs())); }
     o.put("prompt_reason", p.reason());
+    org.rlhf4j.runtime.OneDnn.Verdict t = org.rlhf4j.runtime.OneDnn.verdict(org.rlhf4j.runtime.OneDnn.Workload.TRAIN);
+    o.put("training_onednn_used", org.rlhf4j.models.nn.ThinMatmul.packing() == org.rlhf4j.models.nn.ThinMatmul.Packing.ON);
+    o.put("training_product_reason", t.reason() + "; training takes oneDNN only with RLHF4J_ONEDNN=on (whole steps measured no faster at two threads)");
     return o;
   }
 

@@ -129,7 +129,10 @@ public final class OneDnn {
     DECODE(new int[][] {{4, 768, 2304}, {32, 768, 2304}, {32, 3072, 768}}),
     /** A prompt's or a scoring pass's many rows (65 and more). */
     PROMPT(new int[][] {{256, 768, 2304}, {256, 3072, 768}}),
-    /** Training: forward and backward (input and weight gradients) through autograd, {@link #linearWithGradient} against {@code torch.linear}. */
+    /**
+     * Training: forward and backward (input and weight gradients) through autograd, {@link #linearWithGradient} against
+     * {@code torch.linear}; printed by {@code bench}, informative only (whole steps did not follow it at two threads).
+     */
     TRAIN(new int[][] {{512, 768, 2304}, {512, 3072, 768}});
 
     private final int[][] shapes;

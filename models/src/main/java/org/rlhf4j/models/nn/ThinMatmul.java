@@ -29,9 +29,11 @@ import org.rlhf4j.runtime.OneDnn;
  * through libtorch, 32 rows 0.84 against 1.83, the 32-row LM head 17.6 against 41.4, 144 rows 3.5 against 5.9 and
  * 512 rows x [3072 -> 768] 16.5 against 30.9 (OpenBLAS packs the whole weight on every call).
  * Products that train ({@link org.rlhf4j.runtime.Backprop#training}: a graph is recorded, or a checkpointed first pass
- * that will be recomputed with one) take {@link Path#TRAINING} where {@link OneDnn.Workload#TRAIN} measured it faster:
- * oneDNN through autograd ({@link OneDnn#linearWithGradient}), whose backward also runs on oneDNN (on one Zen 4 core,
- * forward + backward of 1024 x [768 -> 2304]: 132 GFLOP/s against 94 through OpenBLAS).
+ * that will be recomputed with one) take {@link Path#TRAINING} only when switched on ({@code RLHF4J_ONEDNN=on}): oneDNN
+ * through autograd ({@link OneDnn#linearWithGradient}), whose backward also runs on oneDNN. One product runs faster
+ * (one Zen 4 core, forward + backward of 1024 x [768 -> 2304]: 132 GFLOP/s against 94 through OpenBLAS), and a GPT-2
+ * 124M training step on one loaded core ran 1.16-1.32x; but on two idle cores the step ran 172-193 tok/s against
+ * 167-191 through OpenBLAS, no gain, so {@code auto} keeps training on OpenBLAS.
  * The sums are the same products in another order: results agree with the matmul path to float32 rounding
  * (~1e-6 relative). {@code RLHF4J_THIN_MATMUL=off} (or {@link #enable}) sends everything to GEMM;
  * {@code RLHF4J_THIN_MATMUL=gemv} keeps single rows on sgemv (no Vector API kernel); {@code RLHF4J_ONEDNN=on|off}
@@ -106,13 +108,13 @@ public final class ThinMatmul {
 
   /**
    * Whether a product that trains takes {@link Path#TRAINING} now: it trains ({@link org.rlhf4j.runtime.Backprop#training}),
-   * no autocast (oneDNN's op is not on autocast's list), and oneDNN switched on or measured faster on {@link OneDnn.Workload#TRAIN}.
+   * no autocast (oneDNN's op is not on autocast's list), and oneDNN is switched on ({@link Packing#ON}; {@code auto}
+   * does not, since whole training steps measured no faster at two threads although {@link OneDnn.Workload#TRAIN}'s
+   * single product did).
    */
   static boolean trainingKernel() {
-    Packing p = packing;
-    if (!enabled || p == Packing.OFF || !org.rlhf4j.runtime.Backprop.training()) return false;
-    if (org.rlhf4j.runtime.Autocast.current(org.rlhf4j.runtime.Device.CPU) != org.rlhf4j.runtime.DType.F32 || !OneDnn.available()) return false;
-    return p == Packing.ON || OneDnn.verdict(OneDnn.Workload.TRAIN).faster();
+    if (!enabled || packing != Packing.ON || !org.rlhf4j.runtime.Backprop.training()) return false;
+    return org.rlhf4j.runtime.Autocast.current(org.rlhf4j.runtime.Device.CPU) == org.rlhf4j.runtime.DType.F32 && OneDnn.available();
   }
 
   /** Switches the thin paths on or off for the process (on by default; RLHF4J_THIN_MATMUL=off turns them off). */
