@@ -2,6 +2,7 @@ package org.rlhf4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.rlhf4j.demo.sentiment.SentimentConfig;
 import org.rlhf4j.demo.sentiment.SentimentExample;
@@ -24,13 +25,27 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--rm-seed", description = "Seed of the proxy and gold reward models (default: --seed); runs of several "
       + "--seed values with one --rm-seed compare the methods against the same judges.") Long rmSeed;
   @Option(names = "--dpo-samples", description = "Samples per DPO pair: the proxy's best of K is chosen, its worst rejected "
-      + "(default 2, a plain pair); only the DPO stages retrain.") Integer dpoSamples;
+      + "(default 4; 2 = a plain pair); only the DPO stages retrain.") Integer dpoSamples;
+  @Option(names = "--dpo-pairs", description = "DPO pairs per training opening (default 8; --quick 2); only the DPO stages retrain.")
+  Integer dpoPairs;
+  @Option(names = "--dpo-steps", description = "DPO optimizer steps of 16 pairs (default 120; --quick 10).") Integer dpoSteps;
+  @Option(names = "--dpo-lr", description = "DPO peak learning rate (default 1e-4; --quick 2e-4).") Double dpoLr;
+  @Option(names = "--dpo-betas", split = ",", description = "DPO betas, one run each (default 2.0,0.5,0.1).") List<Double> dpoBetas;
+  @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.3,0.1,0.03); only "
+      + "the PPO stages retrain.") List<Double> ppoBetas;
+  @Option(names = "--ppo-iterations", description = "PPO iterations (default 20 of 64 rollouts; --quick 3 of 16).") Integer ppoIterations;
   @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 150 CPU-seconds).") boolean quick;
 
   @Override public Integer call() throws Exception {
     if (dpoSamples != null && dpoSamples < 2) {
       throw new UserError("--dpo-samples: must be >= 2 (best vs worst of K samples), got " + dpoSamples);
     }
+    positive("--dpo-pairs", dpoPairs);
+    positive("--dpo-steps", dpoSteps);
+    positive("--dpo-lr", dpoLr);
+    positive("--dpo-betas", dpoBetas);
+    positive("--ppo-betas", ppoBetas);
+    positive("--ppo-iterations", ppoIterations);
     Path data = shared != null ? shared : Files.isDirectory(Path.of("..", "shared")) ? Path.of("..", "shared") : Path.of("shared");
     for (String need : new String[] {"fixtures/stories260K", "data/sst2", "data/imdb-small"}) {
       if (!Files.exists(data.resolve(need))) {
@@ -39,11 +54,31 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
     }
     SentimentConfig cfg = quick ? SentimentConfig.quick(output, data, seed) : SentimentConfig.standard(output, data, seed);
     if (rmSeed != null) cfg = cfg.withRmSeed(rmSeed);
-    if (dpoSamples != null) {
-      SentimentConfig.Dpo d = cfg.dpo();
-      cfg = cfg.withDpo(new SentimentConfig.Dpo(d.betas(), d.pairsPerPrompt(), dpoSamples, d.steps(), d.lr()));
-    }
+    cfg = cfg.withDpo(dpo(cfg.dpo())).withPpo(ppo(cfg.ppo()));
     new SentimentExample(cfg).run();
     return 0;
+  }
+
+  /** The run's DPO settings with the flags given (checked in {@link #call}). */
+  private SentimentConfig.Dpo dpo(SentimentConfig.Dpo d) {
+    return new SentimentConfig.Dpo(or(dpoBetas, d.betas()), or(dpoPairs, d.pairsPerPrompt()), or(dpoSamples, d.samplesPerPair()),
+        or(dpoSteps, d.steps()), or(dpoLr, d.lr()));
+  }
+
+  private SentimentConfig.Ppo ppo(SentimentConfig.Ppo p) {
+    return new SentimentConfig.Ppo(or(ppoBetas, p.betas()), or(ppoIterations, p.iterations()), p.batch(), p.miniBatches(),
+        p.epochs(), p.lr());
+  }
+
+  private static <T> T or(T given, T fallback) { return given != null ? given : fallback; }
+
+  private static void positive(String flag, Number value) {
+    if (value != null && !(value.doubleValue() > 0)) throw new UserError(flag + ": must be > 0, got " + value);
+  }
+
+  private static void positive(String flag, List<Double> values) {
+    if (values == null) return;
+    if (values.isEmpty()) throw new UserError(flag + ": give at least one value");
+    for (Double v : values) positive(flag, v);
   }
 }

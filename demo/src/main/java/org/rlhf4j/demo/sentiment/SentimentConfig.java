@@ -6,8 +6,8 @@ import java.util.Locale;
 import org.rlhf4j.training.reward.EncoderPooling;
 
 /**
- * Sizes of the controlled-sentiment example. {@link #standard} is the full run (sized for 15 minutes on an idle 2-core
- * CPU; not yet measured end to end on an idle machine), {@link #quick} a smoke run of every stage (about 150 CPU-seconds; too short for its points to mean anything).
+ * Sizes of the controlled-sentiment example. {@link #standard} is the full run (sized for 15 minutes on a 2-core CPU; summary.json
+ * records each run's wall and CPU seconds), {@link #quick} a smoke run of every stage (about 150 CPU-seconds; too short for its points to mean anything).
  * summary.json records the wall and CPU seconds of each run.
  *
  * @param seed           the policies' seed (sampling, PPO, DPO, best-of-n)
@@ -95,12 +95,14 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
 
   /**
    * The full run. PPO: 20 iterations of 64 rollouts, one minibatch, 4 epochs, lr 1e-4 (the earlier 10 x 24 at 5e-5
-   * stopped updating: approx-KL and clip fraction fell to 0 while the score wandered).
+   * stopped updating: approx-KL and clip fraction fell to 0 while the score wandered). DPO: 8 pairs per opening, each
+   * the proxy's best and worst of 4 reference samples (1,280 proxy-scored samples, as PPO's 20 x 64 rollouts), 120
+   * steps of 16 pairs at lr 1e-4; the earlier 160 plain pairs and 40 steps at 4e-5 never left KL 0.5.
    */
   public static SentimentConfig standard(Path output, Path shared, long seed) {
     return new SentimentConfig("standard", output, shared, seed, seed, new Rm(20000, 300, 6, 1e-4, 32, 64),
-        new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.5, 0.1), 20, 64, 1, 4, 1e-4),
-        new Dpo(List.of(0.5, 0.1, 0.03), 4, 2, 40, 4e-5), List.of(1, 2, 4, 8));
+        new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.3, 0.1, 0.03), 20, 64, 1, 4, 1e-4),
+        new Dpo(List.of(2.0, 0.5, 0.1), 8, 4, 120, 1e-4), List.of(1, 2, 4, 8));
   }
 
   public static SentimentConfig quick(Path output, Path shared, long seed) {

@@ -59,13 +59,14 @@ class SentimentConfigTest {
     assertThat(two.pointKey("best_of_n", "n=2")).isNotEqualTo(one.pointKey("best_of_n", "n=2"));
   }
 
-  @Test void dpoPairsFromMoreSamplesRetrainDpoAloneAndAPlainPairKeepsItsKey() {
+  @Test void dpoPairsFromOtherSampleCountsRetrainDpoAloneAndAPlainPairKeepsItsKey() {
     SentimentConfig a = SentimentConfig.standard(OUT, SHARED, 1);
     SentimentConfig.Dpo d = a.dpo();
-    assertThat(d.samplesPerPair()).isEqualTo(2);
-    assertThat(a.dpoKey(0.1)).contains("pairs=" + d.pairsPerPrompt() + " steps=");
-    SentimentConfig b = a.withDpo(new SentimentConfig.Dpo(d.betas(), d.pairsPerPrompt(), 4, d.steps(), d.lr()));
-    assertThat(b.dpoKey(0.1)).isNotEqualTo(a.dpoKey(0.1)).contains("best-worst-of=4");
+    assertThat(d.samplesPerPair()).isEqualTo(4);
+    assertThat(a.dpoKey(0.1)).contains("pairs=" + d.pairsPerPrompt() + " best-worst-of=4 steps=");
+    SentimentConfig b = a.withDpo(new SentimentConfig.Dpo(d.betas(), d.pairsPerPrompt(), 2, d.steps(), d.lr()));
+    assertThat(b.dpoKey(0.1)).isNotEqualTo(a.dpoKey(0.1)).contains("pairs=" + d.pairsPerPrompt() + " steps=")
+        .doesNotContain("best-worst-of");
     assertThat(b.ppoKey(0.5)).isEqualTo(a.ppoKey(0.5));
     for (String rm : List.of("proxy-rm", "gold-rm")) assertThat(b.rmKey(rm)).isEqualTo(a.rmKey(rm));
     assertThat(b.pointKey("best_of_n", "n=4")).isEqualTo(a.pointKey("best_of_n", "n=4"));
