@@ -36,6 +36,7 @@ final class SentimentReport {
         + gold.get("accuracy_on") + "), never seen by training. KL is the sequence KL to the reference estimated on each "
         + "policy's samples; best-of-n uses the analytic log n - (n-1)/n.");
     List<LineChart.Series> series = new ArrayList<>();
+    Map<String, LineChart.Series> curves = new LinkedHashMap<>();
     Map<String, Object> frontier = new LinkedHashMap<>();
     for (String m : METHODS) {
       List<Judge.Point> mp = new ArrayList<>(points.stream().filter(p -> p.method().equals(m)).toList());
@@ -48,6 +49,7 @@ final class SentimentReport {
         y[i + 1] = mp.get(i).gold();
       }
       series.add(new LineChart.Series(m, x, y));
+      curves.put(m, series.get(series.size() - 1));
       frontier.put(m, mp.stream().map(SentimentReport::json).toList());
     }
     report.chart(new LineChart("Gold reward vs KL to the reference", "KL(policy || reference), nats",
@@ -59,6 +61,8 @@ final class SentimentReport {
     }
     Map<String, Object> atBudget = atBudget(points, ref);
     report.section("Within KL " + KL_BUDGET + " nats", verdict(atBudget, ref));
+    Map<String, Object> gaps = gaps(curves);
+    report.section("At equal KL", gapsText(gaps));
     report.table(new Table("Frontier points", List.of("method", "setting", "KL", "gold P(positive)", "proxy logit", "samples"), rows));
     List<List<Object>> samples = new ArrayList<>();
     for (Judge.Sample s : ref.samples()) samples.add(List.of("reference", s.prompt(), s.response(), SentimentExample.fmt(s.gold())));
@@ -85,6 +89,7 @@ final class SentimentReport {
     summary.put("reference", json(ref));
     summary.put("frontier", frontier);
     summary.put("best_within_kl_" + (int) KL_BUDGET, atBudget);
+    summary.put("gap_at_equal_kl", gaps);
     summary.put("samples_before", ref.samples());
     summary.put("samples_after", after);
     return SummaryJson.write(cfg.output(), summary);
@@ -126,6 +131,36 @@ final class SentimentReport {
       }
     }
     return sb.append(lead == null ? "" : "Highest within the budget: " + lead + ".").toString().trim();
+  }
+
+  /**
+   * Each pair of methods as a_vs_b, a the later in {@link #METHODS} (dpo_vs_ppo, best_of_n_vs_ppo, best_of_n_vs_dpo):
+   * a's gold gap over b at equal KL.
+   */
+  static Map<String, Object> gaps(Map<String, LineChart.Series> curves) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<String> ms = new ArrayList<>(curves.keySet());
+    for (int i = 1; i < ms.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        LineChart.Series a = curves.get(ms.get(i)), b = curves.get(ms.get(j));
+        if (a.x().length < 2 || b.x().length < 2) continue;  // a method with no trained point has no curve
+        out.put(ms.get(i) + "_vs_" + ms.get(j), FrontierGap.of(a.x(), a.y(), b.x(), b.y()).json());
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String gapsText(Map<String, Object> gaps) {
+    StringBuilder sb = new StringBuilder("Gold gap of the first method's curve over the second's, interpolated at "
+        + FrontierGap.GRID + " KL values over the range both reach: ");
+    for (var e : gaps.entrySet()) {
+      Map<String, Object> g = (Map<String, Object>) e.getValue();
+      sb.append(String.format(java.util.Locale.ROOT, "%s: mean %+.3f (from %+.3f to %+.3f) up to KL %.2f%s. ", e.getKey(),
+          (Double) g.get("mean_gold_gap"), (Double) g.get("min_gold_gap"), (Double) g.get("max_gold_gap"),
+          ((double[]) g.get("kl_range"))[1], Boolean.TRUE.equals(g.get("dominates")) ? ", above at every KL" : ""));
+    }
+    return sb.toString().trim();
   }
 
   private static Map<String, Object> json(Judge.Point p) {

@@ -55,6 +55,13 @@ class SentimentExampleTest {
       if (!within.path(m).isNull()) assertThat(within.path(m).path("kl").asDouble()).isLessThanOrEqualTo(SentimentReport.KL_BUDGET);
     }
     assertThat(within.path("best_of_n").isNull()).as("best-of-1 has KL 0").isFalse();
+    JsonNode gaps = s.path("gap_at_equal_kl");
+    for (String pair : List.of("dpo_vs_ppo", "best_of_n_vs_ppo", "best_of_n_vs_dpo")) {
+      JsonNode g = gaps.path(pair);
+      assertThat(g.path("min_gold_gap").asDouble()).as(pair).isLessThanOrEqualTo(g.path("mean_gold_gap").asDouble());
+      assertThat(g.path("max_gold_gap").asDouble()).as(pair).isGreaterThanOrEqualTo(g.path("mean_gold_gap").asDouble());
+      assertThat(g.path("dominates").asBoolean()).as(pair).isEqualTo(g.path("min_gold_gap").asDouble() > 0);
+    }
     assertThat(s.path("samples_before").size()).isGreaterThan(0);
     assertThat(Files.isRegularFile(tmp.resolve("report.html"))).isTrue();
     assertThat(Files.isRegularFile(tmp.resolve("chart-01.png"))).isTrue();
