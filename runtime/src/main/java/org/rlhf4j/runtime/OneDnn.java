@@ -185,7 +185,7 @@ public final class OneDnn {
   public static double gflops(int n, int reps) {
     if (!available()) return Double.NaN;
     try (NativeScope s = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
-      Tensor x = torch.randn(n, n), packed = pack(torch.randn(n, n));
+      Tensor x = filler(n, n), packed = pack(filler(n, n));
       try {
         linear(x, packed, null); // warm-up
         double best = Double.MAX_VALUE;
@@ -204,7 +204,7 @@ public final class OneDnn {
   /** Best-of-{@code reps} milliseconds of a forward and backward of rows x [in -> out], both inputs needing gradients: {oneDNN, torch.linear}. */
   private static double[] timeTraining(int rows, int in, int out, int reps) {
     try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.AutoGradMode g = new org.bytedeco.pytorch.AutoGradMode(true)) {
-      Tensor x = torch.randn(rows, in).set_requires_grad(true), w = torch.randn(out, in).set_requires_grad(true);
+      Tensor x = filler(rows, in).set_requires_grad(true), w = filler(out, in).set_requires_grad(true);
       double p = Double.MAX_VALUE, l = Double.MAX_VALUE;
       for (int r = 0; r < reps + 1; r++) { // the first round warms up
         long t0 = System.nanoTime();
@@ -221,10 +221,23 @@ public final class OneDnn {
     }
   }
 
+  /**
+   * Operands for the timings: values in [-1, 1) from a fixed private stream, never libtorch's default generator. A
+   * verdict is measured lazily, in the middle of whatever first needs it (a seeded generation's first prompt pass):
+   * drawing from the default generator there shifted every later sample, so a run's numbers depended on which stages
+   * an earlier process had finished.
+   */
+  static Tensor filler(int rows, int cols) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(0x5eed);
+    float[] v = new float[Math.multiplyExact(rows, cols)];
+    for (int i = 0; i < v.length; i++) v[i] = (float) (2 * r.nextDouble() - 1);
+    return Tensors.floats(v, Device.CPU, rows, cols);
+  }
+
   /** Best-of-{@code reps} milliseconds of rows x [in -> out]: {prepacked, torch.linear}. */
   private static double[] time(int rows, int in, int out, int reps) {
     try (NativeScope s = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
-      Tensor x = torch.randn(rows, in), w = torch.randn(out, in);
+      Tensor x = filler(rows, in), w = filler(out, in);
       Tensor packed = pack(w);
       try {
         double p = Double.MAX_VALUE, l = Double.MAX_VALUE;
