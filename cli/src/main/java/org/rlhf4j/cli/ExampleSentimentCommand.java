@@ -30,8 +30,8 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   Integer dpoPairs;
   @Option(names = "--dpo-steps", description = "DPO optimizer steps of 16 pairs (default 120; --quick 10).") Integer dpoSteps;
   @Option(names = "--dpo-lr", description = "DPO peak learning rate (default 1e-4; --quick 2e-4).") Double dpoLr;
-  @Option(names = "--dpo-betas", split = ",", description = "DPO betas, one run each (default 2.0,0.5,0.1).") List<Double> dpoBetas;
-  @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.3,0.1,0.03); only "
+  @Option(names = "--dpo-betas", split = ",", description = "DPO betas, one run each (default 4.0,2.0,0.5,0.1).") List<Double> dpoBetas;
+  @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.5,0.1,0.03); only "
       + "the PPO stages retrain.") List<Double> ppoBetas;
   @Option(names = "--ppo-iterations", description = "PPO iterations (default 20 of 64 rollouts; --quick 3 of 16).") Integer ppoIterations;
   @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 150 CPU-seconds).") boolean quick;
