@@ -38,7 +38,8 @@ final class ChartRenderer {
     chart.setXAxisTitle(c.xLabel());
     chart.setYAxisTitle(c.yLabel());
     style(chart.getStyler());
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    // below the plot: inside, the legend hid rising curves' last points (the sentiment frontier's best-of-n n=8)
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
     for (LineChart.Series s : c.series()) {
       int[] keep = s.finite();
       double[] x = new double[keep.length];
