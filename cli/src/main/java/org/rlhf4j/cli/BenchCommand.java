@@ -286,7 +286,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Which kernel the few-row products of decoding take (models/nn/ThinMatmul). */
   private static String thinMatmul(DType dt) {
-    if (dt != DType.F32 || !org.rlhf4j.models.nn.ThinMatmul.enabled()) return "gemm (libtorch)";
+    if (!org.rlhf4j.models.nn.ThinMatmul.enabled()) return "gemm (libtorch)";
+    if (dt == DType.BF16) {
+      return org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector bf16 (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows, [out, in] weights), gemm (libtorch) beyond" : "gemm (libtorch)";
+    }
+    if (dt != DType.F32) return "gemm (libtorch)";
     String one = org.rlhf4j.models.nn.ThinMatmul.vectorKernel() ? "vector (1-" + org.rlhf4j.models.nn.ThinMatmul.MAX_ROWS + " rows)" : "gemv (1 row)";
     if (!org.rlhf4j.models.nn.ThinMatmul.packedKernel()) return one;
     boolean prompts = org.rlhf4j.models.nn.ThinMatmul.packedKernel(org.rlhf4j.models.nn.ThinMatmul.MAX_PACKED_ROWS + 1);

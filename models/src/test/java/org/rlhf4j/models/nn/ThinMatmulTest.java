@@ -61,6 +61,39 @@ class ThinMatmulTest {
   }
 
   @Test
+  void bf16WeightsTakeTheVectorKernelForFewRowsAndSumInFloat32() {
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(11);
+      // in = 202: a tail past the vector loop; 8 x 70 000 crosses the parallel threshold
+      for (int[] shape : new int[][] {{202, 131}, {64, 7}, {8, 70_000}}) {
+        int in = shape[0], out = shape[1];
+        Tensor w = torch.randn(out, in).to(torch.ScalarType.BFloat16), bias = torch.randn(out).to(torch.ScalarType.BFloat16);
+        for (int rows = 1; rows <= ThinMatmul.MAX_ROWS + 1; rows++) {
+          Tensor xf = torch.randn(rows, 1, in), xb = xf.to(torch.ScalarType.BFloat16);   // (B, T=1, in)
+          ThinMatmul.Path want = rows <= ThinMatmul.MAX_ROWS ? ThinMatmul.Path.VECTOR : ThinMatmul.Path.GEMM;
+          assertThat(ThinMatmul.path(xb, w, true)).isEqualTo(want);
+          assertThat(ThinMatmul.path(xf, w, true)).as("mixed dtypes are libtorch's to refuse").isEqualTo(ThinMatmul.Path.GEMM);
+          assertThat(ThinMatmul.path(xb, w, false)).as("[in, out] bf16 stays on libtorch").isEqualTo(ThinMatmul.Path.GEMM);
+          // the exact sums of the bf16 values in float32, rounded once to bf16: what the kernel must give bit for bit
+          // but where a float32 rounding of the sum lands next to a bf16 rounding boundary
+          Tensor exact = torch.linear(xb.to(torch.ScalarType.Float), w.to(torch.ScalarType.Float), Tensors.opt(null));
+          Tensor plain = ThinMatmul.linear(xb, w, null).to(torch.ScalarType.Float);
+          double ulp = Math.pow(2, -7) * (1 + exact.abs().max().item_double());
+          assertThat(plain.sub(exact.to(torch.ScalarType.BFloat16).to(torch.ScalarType.Float)).abs().max().item_double()).isLessThanOrEqualTo(ulp);
+          Tensor fromBf16 = ThinMatmul.linear(xb, w, bias);                                  // bf16 in, bf16 out
+          assertThat(fromBf16.scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
+          assertThat(fromBf16.shape()).containsExactly(rows, 1, out);
+          Tensor ref = torch.linear(xb, w, Tensors.opt(bias)).to(torch.ScalarType.Float), got = fromBf16.to(torch.ScalarType.Float);
+          double tol = 2 * Math.pow(2, -8) * (1 + ref.abs().max().item_double());             // two bf16 roundings
+          assertThat(got.sub(ref).abs().max().item_double()).isLessThan(tol);
+        }
+        Tensor odd = torch.randn(1, 1, in + 1).to(torch.ScalarType.BFloat16), wOdd = torch.randn(out, in + 1).to(torch.ScalarType.BFloat16);
+        assertThat(ThinMatmul.path(odd, wOdd, true)).as("an odd input width stays on libtorch").isEqualTo(ThinMatmul.Path.GEMM);
+      }
+    }
+  }
+
+  @Test
   void largeInOutProductsGiveTheSameBitsOnOneThreadAndOnTwo() {
     int saved = torch.get_num_threads();
     try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
