@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.rlhf4j.models.AttentionContext;
 import org.rlhf4j.models.ModelConfig;
 import org.rlhf4j.models.Weights;
+import org.rlhf4j.models.nn.DecodeAttention;
 import org.rlhf4j.models.nn.Projection;
 import org.rlhf4j.runtime.Tensors;
 
@@ -35,8 +36,9 @@ final class Gpt2Attention {
       v = kv[1].to(q.scalar_type());
     }
     // no mask: causal over a whole chunk; a single new query sees every cached key (is_causal would align top-left)
-    Tensor y = torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null && t > 1,
-        new DoubleOptional(), false);                                               // (B, H, T, D)
+    Tensor y = t == 1 && DecodeAttention.applies(q, k, v, ctx.mask()) ? DecodeAttention.forward(q, k, v) // (B, H, 1, D)
+        : torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null && t > 1,
+            new DoubleOptional(), false);                                           // (B, H, T, D)
     return proj.forward(y.transpose(1, 2).reshape(b, t, c));                        // (B, T, C)
   }
 }
