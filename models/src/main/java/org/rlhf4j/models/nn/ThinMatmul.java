@@ -17,10 +17,10 @@ import org.rlhf4j.runtime.OneDnn;
  *       {@link VectorGemv} reads the weight once from its native memory (22-28 GB/s on one Zen 4 core, against
  *       12-15 for OpenBLAS's sgemv), split over {@link GemvPool}'s threads: [out, in] by output rows, [in, out] by input
  *       rows into {@value #IN_OUT_CHUNKS} partial sums (each thread streams whole weight rows; cutting the columns
- *       instead doubled GPT-2's CPU per token at two threads);</li>
- *       A bfloat16 weight ([out, in], 1-{@value #MAX_ROWS} rows) takes the same path on {@link VectorGemv#rowsOutInBf16},
- *       reading half the bytes (Llama-110M batch-1 decode with bf16 weights on one Zen 4 core: see the note in
- *       {@code bench}'s precision line);</li>
+ *       instead doubled GPT-2's CPU per token at two threads). A bfloat16 weight ([out, in], 1-{@value #MAX_ROWS} bf16
+ *       rows) takes the same path on {@link VectorGemv#rowsOutInBf16}, reading half the bytes: Llama-110M batch-1
+ *       decode with bf16 weights ran 58-75 tok/s on one Zen 4 core against 42-51 through libtorch's bf16 matmul and
+ *       38-49 in float32;</li>
  *   <li>{@link Path#GEMV}: one row otherwise (autograd, or no Vector API): {@code mv} (OpenBLAS sgemv);</li>
  *   <li>{@link Path#GEMM}: everything else (more rows, other dtypes, other devices): {@code linear}/{@code matmul}.</li>
  * </ul>
@@ -143,7 +143,7 @@ public final class ThinMatmul {
       case TRAINING -> OneDnn.linearWithGradient(x, weight, bias);                             // (..., out)
       case GEMM -> torch.linear(x, weight, org.rlhf4j.runtime.Tensors.opt(bias));              // (..., out)
       case GEMV -> withBias(shaped(weight.mv(x.reshape(-1)), x, weight.size(0)), bias);       // (..., out)
-      case VECTOR -> isBf16(weight) ? withBias(bf16Product(x, weight), bias)                      // (..., out) in x's dtype
+      case VECTOR -> isBf16(weight) ? withBias(bf16Product(x, weight), bias)                      // (..., out) bf16
           : vectorBias(bias) ? vectorProduct(x, weight, bias, true) : withBias(vectorProduct(x, weight, null, true), bias); // (..., out)
     };
   }
