@@ -33,7 +33,10 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--dpo-betas", split = ",", description = "DPO betas, one run each (default 4.0,2.0,0.5,0.1).") List<Double> dpoBetas;
   @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.5,0.1,0.03); only "
       + "the PPO stages retrain.") List<Double> ppoBetas;
-  @Option(names = "--ppo-iterations", description = "PPO iterations (default 20 of 64 rollouts; --quick 3 of 16).") Integer ppoIterations;
+  @Option(names = "--ppo-iterations", description = "PPO iterations (default 20; --quick 3).") Integer ppoIterations;
+  @Option(names = "--ppo-batch", description = "PPO rollouts per iteration, one minibatch (default 64; --quick 16 in 2).") Integer ppoBatch;
+  @Option(names = "--ppo-epochs", description = "PPO epochs over each iteration's rollouts (default 4).") Integer ppoEpochs;
+  @Option(names = "--ppo-lr", description = "PPO peak learning rate (default 1e-4; --quick 2e-4).") Double ppoLr;
   @Option(names = "--quick", description = "A smoke run of every stage (fewer steps, prompts and settings; about 150 CPU-seconds).") boolean quick;
 
   @Override public Integer call() throws Exception {
@@ -46,6 +49,9 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
     positive("--dpo-betas", dpoBetas);
     positive("--ppo-betas", ppoBetas);
     positive("--ppo-iterations", ppoIterations);
+    positive("--ppo-batch", ppoBatch);
+    positive("--ppo-epochs", ppoEpochs);
+    positive("--ppo-lr", ppoLr);
     Path data = shared != null ? shared : Files.isDirectory(Path.of("..", "shared")) ? Path.of("..", "shared") : Path.of("shared");
     for (String need : new String[] {"fixtures/stories260K", "data/sst2", "data/imdb-small"}) {
       if (!Files.exists(data.resolve(need))) {
@@ -66,8 +72,9 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   }
 
   private SentimentConfig.Ppo ppo(SentimentConfig.Ppo p) {
-    return new SentimentConfig.Ppo(or(ppoBetas, p.betas()), or(ppoIterations, p.iterations()), p.batch(), p.miniBatches(),
-        p.epochs(), p.lr());
+    int miniBatches = ppoBatch == null ? p.miniBatches() : 1;  // a batch of one's own is one minibatch
+    return new SentimentConfig.Ppo(or(ppoBetas, p.betas()), or(ppoIterations, p.iterations()), or(ppoBatch, p.batch()), miniBatches,
+        or(ppoEpochs, p.epochs()), or(ppoLr, p.lr()));
   }
 
   private static <T> T or(T given, T fallback) { return given != null ? given : fallback; }
