@@ -2,7 +2,6 @@ package org.rlhf4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.synth.Synthesizer;
@@ -24,8 +23,9 @@ public final class SynthSampleCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "CSV file to write.") Path output;
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default 0).") long seed;
   @Option(names = "--conditions", defaultValue = "frequency",
-      description = "CTGAN: how each row's condition is drawn: frequency (default: category by its training frequency) or "
-          + "training (by log(1 + count), as the reference CTGAN samples).") String conditions;
+      description = "CTGAN: how each row's condition is drawn: frequency (default: column uniform, category by its training "
+          + "frequency), training (by log(1 + count), as the reference CTGAN samples) or column:NAME (every row conditioned on "
+          + "the discrete column NAME, its categories in exactly their training proportions, e.g. column:income).") String conditions;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto.") String device;
 
   @Override public Integer call() throws Exception {
@@ -36,16 +36,27 @@ public final class SynthSampleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    if (!conditions.equals("frequency") && !conditions.equals("training")) {
-      throw new UserError("--conditions must be frequency or training, got '" + conditions + "'");
+    Ctgan.Conditions how = conditions(conditions);
+    if (!(s instanceof Ctgan) && !how.equals(Ctgan.Conditions.FREQUENCY)) throw new UserError("--conditions applies to CTGAN only");
+    Table t;
+    try {
+      t = s instanceof Ctgan c ? c.sample(rows, seed, how) : s.sample(rows, seed);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
     }
-    if (!(s instanceof Ctgan) && !conditions.equals("frequency")) throw new UserError("--conditions applies to CTGAN only");
-    Table t = s instanceof Ctgan c ? c.sample(rows, seed, Ctgan.Conditions.valueOf(conditions.toUpperCase(Locale.ROOT)))
-        : s.sample(rows, seed);
     if (output.getParent() != null) Files.createDirectories(output.getParent());
     CsvWriter.write(t, output, "?");
     System.out.println("synth sample: " + rows + " rows from " + s.kind() + " -> " + output);
     return 0;
+  }
+
+  /** {@code --conditions} as CTGAN's sampling conditions; a bad value is a one-line error. */
+  static Ctgan.Conditions conditions(String value) {
+    try {
+      return Ctgan.Conditions.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--conditions: " + e.getMessage());
+    }
   }
 
   /** A CSV read with an optional schema file, bad input as a one-line error. */
