@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,9 +74,9 @@ public final class CheckpointSelection implements CtganTrainer.Listener {
       int n = t.rows(), v = (int) Math.round(fraction * n);
       if (v < 1 || v >= n) throw new IllegalArgumentException("validation fraction " + fraction + " of " + n + " rows leaves an empty part");
       int[] perm = CtganTrainer.permutation(n, new Random(seed ^ 0x5E1EC7L));
-      int[] val = java.util.Arrays.copyOfRange(perm, 0, v), fit = java.util.Arrays.copyOfRange(perm, v, n);
-      java.util.Arrays.sort(val);
-      java.util.Arrays.sort(fit);
+      int[] val = Arrays.copyOfRange(perm, 0, v), fit = Arrays.copyOfRange(perm, v, n);
+      Arrays.sort(val);
+      Arrays.sort(fit);
       return new Split(t.select(fit), t.select(val));
     }
   }
@@ -97,16 +99,8 @@ public final class CheckpointSelection implements CtganTrainer.Listener {
     }
   }
 
-  @Override public void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model) {
+  @Override public void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model) throws IOException {
     if (epoch % config.every() != 0 && epoch != epochs) return;
-    try {
-      evaluate(epoch, model);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private void evaluate(int epoch, Ctgan model) throws IOException {
     lines.removeIf(l -> l.path("epoch").asInt() >= epoch); // left by a run that stopped before checkpointing them
     long t0 = System.nanoTime();
     Table synth = model.sample(split.fit().rows(), config.seed(), config.conditions());
@@ -134,12 +128,12 @@ public final class CheckpointSelection implements CtganTrainer.Listener {
 
   /** The selected epoch and score so far, or null before the first evaluation. */
   public JsonNode best() {
-    return lines.stream().max(java.util.Comparator.comparingDouble(l -> l.path("score").asDouble())).orElse(null);
+    return lines.stream().max(Comparator.comparingDouble(l -> l.path("score").asDouble())).orElse(null);
   }
 
   private double share(Table synth) {
     String[] y = ((Column.Categorical) synth.column(config.target())).values();
-    return java.util.Arrays.stream(y).filter(positive::equals).count() / (double) y.length;
+    return Arrays.stream(y).filter(positive::equals).count() / (double) y.length;
   }
 
   private void saveBest(Ctgan model) throws IOException {

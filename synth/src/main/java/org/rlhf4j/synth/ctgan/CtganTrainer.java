@@ -36,7 +36,7 @@ public final class CtganTrainer {
    * through the installed {@link Reporter}). It may sample from the model; it must not train it.
    */
   public interface Listener {
-    void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model);
+    void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model) throws IOException;
 
     Listener NONE = (e, n, m, model) -> {};
   }
