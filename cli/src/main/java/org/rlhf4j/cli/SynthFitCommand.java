@@ -10,6 +10,7 @@ import org.rlhf4j.synth.copula.GaussianCopula;
 import org.rlhf4j.synth.ctgan.CheckpointSelection;
 import org.rlhf4j.synth.ctgan.CtganConfig;
 import org.rlhf4j.synth.ctgan.CtganTrainer;
+import org.rlhf4j.synth.ctgan.Snapshots;
 import org.rlhf4j.synth.table.CsvReader;
 import org.rlhf4j.synth.table.SchemaFile;
 import org.rlhf4j.synth.table.Table;
@@ -34,6 +35,8 @@ public final class SynthFitCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default 0).") long seed;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto.") String device;
   @Option(names = "--resume", description = "Continue the run already in --output.") boolean resume;
+  @Option(names = "--snapshot-every", description = "CTGAN: keep a complete model folder every N epochs in "
+      + "OUTPUT/snapshots/epoch-N (about 1.2 MB each on Adult), for synth sample --top or a list of --model folders.") Integer snapshotEvery;
   @Option(names = "--select-target", paramLabel = "COLUMN", description = "CTGAN checkpoint selection: hold out "
       + "--validation-fraction of the CSV's rows, and every --select-every epochs train XGBoost on synthetic rows to predict "
       + "COLUMN, test it on the held-out rows, and keep the best generator in OUTPUT/best (log: OUTPUT/selection.jsonl).") String selectTarget;
@@ -60,7 +63,9 @@ public final class SynthFitCommand implements Callable<Integer> {
     Table fit = selection == null ? train : selection.split().fit();
     long t0 = System.nanoTime();
     try { // progress (a bar on a terminal, a line every 10 epochs otherwise) comes through the installed Reporter
-      new CtganTrainer(cfg, Device.parse(device)).fit(fit, output, selection == null ? CtganTrainer.Listener.NONE : selection);
+      CtganTrainer.Listener listener = selection == null ? CtganTrainer.Listener.NONE : selection;
+      if (snapshotEvery != null) listener = listener.then(Snapshots.listener(output, snapshotEvery));
+      new CtganTrainer(cfg, Device.parse(device)).fit(fit, output, listener);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

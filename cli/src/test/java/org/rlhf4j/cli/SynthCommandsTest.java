@@ -85,12 +85,23 @@ class SynthCommandsTest {
     Path train = table("train.csv", 300, 5);
     String out = dir.resolve("sel").toString();
     CliRun fit = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5",
-        "--select-target", "label", "--validation-fraction", "0.25", "--select-every", "1", "--select-conditions", "column:label");
+        "--select-target", "label", "--validation-fraction", "0.25", "--select-every", "1", "--select-conditions", "column:label",
+        "--snapshot-every", "1");
     assertThat(fit.code()).as(fit.err()).isZero();
     assertThat(fit.out()).contains("CTGAN on 225 rows").containsPattern("selected epoch [12] \\(validation f1 [0-9.]+ on 75 held-out rows\\)");
     assertThat(Files.readAllLines(dir.resolve("sel/selection.jsonl"))).hasSize(2);
     CliRun sample = run("synth", "sample", "--model", out + "/best", "--rows", "20", "--output", dir.resolve("b.csv").toString());
     assertThat(sample.code()).as(sample.err()).isZero();
+    CliRun top = run("synth", "sample", "--model", out, "--top", "2", "--rows", "21", "--conditions", "training", "--output",
+        dir.resolve("top.csv").toString());
+    assertThat(top.code()).as(top.err()).isZero();
+    assertThat(top.out()).contains("21 rows from 2 ctgan models");
+    assertThat(Files.readAllLines(dir.resolve("top.csv"))).hasSize(22);
+    CliRun both = run("synth", "sample", "--model", out + "/snapshots/epoch-1", "--model", out + "/snapshots/epoch-2", "--rows", "9",
+        "--output", dir.resolve("both.csv").toString());
+    assertThat(both.code()).as(both.err()).isZero();
+    CliRun noSelection = run("synth", "sample", "--model", out + "/best", "--top", "1", "--rows", "5", "--output", dir.resolve("x.csv").toString());
+    assertThat(noSelection.err()).contains("has no selection.jsonl");
     CliRun orphan = run("synth", "fit", train.toString(), "--output", dir.resolve("o").toString(), "--select-every", "2");
     assertThat(orphan.code()).isEqualTo(2);
     assertThat(orphan.err()).contains("--validation-fraction and --select-every need --select-target");

@@ -39,6 +39,14 @@ public final class CtganTrainer {
     void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model) throws IOException;
 
     Listener NONE = (e, n, m, model) -> {};
+
+    /** This listener, then {@code next}. */
+    default Listener then(Listener next) {
+      return (e, n, m, model) -> {
+        epoch(e, n, m, model);
+        next.epoch(e, n, m, model);
+      };
+    }
   }
 
   private final CtganConfig config;
