@@ -49,6 +49,9 @@ public final class SynthFitCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     Table train = SynthSampleCommand.read(csv, schema);
+    if (kind.equals("copula") && (selectTarget != null || snapshotEvery != null)) {
+      throw new UserError("--select-target and --snapshot-every apply to CTGAN only");
+    }
     if (kind.equals("copula")) {
       GaussianCopula.fit(train, seed).save(output);
       System.out.println("synth fit: Gaussian copula on " + train.rows() + " rows -> " + output);

@@ -105,6 +105,8 @@ class SynthCommandsTest {
     CliRun orphan = run("synth", "fit", train.toString(), "--output", dir.resolve("o").toString(), "--select-every", "2");
     assertThat(orphan.code()).isEqualTo(2);
     assertThat(orphan.err()).contains("--validation-fraction and --select-every need --select-target");
+    CliRun copula = run("synth", "fit", train.toString(), "--synthesizer", "copula", "--output", dir.resolve("c").toString(), "--snapshot-every", "1");
+    assertThat(copula.err()).contains("--select-target and --snapshot-every apply to CTGAN only");
     CliRun numeric = run("synth", "fit", train.toString(), "--output", dir.resolve("n").toString(), "--select-target", "age");
     assertThat(numeric.err()).contains("'age' must be categorical");
   }
