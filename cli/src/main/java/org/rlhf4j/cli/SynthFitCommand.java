@@ -7,8 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rlhf4j.runtime.Device;
 import org.rlhf4j.synth.copula.GaussianCopula;
+import org.rlhf4j.synth.ctgan.CheckpointSelection;
 import org.rlhf4j.synth.ctgan.CtganConfig;
 import org.rlhf4j.synth.ctgan.CtganTrainer;
+import org.rlhf4j.synth.ctgan.Snapshots;
 import org.rlhf4j.synth.table.CsvReader;
 import org.rlhf4j.synth.table.SchemaFile;
 import org.rlhf4j.synth.table.Table;
@@ -33,9 +35,23 @@ public final class SynthFitCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default 0).") long seed;
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto.") String device;
   @Option(names = "--resume", description = "Continue the run already in --output.") boolean resume;
+  @Option(names = "--snapshot-every", description = "CTGAN: keep a complete model folder every N epochs in "
+      + "OUTPUT/snapshots/epoch-N (about 1.2 MB each on Adult), for synth sample --top or a list of --model folders.") Integer snapshotEvery;
+  @Option(names = "--select-target", paramLabel = "COLUMN", description = "CTGAN checkpoint selection: hold out "
+      + "--validation-fraction of the CSV's rows, and every --select-every epochs train XGBoost on synthetic rows to predict "
+      + "COLUMN, test it on the held-out rows, and keep the best generator in OUTPUT/best (log: OUTPUT/selection.jsonl).") String selectTarget;
+  @Option(names = "--validation-fraction", description = "Share of the CSV's rows held out for --select-target (never trained on; "
+      + "default 0.2).") Double validationFraction;
+  @Option(names = "--select-every", description = "Epochs between selection evaluations (default: --checkpoint-every).") Integer selectEvery;
+  @Option(names = "--select-by", defaultValue = "f1", description = "f1 (default) or auc: the validation score maximised.") String selectBy;
+  @Option(names = "--select-conditions", defaultValue = "frequency", description = "How the evaluation's rows are drawn, as "
+      + "synth sample --conditions: frequency (default), training or column:NAME.") String selectConditions;
 
   @Override public Integer call() throws Exception {
     Table train = SynthSampleCommand.read(csv, schema);
+    if (kind.equals("copula") && (selectTarget != null || snapshotEvery != null)) {
+      throw new UserError("--select-target and --snapshot-every apply to CTGAN only");
+    }
     if (kind.equals("copula")) {
       GaussianCopula.fit(train, seed).save(output);
       System.out.println("synth fit: Gaussian copula on " + train.rows() + " rows -> " + output);
@@ -46,15 +62,44 @@ public final class SynthFitCommand implements Callable<Integer> {
       throw new UserError(output + " already holds a CTGAN run: pass --resume to continue it, or choose a new --output");
     }
     CtganConfig cfg = config();
+    CheckpointSelection selection = selection(train, cfg);
+    Table fit = selection == null ? train : selection.split().fit();
     long t0 = System.nanoTime();
     try { // progress (a bar on a terminal, a line every 10 epochs otherwise) comes through the installed Reporter
-      new CtganTrainer(cfg, Device.parse(device)).fit(train, output, CtganTrainer.Listener.NONE);
+      CtganTrainer.Listener listener = selection == null ? CtganTrainer.Listener.NONE : selection;
+      if (snapshotEvery != null) listener = listener.then(Snapshots.listener(output, snapshotEvery));
+      new CtganTrainer(cfg, Device.parse(device)).fit(fit, output, listener);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    System.out.printf(Locale.ROOT, "synth fit: CTGAN on %d rows, %d epochs in %s -> %s%n", train.rows(), cfg.epochs(),
+    System.out.printf(Locale.ROOT, "synth fit: CTGAN on %d rows, %d epochs in %s -> %s%n", fit.rows(), cfg.epochs(),
         format(Duration.ofNanos(System.nanoTime() - t0)), output);
+    if (selection != null) {
+      var best = selection.best();
+      System.out.printf(Locale.ROOT, "synth fit: selected epoch %d (validation %s %.4f on %d held-out rows) -> %s%n",
+          best.path("epoch").asInt(), selectBy, best.path("score").asDouble(), selection.split().validation().rows(),
+          output.resolve(CheckpointSelection.BEST));
+    }
     return 0;
+  }
+
+  /** The checkpoint selection --select-target asks for, or null; its flags without it are an error. */
+  private CheckpointSelection selection(Table train, CtganConfig cfg) throws java.io.IOException {
+    if (selectTarget == null) {
+      if (validationFraction != null || selectEvery != null) throw new UserError("--validation-fraction and --select-every need --select-target");
+      return null;
+    }
+    if (!selectBy.equals("f1") && !selectBy.equals("auc")) throw new UserError("--select-by must be f1 or auc, got '" + selectBy + "'");
+    try {
+      train.schema().indexOf(selectTarget);
+      var split = CheckpointSelection.Split.of(train, validationFraction == null ? 0.2 : validationFraction, seed);
+      var sc = new CheckpointSelection.Config(selectTarget, selectEvery == null ? cfg.checkpointEvery() : selectEvery,
+          CheckpointSelection.Score.valueOf(selectBy.toUpperCase(Locale.ROOT)), "xgboost", SynthSampleCommand.conditions(selectConditions), seed);
+      Files.createDirectories(output);
+      return new CheckpointSelection(sc, split, output);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   private CtganConfig config() {

@@ -73,7 +73,42 @@ class SynthCommandsTest {
     assertThat(Files.readAllLines(dir.resolve("t.csv"))).hasSize(76).isNotEqualTo(Files.readAllLines(dir.resolve("s.csv")));
     CliRun bad = run("synth", "sample", "--model", out, "--rows", "5", "--conditions", "log", "--output", dir.resolve("u.csv").toString());
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err()).contains("--conditions must be frequency or training");
+    assertThat(bad.err()).contains("--conditions: conditions must be frequency, training or column:NAME, got 'log'");
+    CliRun byLabel = run("synth", "sample", "--model", out, "--rows", "100", "--conditions", "column:label", "--output", dir.resolve("l.csv").toString());
+    assertThat(byLabel.code()).as(byLabel.err()).isZero();
+    CliRun noColumn = run("synth", "sample", "--model", out, "--rows", "5", "--conditions", "column:age", "--output", dir.resolve("v.csv").toString());
+    assertThat(noColumn.code()).isEqualTo(2);
+    assertThat(noColumn.err()).contains("'age' is not a discrete column of this model");
+  }
+
+  @Test void ctganSelectsACheckpointOnHeldOutRows() throws Exception {
+    Path train = table("train.csv", 300, 5);
+    String out = dir.resolve("sel").toString();
+    CliRun fit = run("synth", "fit", train.toString(), "--output", out, "--epochs", "2", "--batch-size", "50", "--pac", "5",
+        "--select-target", "label", "--validation-fraction", "0.25", "--select-every", "1", "--select-conditions", "column:label",
+        "--snapshot-every", "1");
+    assertThat(fit.code()).as(fit.err()).isZero();
+    assertThat(fit.out()).contains("CTGAN on 225 rows").containsPattern("selected epoch [12] \\(validation f1 [0-9.]+ on 75 held-out rows\\)");
+    assertThat(Files.readAllLines(dir.resolve("sel/selection.jsonl"))).hasSize(2);
+    CliRun sample = run("synth", "sample", "--model", out + "/best", "--rows", "20", "--output", dir.resolve("b.csv").toString());
+    assertThat(sample.code()).as(sample.err()).isZero();
+    CliRun top = run("synth", "sample", "--model", out, "--top", "2", "--rows", "21", "--conditions", "training", "--output",
+        dir.resolve("top.csv").toString());
+    assertThat(top.code()).as(top.err()).isZero();
+    assertThat(top.out()).contains("21 rows from 2 ctgan models");
+    assertThat(Files.readAllLines(dir.resolve("top.csv"))).hasSize(22);
+    CliRun both = run("synth", "sample", "--model", out + "/snapshots/epoch-1", "--model", out + "/snapshots/epoch-2", "--rows", "9",
+        "--output", dir.resolve("both.csv").toString());
+    assertThat(both.code()).as(both.err()).isZero();
+    CliRun noSelection = run("synth", "sample", "--model", out + "/best", "--top", "1", "--rows", "5", "--output", dir.resolve("x.csv").toString());
+    assertThat(noSelection.err()).contains("has no selection.jsonl");
+    CliRun orphan = run("synth", "fit", train.toString(), "--output", dir.resolve("o").toString(), "--select-every", "2");
+    assertThat(orphan.code()).isEqualTo(2);
+    assertThat(orphan.err()).contains("--validation-fraction and --select-every need --select-target");
+    CliRun copula = run("synth", "fit", train.toString(), "--synthesizer", "copula", "--output", dir.resolve("c").toString(), "--snapshot-every", "1");
+    assertThat(copula.err()).contains("--select-target and --snapshot-every apply to CTGAN only");
+    CliRun numeric = run("synth", "fit", train.toString(), "--output", dir.resolve("n").toString(), "--select-target", "age");
+    assertThat(numeric.err()).contains("'age' must be categorical");
   }
 
   @Test void badInputGetsOneLineNamingTheProblem() throws Exception {

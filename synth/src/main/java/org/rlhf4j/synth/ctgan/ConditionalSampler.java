@@ -78,6 +78,52 @@ public final class ConditionalSampler {
   /** Generation conditions: column uniform, category by its training frequency. Null when there is no discrete column. */
   public Draw original(int batch, Random rng) { return draw(batch, rng, frequencyCdf); }
 
+  /**
+   * {@code rows} categories of discrete column {@code j} in their training proportions: each category's count is
+   * its share of {@code rows}, rounded by largest remainder so they sum to {@code rows}; shuffled.
+   */
+  public int[] proportional(int j, int rows, Random rng) {
+    int[] counts = columns.get(j).counts();
+    long total = 0;
+    for (int c : counts) total += c;
+    int[] n = new int[counts.length];
+    double[] rest = new double[counts.length];
+    int given = 0;
+    for (int k = 0; k < counts.length; k++) {
+      double exact = rows * (double) counts[k] / total;
+      n[k] = (int) Math.floor(exact);
+      rest[k] = exact - n[k];
+      given += n[k];
+    }
+    Integer[] byRest = new Integer[counts.length];
+    for (int k = 0; k < counts.length; k++) byRest[k] = k;
+    java.util.Arrays.sort(byRest, (a, b) -> Double.compare(rest[b], rest[a]));
+    for (int i = 0; given < rows; i++, given++) n[byRest[i % counts.length]]++;
+    int[] out = new int[rows];
+    for (int k = 0, at = 0; k < counts.length; k++) for (int i = 0; i < n[k]; i++) out[at++] = k;
+    for (int i = rows - 1; i > 0; i--) {
+      int r = rng.nextInt(i + 1), t = out[i];
+      out[i] = out[r];
+      out[r] = t;
+    }
+    return out;
+  }
+
+  /**
+   * A batch of {@code batch} conditions on column {@code j}: row i gets {@code categories[offset + i]}; rows past the
+   * end of {@code categories} (a last, partial batch, whose extra rows are dropped) get a draw by frequency.
+   */
+  public Draw fixed(int j, int[] categories, int offset, int batch, Random rng) {
+    float[] cond = new float[batch * width];
+    int[] col = new int[batch], cat = new int[batch];
+    for (int i = 0; i < batch; i++) {
+      col[i] = j;
+      cat[i] = offset + i < categories.length ? categories[offset + i] : pick(frequencyCdf[j], rng.nextDouble());
+      cond[i * width + condOffsets[j] + cat[i]] = 1f;
+    }
+    return new Draw(cond, col, cat);
+  }
+
   private Draw draw(int batch, Random rng, double[][] cdfs) {
     if (columns.isEmpty()) return null;
     float[] cond = new float[batch * width];

@@ -53,12 +53,40 @@ public final class Ctgan implements Synthesizer {
   @Override public String kind() { return KIND; }
 
   /**
-   * How {@link #sample(int, long, Conditions)} draws each row's condition. {@code FREQUENCY} (the default): column
-   * uniform, category by its training frequency, so the mixture over conditions is the data distribution.
-   * {@code TRAINING}: the training-by-sampling draw (category by log(1 + count)), which is what the reference's
+   * How {@link #sample(int, long, Conditions)} draws each row's condition. {@link Kind#FREQUENCY} (the default):
+   * column uniform, category by its training frequency, so the mixture over conditions is the data distribution.
+   * {@link Kind#TRAINING}: the training-by-sampling draw (category by log(1 + count)), which is what the reference's
    * {@code sample_original_condvec} draws (it normalises the log-frequency table), rare categories over-represented.
+   * {@link Kind#COLUMN}: every row conditioned on one discrete column, its categories in exactly their training
+   * proportions (largest remainder, shuffled), so that column's share in the sample is the training share however
+   * the generator's unconditioned share drifts (SDV's conditional sampling, with the training counts as conditions).
+   *
+   * @param column the conditioned column for {@code COLUMN}; null otherwise
    */
-  public enum Conditions { FREQUENCY, TRAINING }
+  public record Conditions(Kind kind, String column) {
+    public enum Kind { FREQUENCY, TRAINING, COLUMN }
+
+    public static final Conditions FREQUENCY = new Conditions(Kind.FREQUENCY, null);
+    public static final Conditions TRAINING = new Conditions(Kind.TRAINING, null);
+
+    public Conditions {
+      java.util.Objects.requireNonNull(kind, "kind");
+      if ((kind == Kind.COLUMN) != (column != null)) throw new IllegalArgumentException("a column is named by COLUMN conditions only");
+      if (column != null && column.isBlank()) throw new IllegalArgumentException("the conditioned column name is empty");
+    }
+
+    public static Conditions column(String name) { return new Conditions(Kind.COLUMN, name); }
+
+    /** {@code frequency}, {@code training} or {@code column:NAME}. */
+    public static Conditions parse(String s) {
+      if (s.equals("frequency")) return FREQUENCY;
+      if (s.equals("training")) return TRAINING;
+      if (s.startsWith("column:")) return column(s.substring("column:".length()));
+      throw new IllegalArgumentException("conditions must be frequency, training or column:NAME, got '" + s + "'");
+    }
+
+    @Override public String toString() { return kind == Kind.COLUMN ? "column:" + column : kind.name().toLowerCase(java.util.Locale.ROOT); }
+  }
 
   @Override public Table sample(int rows, long seed) { return sample(rows, seed, Conditions.FREQUENCY); }
 
@@ -67,9 +95,15 @@ public final class Ctgan implements Synthesizer {
     Runtime.seed(seed);
     Random rng = new Random(seed);
     int b = config.batchSize(), w = transformer.width();
+    int[] categories = conditions.kind() == Conditions.Kind.COLUMN ? sampler.proportional(columnIndex(conditions.column()), rows, rng) : null;
     List<float[]> batches = new ArrayList<>();
     for (int done = 0; done < rows; done += b) {
-      batches.add(sampleBatch(b, rng, conditions));
+      ConditionalSampler.Draw c = switch (conditions.kind()) {
+        case FREQUENCY -> sampler.original(b, rng);
+        case TRAINING -> sampler.train(b, rng);
+        case COLUMN -> sampler.fixed(columnIndex(conditions.column()), categories, done, b, rng);
+      };
+      batches.add(sampleBatch(b, c));
     }
     float[] all = new float[rows * w];
     for (int i = 0; i < batches.size(); i++) {
@@ -79,12 +113,19 @@ public final class Ctgan implements Synthesizer {
     return transformer.decode(all, rows);
   }
 
+  /** The index among the discrete columns of {@code name}; a clear error when it is not one. */
+  private int columnIndex(String name) {
+    List<String> names = transformer.discrete().stream().map(o -> o.name()).toList();
+    int j = names.indexOf(name);
+    if (j < 0) throw new IllegalArgumentException("conditions: '" + name + "' is not a discrete column of this model (discrete: " + names + ")");
+    return j;
+  }
+
   /** One batch of activated generator outputs, (b, width) row-major. */
-  private float[] sampleBatch(int b, Random rng, Conditions conditions) {
+  private float[] sampleBatch(int b, ConditionalSampler.Draw cond) {
     try (NativeScope scope = NativeScope.open()) {
       new NoGradGuard();
-      Tensor in = input(torch.randn(new long[] {b, config.embeddingDim()}, Tensors.options(DType.F32, device)),
-          conditions == Conditions.TRAINING ? sampler.train(b, rng) : sampler.original(b, rng), b); // (b, E + C)
+      Tensor in = input(torch.randn(new long[] {b, config.embeddingDim()}, Tensors.options(DType.F32, device)), cond, b); // (b, E + C)
       return Tensors.toFloats(GanLosses.activate(generator.forward(in), transformer.spans(), config.tau())); // (b, D)
     }
   }

@@ -31,11 +31,22 @@ import org.rlhf4j.training.optim.AdamW;
  * run draws exactly what the uninterrupted one would have.
  */
 public final class CtganTrainer {
-  /** Told after each epoch (progress itself goes through the installed {@link Reporter}). */
+  /**
+   * Told after each epoch, before that epoch's checkpoint is written, with the live model (progress itself goes
+   * through the installed {@link Reporter}). It may sample from the model; it must not train it.
+   */
   public interface Listener {
-    void epoch(int epoch, int epochs, Map<String, Object> metrics);
+    void epoch(int epoch, int epochs, Map<String, Object> metrics, Ctgan model) throws IOException;
 
-    Listener NONE = (e, n, m) -> {};
+    Listener NONE = (e, n, m, model) -> {};
+
+    /** This listener, then {@code next}. */
+    default Listener then(Listener next) {
+      return (e, n, m, model) -> {
+        epoch(e, n, m, model);
+        next.epoch(e, n, m, model);
+      };
+    }
   }
 
   private final CtganConfig config;
@@ -64,11 +75,11 @@ public final class CtganTrainer {
     try (Progress progress = Reporter.get().progress("epoch", start, config.epochs())) { // the unit, as "step"
       for (int epoch = start + 1; epoch <= config.epochs(); epoch++) {
         Map<String, Object> m = epoch(step, epoch, steps);
-        if (ckpt != null) {
-          ckpt.log(m);
-          if (epoch % config.checkpointEvery() == 0 || epoch == config.epochs()) ckpt.save(epoch, transformer, g, d, optG, optD);
+        if (ckpt != null) ckpt.log(m);
+        listener.epoch(epoch, config.epochs(), m, model); // before the checkpoint: a resumed run tells it again
+        if (ckpt != null && (epoch % config.checkpointEvery() == 0 || epoch == config.epochs())) {
+          ckpt.save(epoch, transformer, g, d, optG, optD);
         }
-        listener.epoch(epoch, config.epochs(), m);
         progress.update(epoch, String.format(Locale.ROOT, "loss/generator %.4f | loss/discriminator %.4f",
             (double) m.get("loss/generator"), (double) m.get("loss/discriminator")), epoch % 10 == 0 || epoch == config.epochs());
       }

@@ -50,12 +50,8 @@ public final class Utility {
 
   public static Result of(Table realTrain, Table synth, Table realTest, String target, long seed) {
     int t = realTrain.schema().indexOf(target);
-    if (!(realTrain.column(t) instanceof Column.Categorical rc)) {
-      throw new IllegalArgumentException("--target column '" + target + "' must be categorical");
-    }
-    Map<String, Integer> counts = rc.counts();
-    if (counts.size() < 2) throw new IllegalArgumentException("--target column '" + target + "' has a single class");
-    String positive = counts.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Map<String, Integer> counts = classCounts(realTrain, target);
+    String positive = positive(realTrain, target);
     Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
     Map<String, Scores> tstr = new LinkedHashMap<>(), trtr = new LinkedHashMap<>();
     for (String k : trainers(seed).keySet()) { // a fresh trainer per fit: Tribuo's trainers advance their own random stream
@@ -63,6 +59,33 @@ public final class Utility {
       trtr.put(k, score(trainers(seed).get(k), realTrain, realTest, t, positive, counts.size()));
     }
     return new Result(target, positive, tstr, trtr);
+  }
+
+  /**
+   * TSTR alone with one classifier ({@code xgboost} or {@code logistic_regression}): trained on {@code synth}, tested
+   * on {@code realTest}, the positive class the rarer one of {@code realTrain} (what checkpoint selection scores).
+   */
+  public static Scores tstr(Table realTrain, Table synth, Table realTest, String target, String classifier, long seed) {
+    int classes = classCounts(realTrain, target).size();
+    Trainer<Label> trainer = trainers(seed).get(classifier);
+    if (trainer == null) throw new IllegalArgumentException("classifier must be one of " + trainers(seed).keySet() + ", got '" + classifier + "'");
+    Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
+    return score(trainer, synth, realTest, realTrain.schema().indexOf(target), positive(realTrain, target), classes);
+  }
+
+  /** The positive class of a target: its rarer class in {@code realTrain} (ties: the first in first-seen order). */
+  public static String positive(Table realTrain, String target) {
+    return classCounts(realTrain, target).entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private static Map<String, Integer> classCounts(Table realTrain, String target) {
+    int t = realTrain.schema().indexOf(target);
+    if (!(realTrain.column(t) instanceof Column.Categorical rc)) {
+      throw new IllegalArgumentException("--target column '" + target + "' must be categorical");
+    }
+    Map<String, Integer> counts = rc.counts();
+    if (counts.size() < 2) throw new IllegalArgumentException("--target column '" + target + "' has a single class");
+    return counts;
   }
 
   private static Map<String, Trainer<Label>> trainers(long seed) {

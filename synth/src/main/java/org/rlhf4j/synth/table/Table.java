@@ -40,6 +40,32 @@ public record Table(Schema schema, List<Column> columns) {
     return new Table(schema, out);
   }
 
+  /** The rows of {@code parts}, one after another; every part must have this table's schema. */
+  public static Table concat(List<Table> parts) {
+    if (parts.isEmpty()) throw new IllegalArgumentException("concat: no tables");
+    Schema schema = parts.get(0).schema();
+    List<Column> out = new ArrayList<>();
+    for (int j = 0; j < schema.size(); j++) {
+      int n = 0;
+      for (Table t : parts) {
+        if (!t.schema().equals(schema)) throw new IllegalArgumentException("concat: tables with different schemas");
+        n += t.rows();
+      }
+      if (parts.get(0).column(j) instanceof Column.Numeric first) {
+        double[] v = new double[n];
+        int at = 0;
+        for (Table t : parts) for (double x : ((Column.Numeric) t.column(j)).values()) v[at++] = x;
+        out.add(new Column.Numeric(first.name(), v));
+      } else {
+        String[] v = new String[n];
+        int at = 0;
+        for (Table t : parts) for (String x : ((Column.Categorical) t.column(j)).values()) v[at++] = x;
+        out.add(new Column.Categorical(parts.get(0).column(j).name(), v));
+      }
+    }
+    return new Table(schema, out);
+  }
+
   /** The first {@code n} rows (all when fewer). */
   public Table head(int n) {
     int[] idx = new int[Math.min(n, rows())];

@@ -90,4 +90,21 @@ class ConditionalSamplerTest {
     }
     assertThat((double) rare / inColumn).isCloseTo(0.01, within(0.002));
   }
+
+  @Test void proportionalConditionsHoldTheTrainingCountsExactly() {
+    ConditionalSampler s = ConditionalSampler.forGeneration(DataTransformer.fit(table()));
+    // 333 rows of the 900 / 90 / 10 column: exact shares 299.7, 29.97, 3.33; floors 299 + 29 + 3 = 331, the two
+    // left go to the largest remainders (0.97 and 0.7): 300, 30, 3 (by hand)
+    int[] cats = s.proportional(0, 333, new Random(5));
+    int[] counts = new int[3];
+    for (int c : cats) counts[c]++;
+    assertThat(counts).containsExactly(300, 30, 3);
+    assertThat(java.util.Arrays.equals(cats, java.util.Arrays.stream(cats).sorted().toArray())).as("shuffled, not sorted").isFalse();
+    ConditionalSampler.Draw d = s.fixed(0, cats, 300, 50, new Random(6)); // 33 given, 17 padding rows
+    for (int i = 0; i < 50; i++) {
+      assertThat(d.column()[i]).isZero();
+      if (i < 33) assertThat(d.category()[i]).isEqualTo(cats[300 + i]);
+      assertThat(d.cond()[i * 5 + s.condOffset(0) + d.category()[i]]).isEqualTo(1f);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package org.rlhf4j.synth.ctgan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,16 @@ class CtganTest {
     assertThat(f.trends()).as("pair trends").isGreaterThan(0.75);
     double[] n = ((Column.Numeric) synth.column("n")).values();
     for (double v : n) assertThat(v).isBetween(0.0, 10.0).isEqualTo(Math.rint(v)); // integer column within its bounds
+    // conditioned on kind, every row asks for a kind in its training proportions (the table's counts, not 0.6/0.3/0.1)
+    // and the trained generator writes the category it is asked for: the sample's shares are the table's
+    Table byKind = model.sample(2000, 8, Ctgan.Conditions.column("kind"));
+    var trainCounts = ((Column.Categorical) real.column("kind")).counts();
+    var synthCounts = ((Column.Categorical) byKind.column("kind")).counts();
+    for (String k : trainCounts.keySet()) {
+      assertThat(synthCounts.getOrDefault(k, 0) / 2000.0).as("share of kind %s", k).isCloseTo(trainCounts.get(k) / 1000.0, within(0.01));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.sample(10, 8, Ctgan.Conditions.column("x")))
+        .hasMessageContaining("'x' is not a discrete column of this model (discrete: [kind])");
   }
 
   @Test void resumedRunEqualsTheUninterruptedOne() throws IOException {

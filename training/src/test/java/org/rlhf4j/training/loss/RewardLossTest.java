@@ -90,6 +90,43 @@ class RewardLossTest {
     }
   }
 
+  /**
+   * Issue 15, item 4: swapping a pair's sides with its label flipped (chosen <-> rejected, p -> 1 - p) leaves the
+   * Bradley-Terry loss and both rewards' gradients unchanged (with smoothing, soft targets and centering), so as an
+   * augmentation it adds no information: the swapped copy of a pair is the pair again. With a margin it is not
+   * label-preserving at all (the gap the margin asks of "chosen" changes side), so no swap option is offered.
+   */
+  @Test
+  void swappingSidesWithTheLabelFlippedIsTheSameLoss() {
+    try (var s = NativeScope.open()) {
+      double[] c = {0.7, -1.2, 2.0, 0.1}, r = {0.3, 0.4, -0.5, 0.1}, p = {1.0, 0.8, 0.35, 0.5};
+      for (RewardLoss.Config cfg : new RewardLoss.Config[] {RewardLoss.Config.DEFAULT, new RewardLoss.Config(0.1, 0.01)}) {
+        Tensor rc = of(F64, c).requires_grad_(true), rr = of(F64, r).requires_grad_(true);
+        Tensor sc = of(F64, r).requires_grad_(true), sr = of(F64, c).requires_grad_(true); // the swapped pairs' sides
+        Tensor prob = of(F64, p), flipped = of(F64, 1 - p[0], 1 - p[1], 1 - p[2], 1 - p[3]);
+        Tensor original = RewardLoss.compute(cfg, rc, rr, null, prob).loss(), swapped = RewardLoss.compute(cfg, sc, sr, null, flipped).loss();
+        assertThat(Fixture.values(swapped)[0]).isCloseTo(Fixture.values(original)[0], offset(1e-12));
+        original.backward();
+        swapped.backward();
+        double[] gc = Fixture.values(rc.grad()), gr = Fixture.values(rr.grad());
+        double[] gsc = Fixture.values(sc.grad()), gsr = Fixture.values(sr.grad());
+        for (int i = 0; i < c.length; i++) {
+          assertThat(gsr[i]).as("gradient of response %d's reward", i).isCloseTo(gc[i], offset(1e-12));
+          assertThat(gsc[i]).isCloseTo(gr[i], offset(1e-12));
+        }
+      }
+      // hard labels: the swapped pair (p = 0) goes through the soft path and still gives the hard loss
+      double hard = RewardLoss.compute(RewardLoss.Config.DEFAULT, of(F64, c), of(F64, r)).metrics().loss();
+      double swappedHard = RewardLoss.compute(RewardLoss.Config.DEFAULT, of(F64, r), of(F64, c), null, of(F64, 0, 0, 0, 0)).metrics().loss();
+      assertThat(swappedHard).isCloseTo(hard, offset(1e-12));
+      // with a margin the swap changes the loss: -log sigma(d - m) becomes -log sigma(d + m)
+      Tensor m = of(F64, 0.5, 0.5, 0.5, 0.5);
+      double withMargin = RewardLoss.compute(RewardLoss.Config.DEFAULT, of(F64, c), of(F64, r), m, null).metrics().loss();
+      double swappedMargin = RewardLoss.compute(RewardLoss.Config.DEFAULT, of(F64, r), of(F64, c), m, of(F64, 0, 0, 0, 0)).metrics().loss();
+      assertThat(swappedMargin).isLessThan(withMargin - 0.1);
+    }
+  }
+
   @Test
   void rejectsBadConfigAndShapes() {
     assertThatThrownBy(() -> new RewardLoss.Config(0.5, 0)).hasMessageContaining("labelSmoothing");
