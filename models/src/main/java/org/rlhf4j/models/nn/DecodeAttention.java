@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -46,8 +45,7 @@ public final class DecodeAttention {
   /** softmax(q K^T / sqrt(D)) V for q (B, H, 1, D) and k, v (B, Hkv, S, D) that {@link #applies}: (B, H, 1, D). */
   public static Tensor forward(Tensor q, Tensor k, Tensor v) {
     int b = (int) q.size(0), h = (int) q.size(1), d = (int) q.size(3), hkv = (int) k.size(1), s = (int) k.size(2), g = h / hkv;
-    float[] qs = new float[b * h * d], out = new float[b * h * d], p = new float[s];
-    new FloatPointer(q.contiguous().data_ptr()).get(qs);
+    float[] qs = ThinMatmul.floats(q, b * h * d), out = new float[b * h * d], p = new float[s];
     ByteBuffer kb = view(k), vb = view(v);
     long kb0 = k.stride(0), kb1 = k.stride(1), vb0 = v.stride(0), vb1 = v.stride(1);
     float scale = (float) (1 / Math.sqrt(d));
@@ -101,12 +99,12 @@ public final class DecodeAttention {
     }
   }
 
-  /** The tensor's memory from its first element to its last, as a little-endian buffer (a view: nothing copied). */
+  /** The tensor's memory from its first element to its last (any strides). */
   private static ByteBuffer view(Tensor t) {
     long last = 0;
     for (int i = 0; i < t.dim(); i++) last += (t.size(i) - 1) * t.stride(i);
     long bytes = Math.multiplyExact(last + 1, 4L);
     if (bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("DecodeAttention: a cache view of " + bytes + " bytes exceeds one buffer");
-    return t.data_ptr().capacity(bytes).asByteBuffer().order(LE);
+    return ThinMatmul.buffer(t, bytes);
   }
 }

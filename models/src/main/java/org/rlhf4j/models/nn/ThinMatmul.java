@@ -284,13 +284,14 @@ public final class ThinMatmul {
   }
 
   /** The first {@code count} floats of {@code t} (float32, any layout). */
-  private static float[] floats(Tensor t, int count) {
+  static float[] floats(Tensor t, int count) {
     float[] out = new float[count];
     new FloatPointer(t.contiguous().data_ptr()).get(out);
     return out;
   }
 
-  private static ByteBuffer buffer(Tensor t, long bytes) {
+  /** {@code bytes} of the tensor's memory from its first element, as a little-endian buffer (a view: nothing copied). */
+  static ByteBuffer buffer(Tensor t, long bytes) {
     return t.data_ptr().capacity(bytes).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
   }
 
