@@ -106,6 +106,57 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
+  private KvCache(KvCache from, int batch, Tensor[] keys, Tensor[] values, Tensor keyValid) {
+    this.cfg = from.cfg;
+    this.dtype = from.dtype;
+    this.device = from.device;
+    this.batch = batch;
+    this.capacity = from.capacity;
+    this.keys = keys;
+    this.values = values;
+    this.keyValid = keyValid;
+    this.length = from.length;
+    this.padded = from.padded;
+  }
+
+  /**
+   * The cache without the rows where {@code leave} is true, made in place: each leaving row among the first (B - k)
+   * takes the last staying row beyond them (swap-remove), so only moved rows are copied and the result's buffers are
+   * views of these buffers' first rows (same length and capacity). {@link #regroup} instead copies every staying row,
+   * every layer, at each departure. Writes {@code order}: order[i] = the row of this cache now at row i. This cache
+   * must not be used afterwards except to close it (its buffers are shared).
+   */
+  public KvCache without(boolean[] leave, long[] order) {
+    if (leave.length != batch) throw new IllegalArgumentException("KvCache.without: " + leave.length + " flags for " + batch + " rows");
+    int kept = 0;
+    for (boolean l : leave) if (!l) kept++;
+    if (kept == 0 || order.length != kept) throw new IllegalArgumentException("KvCache.without: keeps " + kept + " rows, order has " + order.length);
+    int mover = batch - 1;
+    for (int i = 0; i < kept; i++) {
+      if (!leave[i]) {
+        order[i] = i;
+        continue;
+      }
+      while (leave[mover]) mover--;  // the last staying row, beyond the first kept ones
+      order[i] = mover;
+      move(mover--, i);
+    }
+    Tensor[] k = new Tensor[keys.length], v = new Tensor[values.length];
+    for (int l = 0; l < keys.length; l++) {
+      k[l] = keys[l].narrow(0, 0, kept);
+      v[l] = values[l].narrow(0, 0, kept);
+    }
+    return new KvCache(this, kept, k, v, keyValid.narrow(0, 0, kept));
+  }
+
+  private void move(int from, int to) {
+    for (int l = 0; l < keys.length; l++) {
+      keys[l].narrow(0, to, 1).copy_(keys[l].narrow(0, from, 1));
+      values[l].narrow(0, to, 1).copy_(values[l].narrow(0, from, 1));
+    }
+    keyValid.narrow(0, to, 1).copy_(keyValid.narrow(0, from, 1));
+  }
+
   /** Keeps the buffers past {@code scope} (a cache that outlives the step that made it). */
   public KvCache keepIn(NativeScope scope) {
     for (int l = 0; l < keys.length; l++) {

@@ -126,7 +126,19 @@ public final class ContinuousDecoder implements AutoCloseable {
         clear();
         return 0;
       }
-      long[] keep = stay.stream().mapToLong(Integer::longValue).toArray(), fed = new long[keep.length], pos = new long[keep.length];
+      long[] keep = stay.stream().mapToLong(Integer::longValue).toArray();
+      if (cache.length() + 1 > cache.capacity()) { // full: a regrouped cache, right-aligned to the longest survivor, with room again
+        int longest = stay.stream().mapToInt(r -> slots.get(r).span).max().orElse(1);
+        int headroom = stay.stream().mapToInt(r -> slots.get(r).remaining()).min().orElse(1);
+        replace(cache.regroup(keep, null, longest, headroom).keepIn(s), s.keep(logits.index_select(0, Tensors.longs(keep, model.device()))));
+      } else if (keep.length < slots.size()) {       // rows left: their places taken by the last rows, only those copied
+        boolean[] leave = new boolean[slots.size()];
+        java.util.Arrays.fill(leave, true);
+        for (int r : stay) leave[r] = false;
+        keep = new long[stay.size()];
+        replace(cache.without(leave, keep).keepIn(s), s.keep(logits.index_select(0, Tensors.longs(keep, model.device()))));
+      }
+      long[] fed = new long[keep.length], pos = new long[keep.length];
       List<Slot> survivors = new ArrayList<>();
       for (int i = 0; i < keep.length; i++) {
         Slot x = slots.get((int) keep[i]);
@@ -134,12 +146,8 @@ public final class ContinuousDecoder implements AutoCloseable {
         fed[i] = tok[(int) keep[i]];
         pos[i] = x.position;
       }
-      int longest = survivors.stream().mapToInt(x -> x.span).max().orElse(1);
-      int headroom = survivors.stream().mapToInt(Slot::remaining).min().orElse(1);
-      if (keep.length < slots.size() || cache.length() + 1 > cache.capacity()) {
-        replace(cache.regroup(keep, null, longest, headroom).keepIn(s), s.keep(logits.index_select(0, Tensors.longs(keep, model.device()))));
-      }
-      slots.retainAll(survivors);
+      slots.clear();
+      slots.addAll(survivors);
       int b = slots.size();
       Tensor next = model.nextLogits(Tensors.longs(fed, model.device()).view(b, 1), Tensors.ones(DType.I64, model.device(), b, 1),
           Tensors.longs(pos, model.device()).view(b, 1), cache); // (B, V)
