@@ -41,11 +41,23 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
+   * Times the matmul paths' verdicts ({@link org.rlhf4j.runtime.OneDnn#verdict}) now, while the machine is quiet, instead
+   * of lazily inside the first large prefill among busy request threads, where the timing, and with it the kernel every
+   * later prompt takes, could differ from run to run.
+   */
+  private static void kernelChoices() {
+    if (!org.rlhf4j.models.nn.ThinMatmul.enabled() || !org.rlhf4j.runtime.OneDnn.available()) return;
+    org.rlhf4j.runtime.OneDnn.verdict(org.rlhf4j.runtime.OneDnn.Workload.DECODE);
+    org.rlhf4j.runtime.OneDnn.verdict(org.rlhf4j.runtime.OneDnn.Workload.PROMPT);
+  }
+
+  /**
    * An A/B experiment: requests for {@code name} go to the version {@code split} assigns their user (its arms are
    * the versions' {@code name@version} ids, in the order of {@code versions}); each version is also reachable directly.
    * With one version and no split this is {@link #start(ServedModel, ServingConfig)}.
    */
   public static ModelServer start(String name, List<ServedModel> versions, List<Double> weights, ServingConfig cfg) {
+    kernelChoices();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List<Router.Deployment> deployments = new ArrayList<>();
     boolean ab = versions.size() > 1;
