@@ -6,8 +6,8 @@ import java.util.Locale;
 import org.rlhf4j.training.reward.EncoderPooling;
 
 /**
- * Sizes of the controlled-sentiment example. {@link #standard} is the full run (sized for 15 minutes on a 2-core CPU; summary.json
- * records each run's wall and CPU seconds), {@link #quick} a smoke run of every stage (about 150 CPU-seconds; too short for its points to mean anything).
+ * Sizes of the controlled-sentiment example. {@link #standard} is the full run (sized for 15 minutes on a 2-core CPU),
+ * {@link #quick} a smoke run of every stage (about 150 CPU-seconds; too short for its points to mean anything).
  * summary.json records the wall and CPU seconds of each run.
  *
  * @param seed           the policies' seed (sampling, PPO, DPO, best-of-n)

@@ -36,7 +36,6 @@ final class SentimentReport {
         + gold.get("accuracy_on") + "), never seen by training. KL is the sequence KL to the reference estimated on each "
         + "policy's samples; best-of-n uses the analytic log n - (n-1)/n.");
     List<LineChart.Series> series = new ArrayList<>();
-    Map<String, LineChart.Series> curves = new LinkedHashMap<>();
     Map<String, Object> frontier = new LinkedHashMap<>();
     for (String m : METHODS) {
       List<Judge.Point> mp = new ArrayList<>(points.stream().filter(p -> p.method().equals(m)).toList());
@@ -49,7 +48,6 @@ final class SentimentReport {
         y[i + 1] = mp.get(i).gold();
       }
       series.add(new LineChart.Series(m, x, y));
-      curves.put(m, series.get(series.size() - 1));
       frontier.put(m, mp.stream().map(SentimentReport::json).toList());
     }
     report.chart(new LineChart("Gold reward vs KL to the reference", "KL(policy || reference), nats",
@@ -61,7 +59,7 @@ final class SentimentReport {
     }
     Map<String, Object> atBudget = atBudget(points, ref);
     report.section("Within KL " + KL_BUDGET + " nats", verdict(atBudget, ref));
-    Map<String, Object> gaps = gaps(curves);
+    Map<String, Object> gaps = gaps(series);
     report.section("At equal KL", gapsText(gaps));
     report.table(new Table("Frontier points", List.of("method", "setting", "KL", "gold P(positive)", "proxy logit", "samples"), rows));
     List<List<Object>> samples = new ArrayList<>();
@@ -134,17 +132,16 @@ final class SentimentReport {
   }
 
   /**
-   * Each pair of methods as a_vs_b, a the later in {@link #METHODS} (dpo_vs_ppo, best_of_n_vs_ppo, best_of_n_vs_dpo):
-   * a's gold gap over b at equal KL.
+   * Each pair of the frontier's curves (in {@link #METHODS} order) as a_vs_b, a the later (dpo_vs_ppo, best_of_n_vs_ppo,
+   * best_of_n_vs_dpo): a's gold gap over b at equal KL.
    */
-  static Map<String, Object> gaps(Map<String, LineChart.Series> curves) {
+  static Map<String, Object> gaps(List<LineChart.Series> curves) {
     Map<String, Object> out = new LinkedHashMap<>();
-    List<String> ms = new ArrayList<>(curves.keySet());
-    for (int i = 1; i < ms.size(); i++) {
+    for (int i = 1; i < curves.size(); i++) {
       for (int j = 0; j < i; j++) {
-        LineChart.Series a = curves.get(ms.get(i)), b = curves.get(ms.get(j));
+        LineChart.Series a = curves.get(i), b = curves.get(j);
         if (a.x().length < 2 || b.x().length < 2) continue;  // a method with no trained point has no curve
-        out.put(ms.get(i) + "_vs_" + ms.get(j), FrontierGap.of(a.x(), a.y(), b.x(), b.y()).json());
+        out.put(a.name() + "_vs_" + b.name(), FrontierGap.of(a.x(), a.y(), b.x(), b.y()).json());
       }
     }
     return out;
