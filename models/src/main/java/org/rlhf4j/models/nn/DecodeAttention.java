@@ -22,15 +22,13 @@ import org.rlhf4j.runtime.Tensors;
 public final class DecodeAttention {
   private DecodeAttention() {}
 
-  private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-
   /**
    * Whether q (B, H, 1, D) against k, v (B, Hkv, S, D), with no mask, can take this kernel: float32 on the CPU, no
-   * gradient, the thin paths on ({@link ThinMatmul#enabled}), H a multiple of Hkv, and k, v laid out as cache views
-   * (each position's D values contiguous, positions D apart).
+   * gradient, the thin paths and their Vector API kernel on ({@link ThinMatmul#vectorKernel}), H a multiple of Hkv,
+   * and k, v laid out as cache views (each position's D values contiguous, positions D apart).
    */
   public static boolean applies(Tensor q, Tensor k, Tensor v, Tensor mask) {
-    if (!VECTOR || !ThinMatmul.enabled() || !ThinMatmul.vectorKernel() || mask != null || q.dim() != 4 || q.size(2) != 1) return false;
+    if (!ThinMatmul.enabled() || !ThinMatmul.vectorKernel() || mask != null || q.dim() != 4 || q.size(2) != 1) return false;
     if (GradMode.is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad())) return false;
     for (Tensor t : new Tensor[] {q, k, v}) {
       if (t.is_cuda() || t.scalar_type().value != torch.ScalarType.Float.value) return false;
