@@ -71,6 +71,8 @@ final class ConfigReference {
     d.put("gamma", "GAE discount.");
     d.put("lam", "GAE lambda.");
     d.put("whiten_rewards", "Whiten rewards before GAE (advantages are always whitened).");
+    d.put("value_detached", "ppo: the value loss trains the value head alone, not the policy's backbone (as TRL's separate value model).");
+    d.put("value_lr_scale", "ppo: the value head's learning rate as a multiple of lr (OpenRLHF's critic / actor learning rates).");
     d.put("ref_dtype", "dtype of the frozen reference: f32, or bf16 to halve its cost.");
     d.put("scale_rewards", "grpo: divide advantages by the group's standard deviation.");
     d.put("num_generations", "Completions per prompt (see --k).");
@@ -214,6 +216,8 @@ final class ConfigReference {
         d.put("gamma", 1.0);
         d.put("lam", 0.95);
         d.put("whiten_rewards", false);
+        d.put("value_detached", false);
+        d.put("value_lr_scale", 1.0);
         d.put("ref_dtype", "f32");
       }
       case "rloo", "grpo" -> group(d, command.equals("grpo") ? GroupConfig.grpo(OUT) : GroupConfig.rloo(OUT), command.equals("grpo"));

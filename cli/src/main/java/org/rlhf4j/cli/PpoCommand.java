@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
 public final class PpoCommand implements Callable<Integer> {
   static final Set<String> KEYS = Set.of("reward_model", "reward_adapter", "response_length", "temperature", "kl_coef", "kl_estimator",
       "adaptive_kl_target", "adaptive_kl_horizon", "num_ppo_epochs", "num_mini_batches", "missing_eos_penalty",
-      "cliprange", "cliprange_value", "vf_coef", "gamma", "lam", "whiten_rewards", "ref_dtype");
+      "cliprange", "cliprange_value", "vf_coef", "gamma", "lam", "whiten_rewards", "value_detached", "value_lr_scale", "ref_dtype");
 
   @Mixin TrainFlags flags;
   @Mixin RlFlags rl;
@@ -86,6 +86,7 @@ public final class PpoCommand implements Callable<Integer> {
           .withKl(KlEstimator.valueOf(c.string("kl_estimator", "k1").toUpperCase(Locale.ROOT)), kl)
           .withLoss(new PpoLoss.Config(c.number("cliprange", 0.2), c.number("cliprange_value", 0.2), c.number("vf_coef", 0.1)),
               new Gae.Config(c.number("gamma", 1.0), c.number("lam", 0.95)), c.bool("whiten_rewards", false))
+          .withCritic(new PpoConfig.Critic(c.bool("value_detached", false), c.number("value_lr_scale", 1.0)))
           .withTrain(c.trainConfig(d.train()));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());

@@ -162,7 +162,8 @@ public final class SentimentExample {
         .seed(cfg.seed()).logEvery(updates).saveEvery(Math.max(1, pp.iterations() / 3) * updates).keepCheckpoints(1)
         .resume(true).build();
     PpoConfig pc = PpoConfig.defaults(dir).with(pp.iterations(), pp.batch(), pp.miniBatches(), pp.epochs(), cfg.maxNewTokens())
-        .withSampling(1.0, tok.stopIds(), 0.0).withKl(KlEstimator.K1, new KlController.Fixed(beta)).withTrain(t);
+        .withSampling(1.0, tok.stopIds(), 0.0).withKl(KlEstimator.K1, new KlController.Fixed(beta)).withTrain(t)
+        .withLoss(PpoConfig.defaults(dir).loss(), SentimentConfig.Ppo.GAE, false).withCritic(SentimentConfig.Ppo.CRITIC);
     PpoTrainer.run(policy, reference, null, proxy, prompts, tok.padId(), pc, null);
     return policy.requiresGrad(false);
   }

@@ -23,11 +23,14 @@ import org.rlhf4j.training.optim.Schedule;
  * @param saveEvery       steps between checkpoints; 0 saves only at the end
  * @param keepCheckpoints newest checkpoints kept on disk (>= 1)
  * @param resume          continue from the latest checkpoint in {@code outputDir} when there is one
+ * @param lrScales        parameter-name prefix -> learning-rate multiplier (PyTorch's param groups with their own lr;
+ *                        e.g. PPO's value head at 100x the policy's); the longest matching prefix wins, other
+ *                        parameters take {@code lr}; every prefix must match a trainable parameter
  */
 public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedule schedule, int maxSteps,
     int gradAccumulation, double maxGradNorm, double weightDecay, double beta1, double beta2, double eps,
     DType autocast, long seed, int logEvery, int evalEvery, int saveEvery, int keepCheckpoints, boolean resume,
-    Path outputDir) {
+    Path outputDir, Map<String, Double> lrScales) {
 
   public TrainConfig {
     require(lr > 0 && Double.isFinite(lr), "lr must be > 0, got " + lr);
@@ -47,6 +50,11 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     require(saveEvery >= 0, "saveEvery must be >= 0 (0 = only at the end), got " + saveEvery);
     require(keepCheckpoints >= 1, "keepCheckpoints must be >= 1, got " + keepCheckpoints);
     require(outputDir != null, "outputDir is required");
+    if (lrScales == null) lrScales = Map.of();
+    lrScales.forEach((prefix, scale) -> require(prefix != null && !prefix.isEmpty() && scale != null && scale > 0
+        && Double.isFinite(scale), "lr_scales needs non-empty parameter-name prefixes and multipliers > 0, got '"
+        + prefix + "': " + scale));
+    lrScales = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(lrScales));
   }
 
   private static void require(boolean ok, String message) {
@@ -60,7 +68,7 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
    */
   public static TrainConfig defaults(Path outputDir) {
     return new TrainConfig(5e-5, 0.1, 0, Schedule.COSINE, 1000, 1, 1.0, 0.0, 0.9, 0.999, 1e-8, DType.F32, 42L,
-        10, 0, 500, 2, false, outputDir);
+        10, 0, 500, 2, false, outputDir, Map.of());
   }
 
   public Builder toBuilder() { return new Builder(this); }
@@ -87,6 +95,7 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     m.put("keep_checkpoints", keepCheckpoints);
     m.put("resume", resume);
     m.put("output_dir", outputDir.toString());
+    m.put("lr_scales", new LinkedHashMap<>(lrScales));
     return m;
   }
 
@@ -123,6 +132,7 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
         case "keep_checkpoints" -> b.keepCheckpoints((int) integer(k, v));
         case "resume" -> b.resume(bool(k, v));
         case "output_dir" -> b.outputDir(Path.of(String.valueOf(v)));
+        case "lr_scales" -> b.lrScales(scales(k, v));
         default -> throw new IllegalArgumentException("TrainConfig: unknown key '" + k + "' (known: " + String.join(", ", KEYS) + ")");
       }
     }
@@ -136,6 +146,16 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("TrainConfig: '" + key + "' must be a number, got '" + v + "'");
     }
+  }
+
+  private static Map<String, Double> scales(String key, Object v) {
+    if (!(v instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("TrainConfig: '" + key + "' must be a map of parameter-name prefix to multiplier, "
+          + "e.g. {\"v_head.\": 100}, got '" + v + "'");
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    m.forEach((prefix, scale) -> out.put(String.valueOf(prefix), real(key + "." + prefix, scale)));
+    return out;
   }
 
   private static long integer(String key, Object v) {
@@ -162,13 +182,14 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     private long seed;
     private boolean resume;
     private Path outputDir;
+    private Map<String, Double> lrScales;
 
     private Builder(TrainConfig c) {
       lr = c.lr; minLrRatio = c.minLrRatio; warmupSteps = c.warmupSteps; schedule = c.schedule;
       maxSteps = c.maxSteps; gradAccumulation = c.gradAccumulation; maxGradNorm = c.maxGradNorm;
       weightDecay = c.weightDecay; beta1 = c.beta1; beta2 = c.beta2; eps = c.eps; autocast = c.autocast;
       seed = c.seed; logEvery = c.logEvery; evalEvery = c.evalEvery; saveEvery = c.saveEvery;
-      keepCheckpoints = c.keepCheckpoints; resume = c.resume; outputDir = c.outputDir;
+      keepCheckpoints = c.keepCheckpoints; resume = c.resume; outputDir = c.outputDir; lrScales = c.lrScales;
     }
 
     public Builder lr(double v) { lr = v; return this; }
@@ -191,11 +212,19 @@ public record TrainConfig(double lr, double minLrRatio, int warmupSteps, Schedul
     public Builder keepCheckpoints(int v) { keepCheckpoints = v; return this; }
     public Builder resume(boolean v) { resume = v; return this; }
     public Builder outputDir(Path v) { outputDir = v; return this; }
+    public Builder lrScales(Map<String, Double> v) { lrScales = v; return this; }
+    /** {@link #lrScales} plus one prefix. */
+    public Builder lrScale(String prefix, double scale) {
+      Map<String, Double> m = new LinkedHashMap<>(lrScales);
+      m.put(prefix, scale);
+      lrScales = m;
+      return this;
+    }
 
     public TrainConfig build() {
       return new TrainConfig(lr, minLrRatio, warmupSteps, schedule, maxSteps, gradAccumulation, maxGradNorm,
           weightDecay, beta1, beta2, eps, autocast, seed, logEvery, evalEvery, saveEvery, keepCheckpoints, resume,
-          outputDir);
+          outputDir, lrScales);
     }
   }
 }

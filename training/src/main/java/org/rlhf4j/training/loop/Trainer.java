@@ -87,7 +87,7 @@ public final class Trainer {
     this.checkpointIO = checkpointIO;
     this.evaluator = evaluator;
     this.hook = hook == null ? GradientHook.NONE : hook;
-    this.optimizer = new AdamW(params, new AdamW.Hyper(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay()));
+    this.optimizer = new AdamW(params, new AdamW.Hyper(cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay()), cfg.lrScales());
     this.schedule = new LrSchedule(cfg.schedule(), cfg.lr(), cfg.minLrRatio(), cfg.warmupSteps(), cfg.maxSteps());
     this.checkpoints = new Checkpoints(cfg.outputDir(), cfg.keepCheckpoints());
     this.device = deviceOf(params.values().iterator().next());

@@ -27,6 +27,9 @@ import org.rlhf4j.runtime.NativeScope;
  * with {@link #loadState}. Construct the optimizer outside any {@code NativeScope}: its state
  * tensors live as long as it does. bytedeco 2.10 exposes no fused or foreach AdamW kernel,
  * so this is the per-tensor loop PyTorch itself runs on CPU.
+ *
+ * <p>Learning-rate scales play the part of PyTorch's param groups with their own {@code lr}: a parameter whose name
+ * starts with a given prefix (the longest such prefix) steps at {@code lr * scale}.
  */
 public final class AdamW {
   private final Hyper hyper;
@@ -52,11 +55,13 @@ public final class AdamW {
     final boolean decay;
     final Tensor expAvg;
     final Tensor expAvgSq;
+    final double lrScale;
     long step;
 
-    ParamState(String name, Tensor param) {
+    ParamState(String name, Tensor param, double lrScale) {
       this.name = name;
       this.param = param;
+      this.lrScale = lrScale;
       this.decay = decays(name, param);
       this.expAvg = torch.empty_like(param).zero_(); // same shape as param
       this.expAvgSq = torch.empty_like(param).zero_(); // same shape as param
@@ -64,15 +69,33 @@ public final class AdamW {
   }
 
   /** {@code params}: the trainable tensors by name (e.g. {@code model.parameters()}). */
-  public AdamW(Map<String, Tensor> params, Hyper hyper) {
+  public AdamW(Map<String, Tensor> params, Hyper hyper) { this(params, hyper, Map.of()); }
+
+  /**
+   * {@code lrScales}: parameter-name prefix -> learning-rate multiplier (> 0); every prefix must match a parameter
+   * (a misspelt one is an error, not a silent no-op).
+   */
+  public AdamW(Map<String, Tensor> params, Hyper hyper, Map<String, Double> lrScales) {
     if (params.isEmpty()) throw new IllegalArgumentException("AdamW needs at least one parameter");
     this.hyper = hyper;
     Set<Long> seen = new HashSet<>();
+    Set<String> used = new HashSet<>();
     params.forEach((name, p) -> {
       if (!p.is_floating_point()) throw new IllegalArgumentException("parameter '" + name + "' is not floating point");
+      String prefix = lrScales.keySet().stream().filter(name::startsWith).max(java.util.Comparator.comparingInt(String::length))
+          .orElse(null);
+      if (prefix != null) used.add(prefix);
+      double scale = prefix == null ? 1.0 : lrScales.get(prefix);
+      if (!(scale > 0) || !Double.isFinite(scale)) throw new IllegalArgumentException("lr scale of '" + prefix + "' must be > 0, got " + scale);
       // A tied tensor listed under two names (lm_head.weight = embed_tokens.weight) is one parameter.
-      if (seen.add(p.unsafeGetTensorImpl().address())) states.add(new ParamState(name, p));
+      if (seen.add(p.unsafeGetTensorImpl().address())) states.add(new ParamState(name, p, scale));
     });
+    for (String prefix : lrScales.keySet()) {
+      if (!used.contains(prefix)) {
+        throw new IllegalArgumentException("lr scale prefix '" + prefix + "' matches no trainable parameter (names start like '"
+            + params.keySet().iterator().next() + "')");
+      }
+    }
   }
 
   public Hyper hyper() { return hyper; }
@@ -93,7 +116,7 @@ public final class AdamW {
       new NoGradGuard(); // freed (and grad mode restored) when the scope closes
       for (ParamState s : states) {
         Tensor g = s.param.grad();
-        if (g.defined()) update(s, g, lr);
+        if (g.defined()) update(s, g, lr * s.lrScale);
       }
     }
   }

@@ -29,12 +29,33 @@ import org.rlhf4j.training.rollout.OnPolicyLoop;
  * @param loss              [cliprange, cliprange_value, vf_coef] 0.2, 0.2, 0.1
  * @param gae               [gamma, lam] 1.0, 0.95
  * @param whitenRewards     [whiten_rewards] false (advantages are always whitened, as TRL)
+ * @param critic            how the value head learns: {@link Critic#SHARED} by default
  * @param forwardBatchSize  [local_rollout_forward_batch_size] 64 rows per no-grad rollout forward
  * @param train             the loop: lr [learning_rate] 3e-6 linear to 0, clip 1.0, seed, output, checkpoints
  */
 public record PpoConfig(int iterations, int batchSize, int numMiniBatches, int ppoEpochs, int maxNewTokens,
     double temperature, Set<Integer> stopIds, double missingEosPenalty, KlEstimator klEstimator, KlController kl,
-    PpoLoss.Config loss, Gae.Config gae, boolean whitenRewards, int forwardBatchSize, TrainConfig train) {
+    PpoLoss.Config loss, Gae.Config gae, boolean whitenRewards, Critic critic, int forwardBatchSize, TrainConfig train) {
+
+  /**
+   * The value head's training.
+   *
+   * @param detached its loss trains the head alone: the policy's hidden states reach it without gradient, as TRL's
+   *                 separate value model never moves the policy; false = the value loss also trains the shared
+   *                 backbone (the older AutoModelForCausalLMWithValueHead)
+   * @param lrScale  the head's learning rate over the policy's (OpenRLHF's critic_learning_rate / actor_learning_rate):
+   *                 a freshly initialised linear head at the policy's small rate barely moves in a short run
+   */
+  public record Critic(boolean detached, double lrScale) {
+    /** The value loss trains the backbone too, at the policy's learning rate. */
+    public static final Critic SHARED = new Critic(false, 1.0);
+
+    public Critic {
+      if (!(lrScale > 0) || !Double.isFinite(lrScale)) {
+        throw new IllegalArgumentException("PpoConfig.Critic: lrScale must be > 0, got " + lrScale);
+      }
+    }
+  }
 
   public PpoConfig {
     positive("iterations", iterations);
@@ -49,8 +70,8 @@ public record PpoConfig(int iterations, int batchSize, int numMiniBatches, int p
     if (!(temperature > 0)) throw new IllegalArgumentException("PpoConfig: temperature must be > 0, got " + temperature);
     if (!(missingEosPenalty >= 0)) throw new IllegalArgumentException("PpoConfig: missingEosPenalty must be >= 0, got " + missingEosPenalty);
     stopIds = stopIds == null ? Set.of() : Set.copyOf(stopIds);
-    if (klEstimator == null || kl == null || loss == null || gae == null || train == null) {
-      throw new IllegalArgumentException("PpoConfig: klEstimator, kl, loss, gae and train are required");
+    if (klEstimator == null || kl == null || loss == null || gae == null || critic == null || train == null) {
+      throw new IllegalArgumentException("PpoConfig: klEstimator, kl, loss, gae, critic and train are required");
     }
     int mb = batchSize / numMiniBatches;
     if (mb % train.gradAccumulation() != 0) {
@@ -66,7 +87,7 @@ public record PpoConfig(int iterations, int batchSize, int numMiniBatches, int p
   public static PpoConfig defaults(Path outputDir) {
     TrainConfig t = TrainConfig.defaults(outputDir).toBuilder().lr(3e-6).schedule(Schedule.LINEAR).minLrRatio(0).build();
     return new PpoConfig(100, 8, 1, 4, 53, 0.7, Set.of(), 0, KlEstimator.K1, new KlController.Fixed(0.05),
-        PpoLoss.Config.DEFAULT, Gae.Config.DEFAULT, false, 64, t);
+        PpoLoss.Config.DEFAULT, Gae.Config.DEFAULT, false, Critic.SHARED, 64, t);
   }
 
   /** Optimizer steps per rollout batch. */
@@ -82,31 +103,36 @@ public record PpoConfig(int iterations, int batchSize, int numMiniBatches, int p
 
   public PpoConfig with(int iterations, int batchSize, int numMiniBatches, int ppoEpochs, int maxNewTokens) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, forwardBatchSize, train);
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
   }
 
   public PpoConfig withSampling(double temperature, Set<Integer> stopIds, double missingEosPenalty) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, forwardBatchSize, train);
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
   }
 
   public PpoConfig withKl(KlEstimator estimator, KlController kl) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, estimator, kl, loss, gae, whitenRewards, forwardBatchSize, train);
+        missingEosPenalty, estimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
   }
 
   public PpoConfig withLoss(PpoLoss.Config loss, Gae.Config gae, boolean whitenRewards) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, forwardBatchSize, train);
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
+  }
+
+  public PpoConfig withCritic(Critic critic) {
+    return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
   }
 
   public PpoConfig withForwardBatchSize(int rows) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, rows, train);
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, rows, train);
   }
 
   public PpoConfig withTrain(TrainConfig train) {
     return new PpoConfig(iterations, batchSize, numMiniBatches, ppoEpochs, maxNewTokens, temperature, stopIds,
-        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, forwardBatchSize, train);
+        missingEosPenalty, klEstimator, kl, loss, gae, whitenRewards, critic, forwardBatchSize, train);
   }
 }

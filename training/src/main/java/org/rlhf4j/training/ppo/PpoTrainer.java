@@ -11,6 +11,7 @@ import org.rlhf4j.runtime.Device;
 import org.rlhf4j.runtime.HasParameters;
 import org.rlhf4j.training.loop.ModelCheckpoint;
 import org.rlhf4j.training.loop.StepResult;
+import org.rlhf4j.training.loop.TrainConfig;
 import org.rlhf4j.training.loop.TrainResult;
 import org.rlhf4j.training.loss.KlController;
 import org.rlhf4j.training.loss.Masked;
@@ -28,7 +29,8 @@ import org.rlhf4j.training.rollout.Scorer;
  * score them (optional missing-EOS penalty), run the policy with its value head and the frozen reference over them
  * (no grad), per-token rewards = -klCoef * KL (k1 or k3) plus the score at the last response token, GAE, whitened
  * advantages; then {@code ppoEpochs} passes of clipped policy + clipped value loss over shuffled minibatches. The
- * value head reads the policy's final hidden states (TRL's {@code v_head}); one metrics.jsonl line per iteration
+ * value head reads the policy's final hidden states (TRL's {@code v_head}; {@link PpoConfig.Critic}: whether its loss also
+ * trains the backbone, and its learning rate); one metrics.jsonl line per iteration
  * with TRL's names.
  *
  * <pre>{@code
@@ -82,9 +84,17 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
       List<long[]> prompts, int padId, PpoConfig cfg, RolloutHook hook) {
     if (prompts.isEmpty()) throw new IllegalArgumentException("PPO needs at least one prompt");
     PpoTrainer t = new PpoTrainer(policy, reference, valueHead, padId, cfg);
-    OnPolicyLoop<RolloutBuffer> loop = new OnPolicyLoop<>(t.policy, scorer, prompts, padId, cfg.layout(), hook, t);
+    OnPolicyLoop<RolloutBuffer> loop = new OnPolicyLoop<>(t.policy, scorer, prompts, padId, t.layout(), hook, t);
     TrainResult r = loop.run(t.trainable(), ModelCheckpoint.of(t.policy).withPart(VALUE_HEAD_FILE, t.head));
     return new PpoResult(r, loop.history(), t.kl, t.head);
+  }
+
+  /** The loop's layout; the value head's parameters step at {@code critic.lrScale} times the policy's rate. */
+  OnPolicyLoop.Layout layout() {
+    if (cfg.critic().lrScale() == 1.0) return cfg.layout();
+    TrainConfig.Builder b = cfg.train().toBuilder();
+    head.parameters().keySet().forEach(name -> b.lrScale(name, cfg.critic().lrScale()));
+    return cfg.withTrain(b.build()).layout();
   }
 
   /** Policy (or its adapters) and value-head parameters (what the optimizer updates). */
@@ -108,7 +118,9 @@ public final class PpoTrainer implements OnPolicyLoop.Algorithm<RolloutBuffer> {
     ResponseBatch rb = b.rows.batch(rows, padId, device);
     Tensor mask = rb.responseMask(); // (b, R)
     ResponseBatch.Forward f = rb.chunkedForwardWithEntropy(policy, cfg.temperature(), 0); // never the (b, R, V) logits
-    Tensor values = head.forward(f.hidden()); // (b, R); f.hidden() is a branch: the backbone's graph is walked once, after the head's recompute
+    // (b, R); f.hidden() is a branch: the backbone's graph is walked once, after the head's recompute. A detached critic
+    // reads the same hidden states without gradient: the value loss moves the head alone.
+    Tensor values = head.forward(cfg.critic().detached() ? f.hidden().detach() : f.hidden());
     PpoLoss.PolicyResult pol = PpoLoss.policy(cfg.loss(), f.logprobs(), b.rows.rows(b.oldLogps, rows, device),
         b.rows.rows(b.advantages, rows, device), mask);
     PpoLoss.ValueResult val = PpoLoss.value(cfg.loss(), values, b.rows.rows(b.values, rows, device),

@@ -23,8 +23,9 @@ class TrainConfigTest {
 
   @Test void fromMapRoundTripsAndNamesBadKeys() {
     TrainConfig c = base.toBuilder().lr(3e-4).schedule(Schedule.CONSTANT).autocast(DType.BF16).resume(true)
-        .seed(7).maxGradNorm(0).build();
+        .seed(7).maxGradNorm(0).lrScale("v_head.", 100).build();
     assertThat(TrainConfig.fromMap(c.toMap(), Path.of("elsewhere"))).isEqualTo(c);
+    assertThat(c.lrScales()).containsExactly(java.util.Map.entry("v_head.", 100.0));
     TrainConfig y = TrainConfig.fromMap(java.util.Map.of("lr", "1e-4", "max_steps", "20", "resume", "true"), Path.of("o"));
     assertThat(y.lr()).isEqualTo(1e-4);
     assertThat(y.maxSteps()).isEqualTo(20);
@@ -35,6 +36,10 @@ class TrainConfigTest {
         .hasMessageContaining("'max_steps' must be a whole number");
     assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("lr", "fast"), Path.of("o")))
         .hasMessageContaining("'lr' must be a number");
+    assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("lr_scales", 100), Path.of("o")))
+        .hasMessageContaining("'lr_scales' must be a map of parameter-name prefix to multiplier");
+    assertThatThrownBy(() -> TrainConfig.fromMap(java.util.Map.of("lr_scales", java.util.Map.of("v_head.", 0)), Path.of("o")))
+        .hasMessageContaining("multipliers > 0");
   }
 
   @Test void rejectsBadFieldsByName() {

@@ -84,6 +84,37 @@ class AdamWTest {
     assertThat(w.grad().defined()).isFalse();
   }
 
+  @Test void lrScalesStepEachPrefixAtItsOwnRateAndTheLongestPrefixWins() {
+    float[] w0 = {0.5f, -1.0f}, h0 = {2.0f, 0.25f}, hb0 = {0.1f};
+    Tensor w = tensor(w0, 2).requires_grad_(true), h = tensor(h0, 2).requires_grad_(true), hb = tensor(hb0, 1).requires_grad_(true);
+    Map<String, Tensor> params = new LinkedHashMap<>();
+    params.put("model.w", w);
+    params.put("v_head.summary.weight", h);
+    params.put("v_head.summary.bias", hb);
+    AdamW opt = new AdamW(params, new AdamW.Hyper(0.9, 0.999, 1e-8, 0.0), Map.of("v_head.", 10.0, "v_head.summary.bias", 3.0));
+    Reference rw = new Reference(w0), rh = new Reference(h0), rb = new Reference(hb0);
+    float[][] g = {{0.3f, -0.1f}, {-0.2f, 0.4f}};
+    for (int s = 0; s < 2; s++) {
+      setGrad(w, g[s]);
+      setGrad(h, g[s]);
+      setGrad(hb, new float[] {g[s][0]});
+      opt.step(1e-2);
+      opt.zeroGrad();
+      rw.update(g[s], 1e-2, 0.9, 0.999, 1e-8, 0.0);
+      rh.update(g[s], 1e-1, 0.9, 0.999, 1e-8, 0.0);
+      rb.update(new float[] {g[s][0]}, 3e-2, 0.9, 0.999, 1e-8, 0.0);
+      assertClose(values(w), rw.x);
+      assertClose(values(h), rh.x);
+      assertClose(values(hb), rb.x);
+    }
+  }
+
+  @Test void anLrScalePrefixThatMatchesNothingIsAnError() {
+    Map<String, Tensor> params = Map.of("model.w", tensor(new float[] {1, 2}, 2).requires_grad_(true));
+    assertThatThrownBy(() -> new AdamW(params, AdamW.Hyper.defaults(), Map.of("value_head.", 10.0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'value_head.' matches no trainable parameter");
+  }
+
   @Test void skipsParametersWithoutGradient() {
     Tensor w = tensor(new float[] {1, 2, 3, 4}, 2, 2).requires_grad_(true);
     Tensor frozen = tensor(new float[] {5, 6, 7, 8}, 2, 2).requires_grad_(true);

@@ -15,7 +15,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlhf4j.models.CausalLM;
+import org.rlhf4j.models.heads.ScalarHead;
 import org.rlhf4j.runtime.DType;
+import org.rlhf4j.runtime.Tensors;
+import org.rlhf4j.training.loss.Gae;
+import org.rlhf4j.training.loss.PpoLoss;
 import org.rlhf4j.training.loss.KlController;
 import org.rlhf4j.training.loss.KlEstimator;
 import org.rlhf4j.training.optim.Schedule;
@@ -58,6 +62,36 @@ class PpoTrainerTest {
         "time/training", "eval/gold_reward", "eval/proxy_reward");
     assertThat(last.get("eval/gold_reward").asDouble()).isEqualTo(last.get("objective/scores").asDouble());
     assertThat(tmp.resolve("checkpoint-64/" + PpoTrainer.VALUE_HEAD_FILE)).isRegularFile();
+  }
+
+  /** One update of 16 rollouts, clipping off (a global clip would couple the policy's step to the value loss). */
+  static float[][] oneUpdate(Path dir, PpoConfig.Critic critic, double vfCoef) {
+    CausalLM policy = TinyTask.policy(3);
+    CausalLM ref = policy.copy(DType.F32);
+    ScalarHead head = ScalarHead.random(ScalarHead.Kind.VALUE, policy.config().hiddenSize(), 7, policy.device());
+    float[] head0 = Tensors.toFloats(head.parameters().get("v_head.summary.weight"));
+    PpoConfig d = config(dir, 1, 0.05);
+    PpoConfig c = d.with(1, 16, 1, 1, 6).withCritic(critic)
+        .withLoss(new PpoLoss.Config(0.2, 0.2, vfCoef), Gae.Config.DEFAULT, false)
+        .withTrain(d.train().toBuilder().maxGradNorm(0).build());
+    PpoTrainer.run(policy, ref, head, TinyTask.REWARD, PROMPTS, 0, c, null);
+    float[] head1 = Tensors.toFloats(head.parameters().get("v_head.summary.weight"));
+    float[] step = new float[head0.length];
+    for (int i = 0; i < step.length; i++) step[i] = head1[i] - head0[i];
+    return new float[][] {Tensors.toFloats(policy.parameters().values().iterator().next()), step};
+  }
+
+  @Test void aDetachedCriticNeverMovesThePolicyAndItsHeadStepsAtItsOwnRate() {
+    float[][] small = oneUpdate(tmp.resolve("a"), new PpoConfig.Critic(true, 100), 0.1);
+    float[][] large = oneUpdate(tmp.resolve("b"), new PpoConfig.Critic(true, 100), 10);
+    assertThat(large[0]).as("policy after one step, value loss x100").containsExactly(small[0]);
+    float[][] shared = oneUpdate(tmp.resolve("c"), PpoConfig.Critic.SHARED, 0.1);
+    float[][] sharedLarge = oneUpdate(tmp.resolve("d"), PpoConfig.Critic.SHARED, 10);
+    assertThat(sharedLarge[0]).as("a shared head's loss moves the backbone").isNotEqualTo(shared[0]);
+    // Adam's first step is lr * g / (|g| + eps) = lr * sign(g) per element (to 0.1%: small gradients feel eps): 1e-2 for the policy, 100 x 1e-2 for the head
+    for (float x : small[1]) assertThat(Math.abs(x)).isCloseTo(1.0f, org.assertj.core.data.Offset.offset(1e-3f));
+    for (float x : shared[1]) assertThat(Math.abs(x)).isCloseTo(1e-2f, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThatThrownBy(() -> new PpoConfig.Critic(true, 0)).hasMessageContaining("lrScale must be > 0");
   }
 
   @Test void aVeryLargeKlCoefficientKeepsThePolicyNearTheReference() {
