@@ -31,7 +31,7 @@ public final class ExampleSentimentCommand implements Callable<Integer> {
   @Option(names = "--dpo-steps", description = "DPO optimizer steps of 16 pairs (default 120; --quick 10).") Integer dpoSteps;
   @Option(names = "--dpo-lr", description = "DPO peak learning rate (default 1e-4; --quick 2e-4).") Double dpoLr;
   @Option(names = "--dpo-betas", split = ",", description = "DPO betas, one run each (default 4.0,2.0,0.5,0.1).") List<Double> dpoBetas;
-  @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.5,0.1,0.03); only "
+  @Option(names = "--ppo-betas", split = ",", description = "PPO KL coefficients, one run each (default 1.0,0.6,0.2,0.05); only "
       + "the PPO stages retrain.") List<Double> ppoBetas;
   @Option(names = "--ppo-iterations", description = "PPO iterations (default 20; --quick 3).") Integer ppoIterations;
   @Option(names = "--ppo-batch", description = "PPO rollouts per iteration, one minibatch (default 64; --quick 16 in 2).") Integer ppoBatch;

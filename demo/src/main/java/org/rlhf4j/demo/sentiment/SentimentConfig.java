@@ -114,7 +114,7 @@ public record SentimentConfig(String name, Path output, Path shared, long seed, 
    */
   public static SentimentConfig standard(Path output, Path shared, long seed) {
     return new SentimentConfig("standard", output, shared, seed, seed, new Rm(20000, 300, 6, 1e-4, 32, 64),
-        new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.5, 0.1, 0.03), 20, 64, 1, 4, 1e-4),
+        new Rm(2000, 100, 2, 2e-4, 16, 128), 1000, 40, 24, 4, 40, new Ppo(List.of(1.0, 0.6, 0.2, 0.05), 20, 64, 1, 4, 1e-4),
         new Dpo(List.of(4.0, 2.0, 0.5, 0.1), 8, 4, 120, 1e-4), List.of(1, 2, 4, 8));
   }
 
