@@ -10,39 +10,68 @@ import org.rlhf4j.runtime.Tensors;
  * Pre-allocated key/value cache for incremental decoding: per layer (B, H_kv, capacity, D)
  * buffers, a key-validity mask (B, capacity) and the current length. Appending writes into the
  * buffers in place, so a decode step costs no reallocation. {@link #regroup} makes the cache of another batch
- * (rows leaving, rows joining: continuous batching).
+ * (rows leaving, rows joining: continuous batching); {@link #join} and {@link #without} change the batch in place,
+ * within buffers allocated for up to {@code rowCapacity} rows (the cache's rows are views of their first ones).
  */
 public final class KvCache implements AutoCloseable {
   private final ModelConfig cfg;
   private final DType dtype;
   private final Device device;
   private final int batch;
-  private final Tensor[] keys;
+  private final Tensor[] keys;     // views of the first batch rows of the buffers below
   private final Tensor[] values;
   private final Tensor keyValid;
+  private final Tensor[] allKeys;  // (rowCapacity, Hkv, C, D)
+  private final Tensor[] allValues;
+  private final Tensor allValid;   // (rowCapacity, C)
   private final int capacity;
   private int length;
   private boolean padded; // some appended key may be invalid: attention needs the mask
 
   public KvCache(ModelConfig cfg, int batch, int capacity, DType dtype, Device device) {
-    if (batch < 1 || capacity < 1) throw new IllegalArgumentException("KvCache: batch and capacity must be >= 1, got " + batch + ", " + capacity);
+    this(cfg, batch, batch, capacity, dtype, device);
+  }
+
+  /** A cache of {@code batch} rows in buffers for {@code rowCapacity} (rows that {@link #join} later take the rest). */
+  public KvCache(ModelConfig cfg, int batch, int rowCapacity, int capacity, DType dtype, Device device) {
+    if (batch < 1 || capacity < 1 || rowCapacity < batch) {
+      throw new IllegalArgumentException("KvCache: batch and capacity must be >= 1 and rowCapacity >= batch, got " + batch + ", "
+          + capacity + ", " + rowCapacity);
+    }
     this.cfg = cfg;
     this.dtype = dtype;
     this.device = device;
     this.batch = batch;
     this.capacity = capacity;
-    this.keys = new Tensor[cfg.numLayers()];
-    this.values = new Tensor[cfg.numLayers()];
+    this.allKeys = new Tensor[cfg.numLayers()];
+    this.allValues = new Tensor[cfg.numLayers()];
     for (int l = 0; l < cfg.numLayers(); l++) {
-      keys[l] = Tensors.zeros(dtype, device, batch, cfg.numKvHeads(), capacity, cfg.headDim());   // (B, Hkv, C, D)
-      values[l] = Tensors.zeros(dtype, device, batch, cfg.numKvHeads(), capacity, cfg.headDim()); // (B, Hkv, C, D)
+      allKeys[l] = Tensors.zeros(dtype, device, rowCapacity, cfg.numKvHeads(), capacity, cfg.headDim());   // (R, Hkv, C, D)
+      allValues[l] = Tensors.zeros(dtype, device, rowCapacity, cfg.numKvHeads(), capacity, cfg.headDim()); // (R, Hkv, C, D)
     }
-    this.keyValid = Tensors.zeros(DType.BOOL, device, batch, capacity);                           // (B, C)
+    this.allValid = Tensors.zeros(DType.BOOL, device, rowCapacity, capacity);                              // (R, C)
+    this.keys = rows(allKeys, batch);
+    this.values = rows(allValues, batch);
+    this.keyValid = rowCapacity == batch ? allValid : allValid.narrow(0, 0, batch);
+  }
+
+  private static Tensor[] handles(Tensor[] all) {
+    Tensor[] out = new Tensor[all.length];
+    for (int l = 0; l < all.length; l++) out[l] = all[l].narrow(0, 0, all[l].size(0));
+    return out;
+  }
+
+  private static Tensor[] rows(Tensor[] all, int n) {
+    Tensor[] out = new Tensor[all.length];
+    for (int l = 0; l < all.length; l++) out[l] = all[l].size(0) == n ? all[l] : all[l].narrow(0, 0, n);
+    return out;
   }
 
   public int length() { return length; }
   public int batch() { return batch; }
   public int capacity() { return capacity; }
+  /** Rows the buffers hold: {@link #join} fits while batch + joining rows stay within it. */
+  public int rowCapacity() { return (int) allValid.size(0); }
 
   /** Records which of the next {@code T} positions hold real tokens; call once per forward, before the layers. */
   public void appendMask(Tensor valid) {
@@ -86,9 +115,14 @@ public final class KvCache implements AutoCloseable {
    * this cache) and all of {@code joining}'s; this cache is left as it was.
    */
   public KvCache regroup(long[] keep, KvCache joining, int length, int headroom) {
+    return regroup(keep, joining, length, headroom, 0);
+  }
+
+  /** As {@link #regroup(long[], KvCache, int, int)}, in buffers with room for {@code spareRows} more rows to {@link #join}. */
+  public KvCache regroup(long[] keep, KvCache joining, int length, int headroom, int spareRows) {
     int nA = keep.length, nB = joining == null ? 0 : joining.batch;
     if (joining != null && joining.length > length) throw new IllegalArgumentException("KvCache.regroup: length " + length + " < the joining rows' " + joining.length);
-    KvCache out = new KvCache(cfg, nA + nB, length + Math.max(1, headroom), dtype, device);
+    KvCache out = new KvCache(cfg, nA + nB, nA + nB + Math.max(0, spareRows), length + Math.max(1, headroom), dtype, device);
     Tensor idx = nA == 0 ? null : Tensors.longs(keep, device);
     int ca = Math.min(this.length, length), cb = joining == null ? 0 : joining.length;
     for (int l = 0; l <= keys.length; l++) { // the last round moves the key-validity mask
@@ -106,17 +140,45 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
-  private KvCache(KvCache from, int batch, Tensor[] keys, Tensor[] values, Tensor keyValid) {
+  /** A view of {@code from}'s buffers with its first {@code batch} rows. */
+  private KvCache(KvCache from, int batch) {
     this.cfg = from.cfg;
     this.dtype = from.dtype;
     this.device = from.device;
     this.batch = batch;
     this.capacity = from.capacity;
-    this.keys = keys;
-    this.values = values;
-    this.keyValid = keyValid;
+    this.allKeys = handles(from.allKeys); // new handles on the same storage: closing `from` leaves these valid
+    this.allValues = handles(from.allValues);
+    this.allValid = from.allValid.narrow(0, 0, from.allValid.size(0));
+    this.keys = rows(allKeys, batch);
+    this.values = rows(allValues, batch);
+    this.keyValid = allValid.size(0) == batch ? allValid : allValid.narrow(0, 0, batch);
     this.length = from.length;
     this.padded = from.padded;
+  }
+
+  /**
+   * The cache with {@code joining}'s rows added after this one's, made in place: they are copied, right-aligned, into
+   * the spare rows of these buffers (columns before their keys invalid), or null when they do not fit (more rows than
+   * {@link #rowCapacity}, more keys than this cache's length, or no column left to decode into): then {@link #regroup}.
+   * Only the joining rows are copied, where a regroup copies every row. This cache must not be used afterwards except
+   * to close it (its buffers are shared).
+   */
+  public KvCache join(KvCache joining) {
+    int n = joining.batch, t = joining.length;
+    if (batch + n > rowCapacity() || t > length || length >= capacity) return null;
+    for (int l = 0; l <= keys.length; l++) { // the last round moves the key-validity mask
+      Tensor[] dst = l < keys.length ? new Tensor[] {allKeys[l], allValues[l]} : new Tensor[] {allValid};
+      Tensor[] src = l < keys.length ? new Tensor[] {joining.keys[l], joining.values[l]} : new Tensor[] {joining.keyValid};
+      int time = l < keys.length ? 2 : 1;
+      if (l == keys.length) allValid.narrow(0, batch, n).fill_(new org.bytedeco.pytorch.Scalar(0));
+      for (int k = 0; k < dst.length; k++) {
+        if (t > 0) dst[k].narrow(0, batch, n).narrow(time, length - t, t).copy_(src[k].narrow(time, 0, t));
+      }
+    }
+    KvCache out = new KvCache(this, batch + n);
+    out.padded = true;
+    return out;
   }
 
   /**
@@ -141,12 +203,7 @@ public final class KvCache implements AutoCloseable {
       order[i] = mover;
       move(mover--, i);
     }
-    Tensor[] k = new Tensor[keys.length], v = new Tensor[values.length];
-    for (int l = 0; l < keys.length; l++) {
-      k[l] = keys[l].narrow(0, 0, kept);
-      v[l] = values[l].narrow(0, 0, kept);
-    }
-    return new KvCache(this, kept, k, v, keyValid.narrow(0, 0, kept));
+    return new KvCache(this, kept);
   }
 
   private void move(int from, int to) {
@@ -159,20 +216,25 @@ public final class KvCache implements AutoCloseable {
 
   /** Keeps the buffers past {@code scope} (a cache that outlives the step that made it). */
   public KvCache keepIn(NativeScope scope) {
-    for (int l = 0; l < keys.length; l++) {
-      scope.keep(keys[l]);
-      scope.keep(values[l]);
-    }
-    scope.keep(keyValid);
+    for (Tensor t : handles()) scope.keep(t);
     return this;
   }
 
-  /** Frees the buffers now. */
+  /** Frees the buffers now (the handles of a view: the buffers go with the last cache over them). */
   @Override public void close() {
+    for (Tensor t : handles()) t.close();
+  }
+
+  private java.util.Set<Tensor> handles() {
+    java.util.Set<Tensor> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (int l = 0; l < keys.length; l++) {
-      keys[l].close();
-      values[l].close();
+      s.add(keys[l]);
+      s.add(values[l]);
+      s.add(allKeys[l]);
+      s.add(allValues[l]);
     }
-    keyValid.close();
+    s.add(keyValid);
+    s.add(allValid);
+    return s;
   }
 }

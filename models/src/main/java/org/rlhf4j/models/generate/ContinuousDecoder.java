@@ -21,8 +21,9 @@ import org.rlhf4j.runtime.Tensors;
  * Joining rows are prefilled together (left-padded among themselves), then their cache rows are right-aligned
  * with the running ones (columns a row lacks are masked keys, and every row keeps its own positions), so each
  * {@link #step} decodes one token for every row in one forward. A row leaves at a stop id, its maxNewTokens or
- * when its {@link Member} says so; the cache is then regrouped without it (and trimmed to the longest remaining
- * row). Sampling is per row as in {@link RowGenerator}: temperature and top-p in one tensor pass, each row's draw
+ * when its {@link Member} says so. Rows join and leave in place ({@link KvCache#join}, {@link KvCache#without}: only the
+ * rows that move are copied); the cache is regrouped (every row copied, trimmed to the longest remaining
+ * row) when it is full or joining rows do not fit. Sampling is per row as in {@link RowGenerator}: temperature and top-p in one tensor pass, each row's draw
  * from its own seeded stream, so a row's tokens do not depend on what else shares the batch (up to float rounding
  * of the padded forward).
  *
@@ -74,11 +75,15 @@ public final class ContinuousDecoder implements AutoCloseable {
   private final List<Slot> slots = new ArrayList<>();
   private KvCache cache;  // one row per slot, in slot order
   private Tensor logits;  // (B, V) each slot's next-token logits
+  private int regroups;   // caches remade with every row copied (joins that did not fit, full caches)
 
   public ContinuousDecoder(CausalLM model, int padId) {
     this.model = model;
     this.padId = padId;
   }
+
+  /** How many times the cache was remade with every row copied (joins that did not fit in place, full caches). */
+  public int regroups() { return regroups; }
 
   /** Rows decoding now. */
   public int active() { return slots.size(); }
@@ -96,17 +101,23 @@ public final class ContinuousDecoder implements AutoCloseable {
       Arrays.fill(mask[r], pad, t, 1);
     }
     List<Slot> joined = rows.stream().map(Slot::new).toList();
-    int headroom = java.util.stream.Stream.concat(slots.stream(), joined.stream()).mapToInt(Slot::remaining).min().orElse(1);
+    int headroom = java.util.stream.Stream.concat(slots.stream(), joined.stream()).mapToInt(Slot::remaining).max().orElse(1);
     try (NativeScope s = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-      // alone, the prefill cache is the batch's (with room to decode); else it is regrouped with the running rows
-      KvCache fresh = new KvCache(model.config(), n, cache == null ? t + headroom : t, model.dtype(), model.device());
+      // alone, the prefill cache is the batch's (with room to decode and rows to join); else it joins the running rows'
+      // in place, or is regrouped with them when it does not fit
+      KvCache fresh = cache == null ? new KvCache(model.config(), n, rowsFor(n), t + headroom, model.dtype(), model.device())
+          : new KvCache(model.config(), n, t, model.dtype(), model.device());
       Tensor maskT = Tensors.longs(mask, model.device());                                                    // (n, T)
       Tensor first = model.nextLogits(Tensors.longs(ids, model.device()), maskT, Masks.positionsFromMask(maskT), fresh); // (n, V)
+      KvCache joinedCache = cache == null ? null : cache.join(fresh);
       if (cache == null) {
         replace(fresh.keepIn(s), s.keep(first));
+      } else if (joinedCache != null) {
+        replace(joinedCache.keepIn(s), s.keep(Tensors.cat(0, logits, first))); // (B + n, V)
       } else {
-        int length = Math.max(t, slots.stream().mapToInt(x -> x.span).max().orElse(0));
-        replace(cache.regroup(all(slots.size()), fresh, length, headroom).keepIn(s), s.keep(Tensors.cat(0, logits, first))); // (B + n, V)
+        int length = Math.max(t, slots.stream().mapToInt(x -> x.span).max().orElse(0)), b = slots.size() + n;
+        regroups++;
+        replace(cache.regroup(all(slots.size()), fresh, length, headroom, rowsFor(b) - b).keepIn(s), s.keep(Tensors.cat(0, logits, first))); // (B + n, V)
       }
       slots.addAll(joined);
     } catch (RuntimeException e) {
@@ -129,8 +140,9 @@ public final class ContinuousDecoder implements AutoCloseable {
       long[] keep = stay.stream().mapToLong(Integer::longValue).toArray();
       if (cache.length() + 1 > cache.capacity()) { // full: a regrouped cache, right-aligned to the longest survivor, with room again
         int longest = stay.stream().mapToInt(r -> slots.get(r).span).max().orElse(1);
-        int headroom = stay.stream().mapToInt(r -> slots.get(r).remaining()).min().orElse(1);
-        replace(cache.regroup(keep, null, longest, headroom).keepIn(s), s.keep(logits.index_select(0, Tensors.longs(keep, model.device()))));
+        int headroom = stay.stream().mapToInt(r -> slots.get(r).remaining()).max().orElse(1);
+        regroups++;
+        replace(cache.regroup(keep, null, longest, headroom, rowsFor(keep.length) - keep.length).keepIn(s), s.keep(logits.index_select(0, Tensors.longs(keep, model.device()))));
       } else if (keep.length < slots.size()) {       // rows left: their places taken by the last rows, only those copied
         boolean[] leave = new boolean[slots.size()];
         java.util.Arrays.fill(leave, true);
@@ -245,6 +257,13 @@ public final class ContinuousDecoder implements AutoCloseable {
     if (logits != null && logits != l) logits.close();
     cache = c;
     logits = l;
+  }
+
+  /** Rows a new cache is allocated for: at least 8, doubling, so that rows join in place most of the time. */
+  static int rowsFor(int rows) {
+    int r = 8;
+    while (r < rows) r *= 2;
+    return r;
   }
 
   private static long[] all(int n) {

@@ -56,6 +56,8 @@ class ContinuousDecoderTest {
       }
       assertThat(d.active()).isZero();
       assertThat(largest).as("rows shared the batch").isGreaterThanOrEqualTo(3);
+      // rows 1 and 2 bring an 8-token prompt to a cache of 5 columns (a regroup); row 3's 4 tokens join in place
+      assertThat(d.regroups()).isEqualTo(1);
     }
     for (int r = 0; r < prompts.length; r++) {
       assertThat(got[r].ids).as("row " + r).isEqualTo(alone(prompts[r], cfgs[r]));
