@@ -36,7 +36,7 @@ final class Gpt2Attention {
       v = kv[1].to(q.scalar_type());
     }
     // no mask: causal over a whole chunk; a single new query sees every cached key (is_causal would align top-left)
-    Tensor y = t == 1 && DecodeAttention.applies(q, k, v, ctx.mask()) ? DecodeAttention.forward(q, k, v) // (B, H, 1, D)
+    Tensor y = t == 1 && DecodeAttention.applies(q, k, v, ctx.mask()) ? DecodeAttention.forward(q, k, v, ctx.mask()) // (B, H, 1, D)
         : torch.scaled_dot_product_attention(q, k, v, Tensors.opt(ctx.mask()), 0.0, ctx.mask() == null && t > 1,
             new DoubleOptional(), false);                                           // (B, H, T, D)
     return proj.forward(y.transpose(1, 2).reshape(b, t, c));                        // (B, T, C)

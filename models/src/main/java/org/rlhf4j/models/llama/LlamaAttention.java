@@ -39,7 +39,7 @@ final class LlamaAttention {
       kh = kv[0];
       vh = kv[1];
     }
-    Tensor y = t == 1 && DecodeAttention.applies(qh, kh, vh, ctx.mask()) ? DecodeAttention.forward(qh, kh, vh) // (B, H, 1, D)
+    Tensor y = t == 1 && DecodeAttention.applies(qh, kh, vh, ctx.mask()) ? DecodeAttention.forward(qh, kh, vh, ctx.mask()) // (B, H, 1, D)
         : t == 1 && kvHeads != heads ? groupedDecode(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()), ctx.mask())
         : torch.scaled_dot_product_attention(qh, kh.to(qh.scalar_type()), vh.to(qh.scalar_type()), Tensors.opt(ctx.mask()), 0.0,
             ctx.mask() == null && t > 1, new DoubleOptional(), kvHeads != heads); // (B, H, T, D); one new query without a mask sees every cached key

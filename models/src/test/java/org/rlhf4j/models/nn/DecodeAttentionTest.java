@@ -30,10 +30,29 @@ class DecodeAttentionTest {
     }
   }
 
+  @Test void equalsSdpaWithAKeyMaskAsContinuousBatchingBuildsIt() {
+    try (NativeScope s = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+      torch.manual_seed(17);
+      int b = 3, h = 4, hkv = 2, d = 16, len = 6;
+      Tensor q = torch.randn(b, 1, h, d).transpose(1, 2);                                 // (B, H, 1, D)
+      Tensor k = torch.randn(b, hkv, 8, d).narrow(2, 0, len), v = torch.randn(b, hkv, 8, d).narrow(2, 0, len);
+      Tensor valid = torch.ones(b, len).to(torch.ScalarType.Bool);                        // (B, S) right-aligned rows:
+      valid.select(0, 1).narrow(0, 0, 2).fill_(new org.bytedeco.pytorch.Scalar(0));        // row 1 lacks columns 0-1
+      valid.select(0, 2).narrow(0, 0, 5).fill_(new org.bytedeco.pytorch.Scalar(0));        // row 2 has only the last key
+      Tensor mask = org.rlhf4j.models.Masks.causal(valid, len - 1, 1);                     // (B, 1, 1, S)
+      assertThat(DecodeAttention.applies(q, k, v, mask)).isTrue();
+      Tensor want = torch.scaled_dot_product_attention(q, k, v, Tensors.opt(mask), 0.0, false, new DoubleOptional(), true);
+      Tensor got = DecodeAttention.forward(q, k, v, mask);
+      assertThat(got.sub(want).abs().max().item_double()).isLessThan(1e-5);
+      assertThat(got.select(0, 2).sub(want.select(0, 2)).abs().max().item_double()).as("one key: its value").isLessThan(1e-6);
+    }
+  }
+
   @Test void masksGradientsAndOtherDtypesStayOnLibtorch() {
     try (NativeScope s = NativeScope.open()) {
       Tensor q = torch.randn(1, 2, 1, 8), k = torch.randn(1, 2, 5, 8), v = torch.randn(1, 2, 5, 8);
-      assertThat(DecodeAttention.applies(q, k, v, torch.ones(1, 1, 1, 5))).as("a mask").isFalse();
+      assertThat(DecodeAttention.applies(q, k, v, torch.ones(1, 1, 1, 5))).as("a float (additive) mask").isFalse();
+      assertThat(DecodeAttention.applies(q, k, v, torch.ones(1, 1, 2, 5).to(torch.ScalarType.Bool))).as("a mask per query").isFalse();
       assertThat(DecodeAttention.applies(q.to(torch.ScalarType.BFloat16), k, v, null)).as("bf16").isFalse();
       assertThat(DecodeAttention.applies(torch.randn(1, 2, 2, 8), k, v, null)).as("two queries").isFalse();
       assertThat(DecodeAttention.applies(q, k.transpose(2, 3).contiguous().transpose(2, 3), v, null)).as("keys not position-major").isFalse();
