@@ -179,7 +179,8 @@ public final class ThinMatmul {
       case TRAINING -> OneDnn.linearWithGradient(x, weight.t(), bias);                          // (..., out); W^T made contiguous
       case GEMM -> withBias(torch.matmul(x, weight), bias);                                     // (..., out)
       case GEMV -> withBias(shaped(weight.t().mv(x.reshape(-1)), x, weight.size(1)), bias);   // (..., out)
-      case VECTOR -> vectorBias(bias) ? vectorProduct(x, weight, bias, false) : withBias(vectorProduct(x, weight, null, false), bias); // (..., out)
+      case VECTOR -> isBf16(weight) ? withBias(bf16Product(x, pack.outIn(weight)), bias)          // (..., out) bf16, on the [out, in] copy
+          : vectorBias(bias) ? vectorProduct(x, weight, bias, false) : withBias(vectorProduct(x, weight, null, false), bias); // (..., out)
     };
   }
 
@@ -200,7 +201,7 @@ public final class ThinMatmul {
   /** The same for a layer that keeps a prepacked copy ({@code packable}). */
   public static Path path(Tensor x, Tensor weight, boolean outIn, boolean packable) {
     if (!enabled || weight.dim() != 2 || x.dim() < 1 || x.is_cuda() || weight.is_cuda()) return Path.GEMM;
-    if (isBf16(weight)) return bf16Path(x, weight, outIn);
+    if (isBf16(weight)) return bf16Path(x, weight, outIn, packable);
     if (!isFloat(x) || !isFloat(weight)) return Path.GEMM;
     long in = x.size(x.dim() - 1), rows = in == 0 ? 0 : x.numel() / in;
     if (rows < 1) return Path.GEMM;
@@ -215,12 +216,13 @@ public final class ThinMatmul {
 
   /**
    * A bfloat16 weight stored [out, in] (in even) under 1-{@value #MAX_ROWS} bf16 input rows without gradient takes the
-   * Vector API kernel ({@link VectorGemv#rowsOutInBf16}); everything else stays on libtorch's bf16 matmul.
+   * Vector API kernel ({@link VectorGemv#rowsOutInBf16}), and so does one stored [in, out] by a layer that keeps a
+   * {@link PackedWeight} (its [out, in] copy: GPT-2's Conv1D); everything else stays on libtorch's bf16 matmul.
    */
-  private static Path bf16Path(Tensor x, Tensor weight, boolean outIn) {
+  private static Path bf16Path(Tensor x, Tensor weight, boolean outIn, boolean packable) {
     long in = x.size(x.dim() - 1), rows = in == 0 ? 0 : x.numel() / in;
     boolean grad = GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad());
-    boolean fits = vector && outIn && !grad && rows >= 1 && rows <= MAX_ROWS && in % 2 == 0 && isBf16(x) && weight.is_contiguous()
+    boolean fits = vector && (outIn || packable) && !grad && rows >= 1 && rows <= MAX_ROWS && in % 2 == 0 && isBf16(x) && weight.is_contiguous()
         && weight.nbytes() < Integer.MAX_VALUE;
     return fits ? Path.VECTOR : Path.GEMM;
   }

@@ -94,6 +94,24 @@ class ThinMatmulTest {
   }
 
   @Test
+  void bf16InOutWeightsOfALayerWithAPackedWeightTakeTheVectorKernelOnTheirOutInCopy() {
+    try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      torch.manual_seed(12);
+      Tensor wOutIn = torch.randn(96, 202).to(torch.ScalarType.BFloat16), w = wOutIn.t().contiguous(); // [in, out] as Conv1D stores it
+      Tensor bias = torch.randn(96).to(torch.ScalarType.BFloat16), x = torch.randn(3, 1, 202).to(torch.ScalarType.BFloat16);
+      PackedWeight pack = new PackedWeight();
+      assertThat(ThinMatmul.path(x, w, false, true)).isEqualTo(ThinMatmul.Path.VECTOR);
+      assertThat(ThinMatmul.path(x, w, false, false)).as("no copy to read: libtorch").isEqualTo(ThinMatmul.Path.GEMM);
+      Tensor got = ThinMatmul.matmul(x, w, bias, pack), want = ThinMatmul.linear(x, wOutIn, bias); // same kernel, same weights
+      assertThat(Tensors.toFloats(got.to(torch.ScalarType.Float))).containsExactly(Tensors.toFloats(want.to(torch.ScalarType.Float)));
+      w.mul_(new org.bytedeco.pytorch.Scalar(2)); // an in-place write (an optimizer step, a merge): the copy is remade
+      Tensor twice = ThinMatmul.matmul(x, w, null, pack).to(torch.ScalarType.Float);
+      Tensor ref = torch.matmul(x, w).to(torch.ScalarType.Float);
+      assertThat(twice.sub(ref).abs().max().item_double()).isLessThan(2 * Math.pow(2, -8) * (1 + ref.abs().max().item_double()));
+    }
+  }
+
+  @Test
   void largeInOutProductsGiveTheSameBitsOnOneThreadAndOnTwo() {
     int saved = torch.get_num_threads();
     try (NativeScope s = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
