@@ -106,7 +106,12 @@ class SynthCommandsTest {
     assertThat(orphan.code()).isEqualTo(2);
     assertThat(orphan.err()).contains("--validation-fraction and --select-every need --select-target");
     CliRun copula = run("synth", "fit", train.toString(), "--synthesizer", "copula", "--output", dir.resolve("c").toString(), "--snapshot-every", "1");
-    assertThat(copula.err()).contains("--select-target and --snapshot-every apply to CTGAN only");
+    assertThat(copula.err()).contains("--select-target, --snapshot-every and --generator-ema apply to CTGAN only");
+    for (String bad : new String[] {"1", "0", "-0.5", "NaN"}) {
+      CliRun ema = run("synth", "fit", train.toString(), "--output", dir.resolve("e").toString(), "--generator-ema", bad);
+      assertThat(ema.code()).isEqualTo(2);
+      assertThat(ema.err().strip()).isEqualTo("rlhf4j synth fit: error: --generator-ema must be a decay in (0, 1) such as 0.999, got " + Double.parseDouble(bad));
+    }
     CliRun numeric = run("synth", "fit", train.toString(), "--output", dir.resolve("n").toString(), "--select-target", "age");
     assertThat(numeric.err()).contains("'age' must be categorical");
   }

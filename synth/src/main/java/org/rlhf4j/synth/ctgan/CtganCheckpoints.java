@@ -21,7 +21,7 @@ import org.rlhf4j.training.optim.AdamW;
 
 /**
  * The run folder of a CTGAN training: {@code metrics.jsonl}, {@code checkpoints/epoch-<e>/} (generator,
- * critic and both optimizers as safetensors, {@code state.json} written last) with a {@code latest} pointer,
+ * critic, both optimizers and, when kept, the generator's weight average as safetensors, {@code state.json} written last) with a {@code latest} pointer,
  * {@code checkpoints/transformer.json}, and at the end the model itself ({@code synthesizer.json} +
  * {@code generator.safetensors}). A checkpoint is written into a temporary folder and renamed when complete, so a
  * crash never leaves a half-written one; a folder holding a run with other settings is refused, not overwritten.
@@ -45,7 +45,7 @@ final class CtganCheckpoints {
   }
 
   /** Loads the latest checkpoint into the live networks and optimizers; returns its epoch (0 when none). */
-  int resume(DataTransformer t, CtganGenerator g, CtganDiscriminator d, AdamW optG, AdamW optD) throws IOException {
+  int resume(DataTransformer t, CtganGenerator g, CtganDiscriminator d, AdamW optG, AdamW optD, GeneratorEma ema) throws IOException {
     Path latest = latest();
     if (latest == null) {
       Files.deleteIfExists(out.resolve(METRICS));
@@ -60,6 +60,7 @@ final class CtganCheckpoints {
     int epoch = state.path("epoch").asInt();
     Ctgan.copyInto(g.parameters(), latest.resolve("generator.safetensors"));
     Ctgan.copyInto(d.parameters(), latest.resolve("discriminator.safetensors"));
+    if (ema != null) Ctgan.copyInto(ema.average().parameters(), latest.resolve(GeneratorEma.FILE)); // the stamp says it is there
     try (NativeScope s = NativeScope.open()) {
       optG.loadState(Safetensors.load(latest.resolve("optimizer_g.safetensors")));
       optD.loadState(Safetensors.load(latest.resolve("optimizer_d.safetensors")));
@@ -77,13 +78,15 @@ final class CtganCheckpoints {
     }
   }
 
-  void save(int epoch, DataTransformer t, CtganGenerator g, CtganDiscriminator d, AdamW optG, AdamW optD) throws IOException {
+  void save(int epoch, DataTransformer t, CtganGenerator g, CtganDiscriminator d, AdamW optG, AdamW optD, GeneratorEma ema)
+      throws IOException {
     Path tmp = dir.resolve(".epoch-" + epoch + ".tmp"), target = dir.resolve("epoch-" + epoch);
     deleteTree(tmp);
     Files.createDirectories(tmp);
     try (NativeScope s = NativeScope.open()) {
       Safetensors.save(tmp.resolve("generator.safetensors"), g.parameters(), Map.of("format", "pt"));
       Safetensors.save(tmp.resolve("discriminator.safetensors"), d.parameters(), Map.of("format", "pt"));
+      if (ema != null) Safetensors.save(tmp.resolve(GeneratorEma.FILE), ema.average().parameters(), Map.of("format", "pt"));
       Safetensors.save(tmp.resolve("optimizer_g.safetensors"), optG.state(), Map.of("format", "rlhf4j-adamw"));
       Safetensors.save(tmp.resolve("optimizer_d.safetensors"), optD.state(), Map.of("format", "rlhf4j-adamw"));
     }

@@ -23,7 +23,8 @@ import org.rlhf4j.training.optim.AdamW;
 /**
  * Trains CTGAN (Xu et al. 2019) on a table: per step, {@code discriminatorSteps} critic updates (WGAN loss plus
  * gradient penalty, real rows drawn by training-by-sampling to match the conditions) and one generator update
- * (adversarial loss plus the conditional cross-entropy). One epoch is {@code max(rows / batch, 1)} steps.
+ * (adversarial loss plus the conditional cross-entropy), after which the generator's weight average is updated when
+ * {@link CtganConfig#generatorEma()} asks for one (then that average is the model listeners see and the run saves). One epoch is {@code max(rows / batch, 1)} steps.
  *
  * <p>With an output folder, every {@code checkpointEvery} epochs and at the end the run is checkpointed
  * ({@link CtganCheckpoints}) and one {@code metrics.jsonl} line per epoch is appended; a run restarted on the same
@@ -67,10 +68,12 @@ public final class CtganTrainer {
     CtganGenerator g = Ctgan.newGenerator(config, transformer, device);
     CtganDiscriminator d = new CtganDiscriminator(transformer.width() + sampler.width(), config.discriminatorDims(), config.pac(), device);
     AdamW optG = adam(g.parameters()), optD = adam(d.parameters());
-    Ctgan model = new Ctgan(config, transformer, g, device);
-    int start = ckpt == null ? 0 : ckpt.resume(transformer, g, d, optG, optD);
+    // made after the critic, so the live networks start from the weights a run without the average draws
+    GeneratorEma ema = config.generatorEma() == 0 ? null : new GeneratorEma(config.generatorEma(), g, Ctgan.newGenerator(config, transformer, device));
+    Ctgan model = new Ctgan(config, transformer, ema == null ? g : ema.average(), device); // what is sampled and saved
+    int start = ckpt == null ? 0 : ckpt.resume(transformer, g, d, optG, optD, ema);
     if (start > 0) Reporter.get().info("ctgan: resuming after epoch %d of %d (%s)", start, config.epochs(), out);
-    Step step = new Step(transformer, sampler, data, g, d, optG, optD, model);
+    Step step = new Step(transformer, sampler, data, g, d, optG, optD, model, ema);
     int steps = Math.max(train.rows() / config.batchSize(), 1);
     try (Progress progress = Reporter.get().progress("epoch", start, config.epochs())) { // the unit, as "step"
       for (int epoch = start + 1; epoch <= config.epochs(); epoch++) {
@@ -78,7 +81,7 @@ public final class CtganTrainer {
         if (ckpt != null) ckpt.log(m);
         listener.epoch(epoch, config.epochs(), m, model); // before the checkpoint: a resumed run tells it again
         if (ckpt != null && (epoch % config.checkpointEvery() == 0 || epoch == config.epochs())) {
-          ckpt.save(epoch, transformer, g, d, optG, optD);
+          ckpt.save(epoch, transformer, g, d, optG, optD, ema);
         }
         progress.update(epoch, String.format(Locale.ROOT, "loss/generator %.4f | loss/discriminator %.4f",
             (double) m.get("loss/generator"), (double) m.get("loss/discriminator")), epoch % 10 == 0 || epoch == config.epochs());
@@ -119,10 +122,11 @@ public final class CtganTrainer {
     final CtganDiscriminator d;
     final AdamW optG, optD;
     final Ctgan model;
+    final GeneratorEma ema; // null when off
     final int[] dataOffsets, condOffsets, widths;
 
     Step(DataTransformer transformer, ConditionalSampler sampler, Tensor data, CtganGenerator g, CtganDiscriminator d,
-        AdamW optG, AdamW optD, Ctgan model) {
+        AdamW optG, AdamW optD, Ctgan model, GeneratorEma ema) {
       this.transformer = transformer;
       this.sampler = sampler;
       this.data = data;
@@ -131,6 +135,7 @@ public final class CtganTrainer {
       this.optG = optG;
       this.optD = optD;
       this.model = model;
+      this.ema = ema;
       dataOffsets = transformer.discreteOffsets();
       widths = transformer.discrete().stream().mapToInt(o -> o.categories().size()).toArray();
       condOffsets = new int[widths.length];
@@ -180,6 +185,7 @@ public final class CtganTrainer {
         optG.zeroGrad();
         loss.backward();
         adamStep(optG, g.parameters(), config.generatorLr(), config.weightDecay());
+        if (ema != null) ema.update();
         sums[0] += adversarial.item_double();
         sums[1] += conditional == null ? 0 : conditional.item_double();
       }

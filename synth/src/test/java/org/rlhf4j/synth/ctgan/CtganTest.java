@@ -49,7 +49,7 @@ class CtganTest {
 
   /** A narrower CTGAN (embedding 32, layers of 64) at lr 1e-3 so the test learns the toy table in 600 steps. */
   static CtganConfig toyConfig(int epochs) {
-    return new CtganConfig(epochs, 100, 32, List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 1e-6, 10, 1, 10, 0.2, 1, 10);
+    return new CtganConfig(epochs, 100, 32, List.of(64, 64), List.of(64, 64), 1e-3, 1e-3, 1e-6, 10, 1, 10, 0.2, 1, 10, 0);
   }
 
   @Test void syntheticColumnsPassKsAndTvThresholds() throws IOException {
@@ -78,12 +78,17 @@ class CtganTest {
         .hasMessageContaining("'x' is not a discrete column of this model (discrete: [kind])");
   }
 
-  @Test void resumedRunEqualsTheUninterruptedOne() throws IOException {
+  @Test void resumedRunEqualsTheUninterruptedOne() throws IOException { resumesExactly(toyConfig(2)); }
+
+  /** The generator's weight average is in the checkpoint: a resumed run continues it to the same model. */
+  @Test void resumedRunWithTheWeightAverageEqualsTheUninterruptedOne() throws IOException { resumesExactly(toyConfig(2).withGeneratorEma(0.9)); }
+
+  private void resumesExactly(CtganConfig two) throws IOException {
     Table real = toy(300, 3);
     Path a = dir.resolve("a"), b = dir.resolve("b");
-    Ctgan straight = new CtganTrainer(toyConfig(2), Device.CPU).fit(real, a, CtganTrainer.Listener.NONE);
-    new CtganTrainer(toyConfig(1).withCheckpointEvery(1), Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
-    Ctgan resumed = new CtganTrainer(toyConfig(2), Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
+    Ctgan straight = new CtganTrainer(two, Device.CPU).fit(real, a, CtganTrainer.Listener.NONE);
+    new CtganTrainer(two.withEpochs(1).withCheckpointEvery(1), Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
+    Ctgan resumed = new CtganTrainer(two, Device.CPU).fit(real, b, CtganTrainer.Listener.NONE);
     assertThat(Files.readAllLines(b.resolve("metrics.jsonl"))).hasSize(2);
     double[] x1 = ((Column.Numeric) straight.sample(200, 5).column("x")).values();
     double[] x2 = ((Column.Numeric) resumed.sample(200, 5).column("x")).values();
@@ -91,6 +96,31 @@ class CtganTest {
     // the saved folder loads back and samples the same rows
     double[] x3 = ((Column.Numeric) Synthesizers.load(b, Device.CPU).sample(200, 5).column("x")).values();
     assertThat(x3).containsExactly(x1);
+  }
+
+  /**
+   * With the average on, the live networks train exactly as without it (same critic and generator in the checkpoint),
+   * while the saved model is the average, which the checkpoint holds too, and which differs from the live generator.
+   */
+  @Test void theWeightAverageLeavesTrainingAloneAndIsWhatIsSaved() throws IOException {
+    Table real = toy(300, 3);
+    Path plain = dir.resolve("plain"), avg = dir.resolve("avg");
+    new CtganTrainer(toyConfig(2), Device.CPU).fit(real, plain, CtganTrainer.Listener.NONE);
+    List<Ctgan> told = new ArrayList<>();
+    Ctgan averaged = new CtganTrainer(toyConfig(2).withGeneratorEma(0.9), Device.CPU).fit(real, avg, (e, n, m, model) -> told.add(model));
+    Path cp = plain.resolve("checkpoints/epoch-2"), ca = avg.resolve("checkpoints/epoch-2");
+    assertThat(ca.resolve("generator.safetensors")).hasSameBinaryContentAs(cp.resolve("generator.safetensors"));
+    assertThat(ca.resolve("discriminator.safetensors")).hasSameBinaryContentAs(cp.resolve("discriminator.safetensors"));
+    assertThat(cp.resolve(GeneratorEma.FILE)).doesNotExist();
+    assertThat(avg.resolve(Ctgan.WEIGHTS)).hasSameBinaryContentAs(ca.resolve(GeneratorEma.FILE));
+    assertThat(Files.readAllBytes(avg.resolve(Ctgan.WEIGHTS))).isNotEqualTo(Files.readAllBytes(ca.resolve("generator.safetensors")));
+    assertThat(told).containsOnly(averaged); // the listeners (selection, snapshots) see the average
+    double[] xa = ((Column.Numeric) averaged.sample(200, 5).column("x")).values();
+    double[] xp = ((Column.Numeric) Synthesizers.load(plain, Device.CPU).sample(200, 5).column("x")).values();
+    assertThat(xa).isNotEqualTo(xp);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> new CtganTrainer(toyConfig(3), Device.CPU).fit(real, avg, CtganTrainer.Listener.NONE))
+        .as("a run resumed without the average it was started with").hasMessageContaining("holds a CTGAN run with other settings");
   }
 
   /** Issue 15: progress goes through the installed Reporter (library code never prints), starting where a resume does. */
