@@ -70,8 +70,11 @@ class OneDnnTest {
       assertThat(v.reason()).as(w.name()).contains(w.products()).contains(v.faster() ? "oneDNN:" : "libtorch matmul:");
       assertThat(v.packedMs()).as(w.name()).isPositive();
       assertThat(v.libtorchMs()).as(w.name()).isPositive();
-      assertThat(v.faster()).as(w.name()).isEqualTo(v.libtorchMs() >= OneDnn.MARGIN * v.packedMs());
+      assertThat(v.faster()).as(w.name()).isEqualTo(v.libtorchMs() >= w.margin() * v.packedMs());
     }
+    assertThat(OneDnn.Workload.DECODE.margin()).isEqualTo(OneDnn.MARGIN);
+    assertThat(OneDnn.Workload.PROMPT.margin()).as("prompts keep oneDNN unless libtorch is clearly faster").isEqualTo(1 / OneDnn.MARGIN);
+    assertThat(OneDnn.measure(OneDnn.Workload.PROMPT, 1).reason()).contains("unless libtorch's matmul is >= 1.1x faster");
     assertThat(OneDnn.measure(OneDnn.Workload.TRAIN, 1).reason()).contains("forward + backward").contains("mkldnn_linear");
     assertThat(OneDnn.Workload.PROMPT.products()).isEqualTo("256x[768->2304] + 256x[3072->768]");
   }

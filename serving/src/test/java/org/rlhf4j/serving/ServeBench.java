@@ -50,10 +50,11 @@ public final class ServeBench {
           System.out.printf(Locale.ROOT, "{\"bench\":\"serve-model\",\"model\":\"%s\",\"batching\":\"%s\",\"clients\":%d,\"seconds\":%.1f,"
               + "\"requests\":%d,\"requests_per_s\":%.2f,\"completion_tokens_per_s\":%.1f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,"
               + "\"cpu_s_per_1k_tokens\":%.3f,\"largest_batch\":%d,\"joined_running_batch\":%d,\"load_1m_before\":%.2f,"
-              + "\"load_1m_after\":%.2f,\"cpu\":\"%s\",\"cores\":%d,\"torch_threads\":%d}%n", dir.getFileName(), mode.label(), c,
+              + "\"load_1m_after\":%.2f,\"cpu\":\"%s\",\"cores\":%d,\"torch_threads\":%d,\"onednn_decode\":\"%s\",\"onednn_prompt\":\"%s\"}%n", dir.getFileName(), mode.label(), c,
               r.seconds, r.latencies.size(), r.latencies.size() / r.seconds, r.tokens / r.seconds, pct(r.latencies, 0.5),
               pct(r.latencies, 0.99), 1000 * cpu / Math.max(1, r.tokens), s.largestBatch(), s.joinedRunningBatch(), load0, load(), cpu(),
-              java.lang.Runtime.getRuntime().availableProcessors(), org.rlhf4j.runtime.Runtime.threads());
+              java.lang.Runtime.getRuntime().availableProcessors(), org.rlhf4j.runtime.Runtime.threads(),
+              org.rlhf4j.runtime.OneDnn.verdict().reason(), org.rlhf4j.runtime.OneDnn.verdict(org.rlhf4j.runtime.OneDnn.Workload.PROMPT).reason());
         }
       }
     }
