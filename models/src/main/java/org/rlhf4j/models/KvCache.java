@@ -52,7 +52,7 @@ public final class KvCache implements AutoCloseable {
     this.allValid = Tensors.zeros(DType.BOOL, device, rowCapacity, capacity);                              // (R, C)
     this.keys = rows(allKeys, batch);
     this.values = rows(allValues, batch);
-    this.keyValid = rowCapacity == batch ? allValid : allValid.narrow(0, 0, batch);
+    this.keyValid = rows(allValid, batch);
   }
 
   private static Tensor[] handles(Tensor[] all) {
@@ -63,9 +63,12 @@ public final class KvCache implements AutoCloseable {
 
   private static Tensor[] rows(Tensor[] all, int n) {
     Tensor[] out = new Tensor[all.length];
-    for (int l = 0; l < all.length; l++) out[l] = all[l].size(0) == n ? all[l] : all[l].narrow(0, 0, n);
+    for (int l = 0; l < all.length; l++) out[l] = rows(all[l], n);
     return out;
   }
+
+  /** The first {@code n} rows of {@code all} (itself when it has exactly n). */
+  private static Tensor rows(Tensor all, int n) { return all.size(0) == n ? all : all.narrow(0, 0, n); }
 
   public int length() { return length; }
   public int batch() { return batch; }
@@ -152,7 +155,7 @@ public final class KvCache implements AutoCloseable {
     this.allValid = from.allValid.narrow(0, 0, from.allValid.size(0));
     this.keys = rows(allKeys, batch);
     this.values = rows(allValues, batch);
-    this.keyValid = allValid.size(0) == batch ? allValid : allValid.narrow(0, 0, batch);
+    this.keyValid = rows(allValid, batch);
     this.length = from.length;
     this.padded = from.padded;
   }
